@@ -1,0 +1,1 @@
+"""Generated numba kernels (see shotnoise.numerics.codegen). Do not edit."""

@@ -1,0 +1,73 @@
+"""Command-line contract: output schemas and exit status 2 on bad input."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from shotnoise.validation.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_fixed_points_json_contract(capsys):
+    code, out, _ = run(capsys, "fixed-points", "--eta-bar", "-5", "--delta", "1", "--J", "15", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    rs = [q["r"] for q in doc["fixed_points"]]
+    assert rs == sorted(rs) and [round(x, 4) for x in rs] == [0.0811, 0.4730, 1.0306]
+    assert [q["stability"] for q in doc["fixed_points"]] == ["stable-node", "saddle", "stable-focus"]
+    assert all(len(q["eigenvalues"]) == 2 and len(q["eigenvalues"][0]) == 2 for q in doc["fixed_points"])
+
+
+@pytest.mark.parametrize("fmt", ["latex", "python", "c", "fortran", "julia", "octave", "xpp", "json"])
+def test_derive_formats(capsys, fmt):
+    code, out, _ = run(capsys, "derive", "--model", "mpr", "--format", fmt)
+    assert code == 0 and out.strip()
+    if fmt == "json":
+        json.loads(out)
+
+
+def test_simulate_mass_json_and_files(capsys, tmp_path):
+    f = tmp_path / "traj.npz"
+    code, out, _ = run(capsys, "simulate", "mass", "--eta-bar", "-5", "--delta", "1", "--J", "15",
+                       "--r0", "0.1", "--v0", "-2", "--T", "20", "--dt", "0.001", "--json", "--out", str(f))
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["r_final"] == pytest.approx(0.0811344, rel=1e-5)
+    data = np.load(f)
+    assert data["r"][-1] == doc["r_final"] and data["t"][-1] == pytest.approx(20.0)
+    c = tmp_path / "traj.csv"
+    assert run(capsys, "simulate", "mass", "--eta-bar", "-5", "--delta", "1", "--J", "15", "--r0", "0.1",
+               "--v0", "-2", "--T", "1", "--dt", "0.01", "--out", str(c))[0] == 0
+    assert c.read_text().startswith("t,r,v")
+
+
+@pytest.mark.parametrize("bad,name", [(["--delta", "0"], "Delta"), (["--delta", "-1"], "Delta"),
+                                      (["--tau", "0"], "tau"), (["--dt", "0"], "dt"), (["--T", "-1"], "T"),
+                                      (["--eta-bar", "nan"], "eta_bar"), (["--J", "inf"], "J")])
+def test_bad_parameters_exit_2_and_write_nothing(capsys, tmp_path, bad, name):
+    base = {"--eta-bar": "-5", "--delta": "1", "--J": "15", "--r0": "0.1", "--v0": "-2", "--T": "1",
+            "--dt": "0.01", "--tau": "1"}
+    base[bad[0]] = bad[1]
+    argv = ["simulate", "mass", "--out", str(tmp_path / "x.npz")] + [x for kv in base.items() for x in kv]
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert name in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x.npz").exists()
+
+
+def test_fixed_points_bad_delta(capsys):
+    code, out, err = run(capsys, "fixed-points", "--eta-bar", "1", "--delta", "0", "--J", "0")
+    assert code == 2 and "Delta" in err and out == ""
+
+
+def test_installed_console_script():
+    out = subprocess.run([sys.executable, "-m", "shotnoise.validation.cli", "fixed-points", "--eta-bar", "1",
+                          "--delta", "1", "--J", "0", "--json"], capture_output=True, text=True, check=True)
+    assert len(json.loads(out.stdout)["fixed_points"]) == 1

@@ -1,0 +1,30 @@
+"""Registry of exportable models (``shotnoise derive --model NAME``).
+
+Each entry builds an :class:`~shotnoise.theory.export.ExportModel` from the
+derived sympy expressions; nothing is retyped here.
+"""
+from __future__ import annotations
+
+from .export import ExportModel
+from .lorentzian_ansatz import mpr_model
+from .symbols import Delta, I_ext, J, eta_bar, tau
+
+MPR_DEFAULTS = {"eta_bar": -5.0, "Delta": 1.0, "J": 15.0, "I": 0.0, "tau": 1.0}
+
+
+def mpr_export_model() -> ExportModel:
+    """The deterministic MPR model (THEORY.md section 2)."""
+    m = mpr_model()
+    return ExportModel(name="mpr", title="Montbrio-Pazo-Roxin neural mass model (derived by residues)",
+                       state=m.state, rhs=m.rhs, parameters=(eta_bar, Delta, J, I_ext, tau),
+                       defaults=MPR_DEFAULTS, initial={"r": 0.1, "v": -2.0})
+
+
+MODELS = {"mpr": mpr_export_model}
+
+
+def get_model(name: str) -> ExportModel:
+    """Look up a model by name; ``ValueError`` listing the valid names otherwise."""
+    if name not in MODELS:
+        raise ValueError("model must be one of %s, got %r" % (", ".join(sorted(MODELS)), name))
+    return MODELS[name]()

@@ -1,0 +1,1 @@
+"""Theory-vs-simulation checks, hypothesis strategies, reports and the CLI."""

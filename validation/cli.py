@@ -1,0 +1,156 @@
+"""The ``shotnoise`` command-line tool (top layer: uses theory and numerics).
+
+Subcommands print human-readable text by default and JSON with ``--json``.
+Bad parameters exit with status 2 and a one-line message naming the parameter;
+nothing is written in that case.  Heavy imports (sympy, scipy, matplotlib) are
+done inside the subcommands so that numeric subcommands start fast.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+
+class UsageError(ValueError):
+    """Bad command-line input (exit status 2)."""
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("not a number: %r" % text) from None
+
+
+def _add_mpr_params(p: argparse.ArgumentParser, *, defaults: dict | None = None) -> None:
+    d = defaults or {}
+    p.add_argument("--eta-bar", type=_float, required="eta_bar" not in d, default=d.get("eta_bar"),
+                   help="centre of the Lorentzian excitability distribution")
+    p.add_argument("--delta", type=_float, required="Delta" not in d, default=d.get("Delta"),
+                   help="half-width Delta > 0 of the excitability distribution")
+    p.add_argument("--J", type=_float, required="J" not in d, default=d.get("J"), help="coupling J")
+    p.add_argument("--I", type=_float, default=0.0, help="external current (default 0)")
+    p.add_argument("--tau", type=_float, default=1.0, help="membrane time constant tau > 0 (default 1)")
+
+
+def _mpr_params(a):
+    from shotnoise.numerics.parameters import MPRParameters
+    return MPRParameters(a.eta_bar, a.delta, a.J, a.I, a.tau)
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, indent=2, allow_nan=False))
+
+
+# ----------------------------------------------------------------------------- derive
+def cmd_derive(a) -> int:
+    from shotnoise.theory.export import export
+    from shotnoise.theory.models import get_model
+    sys.stdout.write(export(get_model(a.model), a.format))
+    return 0
+
+
+# ----------------------------------------------------------------------------- fixed-points
+def cmd_fixed_points(a) -> int:
+    from shotnoise.numerics.mpr import fixed_points
+    pts = fixed_points(_mpr_params(a))
+    doc = {"fixed_points": [q.as_dict() for q in pts]}
+    if a.json:
+        _print_json(doc)
+    else:
+        print("%-12s %-12s %-15s %s" % ("r", "v", "stability", "eigenvalues"))
+        for q in pts:
+            ev = ", ".join("%.6g%+.6gi" % (l.real, l.imag) for l in q.eigenvalues)
+            print("%-12.6g %-12.6g %-15s %s" % (q.r, q.v, q.stability, ev))
+    return 0
+
+
+# ----------------------------------------------------------------------------- simulate mass
+def cmd_simulate_mass(a) -> int:
+    import numpy as np
+    from shotnoise.numerics.mpr import integrate
+    p = _mpr_params(a)
+    out = a.out
+    if out is not None and not (out.endswith(".csv") or out.endswith(".npz")):
+        raise UsageError("--out must end in .csv or .npz, got %r" % out)
+    tr = integrate(p, a.r0, a.v0, a.T, a.dt, method=a.method, save_every=a.save_every)
+    if not (np.all(np.isfinite(tr.r)) and np.all(np.isfinite(tr.v))):
+        raise UsageError("the trajectory diverged (non-finite r or v); reduce --dt")
+    doc = {"model": "mpr", "method": a.method, "parameters": _param_doc(p), "initial": {"r": a.r0, "v": a.v0},
+           "T": a.T, "dt": a.dt, **tr.summary()}
+    if out is not None:
+        if out.endswith(".csv"):
+            np.savetxt(out, np.column_stack([tr.t, tr.r, tr.v]), delimiter=",", header="t,r,v", comments="")
+        else:
+            np.savez(out, t=tr.t, r=tr.r, v=tr.v)
+        doc["written"] = out
+    if a.json:
+        _print_json(doc)
+    else:
+        print("final r = %.10g, v = %.10g at t = %g (%d samples)" % (doc["r_final"], doc["v_final"],
+                                                                     doc["t_final"], doc["samples"]))
+    return 0
+
+
+def _param_doc(p) -> dict:
+    return {"eta_bar": p.eta_bar, "Delta": p.Delta, "J": p.J, "I": p.I, "tau": p.tau}
+
+
+# ----------------------------------------------------------------------------- demo
+def cmd_demo(a) -> int:
+    from shotnoise.validation.demo import run_demo
+    return run_demo(a.out, quiet=a.quiet)
+
+
+# ----------------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="shotnoise",
+                                 description="Shot noise in next-generation neural mass models (MPR / QIF).")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    from shotnoise.theory.export import FORMATS
+    d = sub.add_parser("derive", help="print the derived equations in a chosen format")
+    d.add_argument("--model", default="mpr", help="model name (mpr)")
+    d.add_argument("--format", default="latex", choices=FORMATS)
+    d.set_defaults(func=cmd_derive)
+
+    f = sub.add_parser("fixed-points", help="all fixed points of the MPR model with stability")
+    _add_mpr_params(f)
+    f.add_argument("--json", action="store_true")
+    f.set_defaults(func=cmd_fixed_points)
+
+    s = sub.add_parser("simulate", help="simulate a model")
+    ssub = s.add_subparsers(dest="what", required=True)
+    m = ssub.add_parser("mass", help="deterministic MPR trajectory")
+    _add_mpr_params(m)
+    m.add_argument("--r0", type=_float, required=True, help="initial rate r0 > 0")
+    m.add_argument("--v0", type=_float, required=True, help="initial mean voltage")
+    m.add_argument("--T", type=_float, required=True, help="duration T > 0")
+    m.add_argument("--dt", type=_float, required=True, help="time step (output spacing) dt > 0")
+    m.add_argument("--method", choices=("rk4", "solve_ivp"), default="rk4")
+    m.add_argument("--save-every", type=int, default=1, help="keep every n-th step (default 1)")
+    m.add_argument("--out", help="write the full trajectory to FILE.csv or FILE.npz")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=cmd_simulate_mass)
+
+    dm = sub.add_parser("demo", help="short default run of the main job")
+    dm.add_argument("--out", default="demo-output", help="directory for figures and exports")
+    dm.add_argument("--quiet", action="store_true")
+    dm.set_defaults(func=cmd_demo)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = build_parser()
+    a = ap.parse_args(argv)
+    try:
+        return int(a.func(a) or 0)
+    except ValueError as e:  # includes UsageError: bad parameters -> exit 2, one line
+        print("shotnoise: error: %s" % str(e).splitlines()[0], file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
