@@ -12,22 +12,29 @@ from dataclasses import dataclass
 
 import numba
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from ._generated.mpr_kernels import fixed_point_quartic, fixed_point_v, mpr_jacobian, mpr_rhs
 from .parameters import MPRParameters, finite, positive
+
+# One-off scalar evaluations use the pure-Python originals of the generated
+# kernels (same source, no JIT/cache load), keeping CLI start-up short; the
+# compiled versions are used inside loops.
+_rhs_py = mpr_rhs.py_func
+_jac_py = mpr_jacobian.py_func
+_quartic_py = fixed_point_quartic.py_func
+_v0_py = fixed_point_v.py_func
 
 STABILITY_CLASSES = ("stable-focus", "stable-node", "saddle", "unstable-focus", "unstable-node")
 
 
 def rhs(r: float, v: float, p: MPRParameters) -> tuple[float, float]:
     """(dr/dt, dv/dt) of the MPR model at (r, v); units 1/time (time in units of tau's)."""
-    return mpr_rhs(finite("r", r), finite("v", v), *p.as_tuple())
+    return _rhs_py(finite("r", r), finite("v", v), *p.as_tuple())
 
 
 def jacobian(r: float, v: float, p: MPRParameters) -> np.ndarray:
     """2x2 Jacobian d(dr/dt, dv/dt)/d(r, v)."""
-    return np.array(mpr_jacobian(finite("r", r), finite("v", v), *p.as_tuple())).reshape(2, 2)
+    return np.array(_jac_py(finite("r", r), finite("v", v), *p.as_tuple()), dtype=float).reshape(2, 2)
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,7 @@ def classify(eigs) -> str:
 
 def _polish(r: float, p: MPRParameters) -> float:
     """Newton-polish a quartic root (double precision, a few steps)."""
-    c = np.array(fixed_point_quartic(*p.as_tuple()))
+    c = np.array(_quartic_py(*p.as_tuple()), dtype=float)
     dc = np.polyder(c)
     for _ in range(8):
         f, df = np.polyval(c, r), np.polyval(dc, r)
@@ -81,7 +88,7 @@ def fixed_points(p: MPRParameters) -> list[FixedPoint]:
     polished by Newton, with v0 = -Delta/(2 pi tau r0); stability from the
     eigenvalues of the Jacobian.  There are one or three (two at a saddle-node).
     """
-    c = np.array(fixed_point_quartic(*p.as_tuple()), dtype=float)
+    c = np.array(_quartic_py(*p.as_tuple()), dtype=float)
     roots = np.roots(c)
     scale = max(1.0, np.max(np.abs(roots)))
     cand = sorted(z.real for z in roots if abs(z.imag) <= 1e-7 * scale and z.real > 0)
@@ -90,7 +97,7 @@ def fixed_points(p: MPRParameters) -> list[FixedPoint]:
         r0 = _polish(r0, p)
         if out and abs(r0 - out[-1].r) <= 1e-10 * r0:
             continue
-        v0 = fixed_point_v(r0, *p.as_tuple())
+        v0 = _v0_py(r0, *p.as_tuple())
         eigs = tuple(complex(x) for x in np.linalg.eigvals(jacobian(r0, v0, p)))
         eigs = tuple(sorted(eigs, key=lambda z: (-z.real, -z.imag)))
         out.append(FixedPoint(float(r0), float(v0), eigs, classify(eigs)))
@@ -168,9 +175,10 @@ def integrate(p: MPRParameters, r0: float, v0: float, T: float, dt: float, metho
         t = np.arange(out.shape[0]) * dt * save_every
         return Trajectory(t, out[:, 0].copy(), out[:, 1].copy())
     if method == "solve_ivp":
+        from scipy.integrate import solve_ivp  # lazy: keeps CLI start-up fast
         args = p.as_tuple()
         t_eval = np.arange(0, n_steps + 1, int(save_every)) * dt
-        sol = solve_ivp(lambda t, y: mpr_rhs(y[0], y[1], *args), (0.0, t_eval[-1]), [r0, v0],
+        sol = solve_ivp(lambda t, y: _rhs_py(y[0], y[1], *args), (0.0, t_eval[-1]), [r0, v0],
                         method="DOP853", t_eval=t_eval, rtol=rtol, atol=atol)
         if not sol.success:
             raise RuntimeError("solve_ivp failed: %s" % sol.message)

@@ -71,3 +71,9 @@ def test_installed_console_script():
     out = subprocess.run([sys.executable, "-m", "shotnoise.validation.cli", "fixed-points", "--eta-bar", "1",
                           "--delta", "1", "--J", "0", "--json"], capture_output=True, text=True, check=True)
     assert len(json.loads(out.stdout)["fixed_points"]) == 1
+
+
+def test_cli_format_list_matches_theory():
+    from shotnoise.theory.export import FORMATS as theory_formats
+    from shotnoise.validation.cli import FORMATS
+    assert tuple(FORMATS) == tuple(theory_formats)

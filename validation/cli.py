@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
+
+
+#: export formats (mirrors shotnoise.theory.export.FORMATS; importing that module imports sympy)
+FORMATS = ("latex", "python", "c", "fortran", "julia", "octave", "xpp", "json")
 
 
 class UsageError(ValueError):
@@ -110,7 +113,6 @@ def build_parser() -> argparse.ArgumentParser:
                                  description="Shot noise in next-generation neural mass models (MPR / QIF).")
     sub = ap.add_subparsers(dest="command", required=True)
 
-    from shotnoise.theory.export import FORMATS
     d = sub.add_parser("derive", help="print the derived equations in a chosen format")
     d.add_argument("--model", default="mpr", help="model name (mpr)")
     d.add_argument("--format", default="latex", choices=FORMATS)
