@@ -116,18 +116,110 @@ def mpr_kernel_module() -> str:
                          "shotnoise.theory.lorentzian_ansatz and shotnoise.theory.mpr_analysis", specs)
 
 
-MODULES = {"mpr_kernels.py": mpr_kernel_module}
+ZETA_TERMS = 30  # small-|z| series of h(z): zeta(2k) z^(2k), k = 2..ZETA_TERMS+1; |z| < 1/2 => < 1e-17
+
+SPECTRUM_PREAMBLE = """
+#: zeta(2k), k = 2, 3, ...: coefficients of h(z) = pi z cot(pi z) - 1 + pi^2 z^2 / 3
+#: = -2 sum_{{k>=2}} zeta(2k) z^(2k) (Mittag-Leffler); from sympy.zeta, exact to double precision.
+ZETA_EVEN = ({zetas})
+
+
+@numba.njit(cache=True)
+def _im_c_ml(c, inv_c, z, half_omega_tau):
+    \"\"\"Im[c (pi z cot(pi z) - 1)] evaluated without cancellation or overflow.
+
+    |z| < 1/2: series -2 sum_k zeta(2k) (omega tau/2)^(2k) Im(c^(1-k)), k >= 2 (the
+    k = 1 term c z^2 = (omega tau/2)^2 is real and drops out exactly).
+    Otherwise: cot(x) = i (1 + q)/(1 - q) with q = exp(-2 i x) for Im x <= 0
+    (|q| <= 1), and the mirrored form for Im x > 0.
+    \"\"\"
+    if abs(z) < 0.5:
+        u = half_omega_tau * half_omega_tau
+        uk = u * u
+        ck = inv_c  # c^(1-k) for k = 2
+        acc = 0.0
+        first = abs(uk * ck)
+        for j in range(len(ZETA_EVEN)):
+            acc += ZETA_EVEN[j] * uk * ck.imag
+            uk *= u
+            ck *= inv_c
+            if abs(uk * ck) <= 1e-20 * first:  # by modulus: Im(c^(1-k)) may vanish by accident
+                break
+        return -2.0 * acc
+    x = math.pi * z
+    if x.imag <= 0.0:
+        q = cmath.exp(-2j * x)
+        cot = 1j * (1.0 + q) / (1.0 - q)
+    else:
+        q = cmath.exp(2j * x)
+        cot = -1j * (1.0 + q) / (1.0 - q)
+    return (c * (x * cot - 1.0)).imag
+"""
+
+
+def spectrum_kernel_module() -> str:
+    """Kernels of the shot-noise spectrum and linear response (theory.shot_noise, theory.linear_response)."""
+    from shotnoise.theory import linear_response as lr
+    from shotnoise.theory import shot_noise as sn
+    from shotnoise.theory.symbols import PARAMETERS, N, r, tau, v, omega
+
+    parts = sn.closed_form_kernel_parts()
+    c, inv_c, zz, how = sp.symbols("c inv_c z half_omega_tau")
+    w = sn.w
+    # Im[c (pi z cot(pi z) - 1)] -> stable helper; everything else printed from sympy
+    helper = sp.Function("_im_c_ml")(c, inv_c, zz, how)
+    shot = parts["prefactor"] * helper
+    # check that the helper arguments are the theory's c and z
+    assert sp.simplify(parts["z"] - w * tau / (2 * sp.sqrt(parts["c"]))) == 0
+    G, Gv = lr.susceptibilities()
+    iw = lr.i_omega
+    zetas = ", ".join(repr(float(x)) for x in sn.mittag_leffler_zeta_coefficients(ZETA_TERMS + 1))
+    specs = [
+        KernelSpec("lorentzian_c", (r,) + PARAMETERS, (parts["c"].subs(sn.eta_t, parts["eta_t"]),),
+                   "c = eta_t + i Delta with eta_t = eta_bar + I + J tau r0.", complex_valued=True),
+        KernelSpec("shot_spectrum_from_c", (w, c, inv_c, zz, how, tau, N), (shot,),
+                   "S_xi(omega) for omega = omega_p > 0 given c, 1/c, z = omega tau/(2 sqrt c) and omega tau/2.\n"
+                   "Two-sided, angular frequency (variance = int S d omega / 2 pi)."),
+        KernelSpec("susceptibility_rate", (omega, r, v, tau), (G.subs(iw, sp.I * omega),),
+                   "Open-loop G(omega): dr = J G ds (two-sided, angular frequency, exp(-i omega t)).",
+                   complex_valued=True),
+        KernelSpec("susceptibility_voltage", (omega, r, v, tau), (Gv.subs(iw, sp.I * omega),),
+                   "Open-loop G_v(omega): dv = J G_v ds.", complex_valued=True),
+    ]
+    return render_module("Numba kernels of the shot-noise spectrum and the MPR linear response.",
+                         "shotnoise.theory.shot_noise and shotnoise.theory.linear_response", specs,
+                         preamble=SPECTRUM_PREAMBLE.format(zetas=zetas))
+
+
+MODULES = {"mpr_kernels.py": mpr_kernel_module, "spectrum_kernels.py": spectrum_kernel_module}
 
 
 def generate(write: bool = True) -> dict[str, str]:
     """Render every generated module; write them to ``_generated/`` when ``write``."""
     out = {}
+    changed = False
     for fname, fn in MODULES.items():
         text = fn()
         out[fname] = text
-        if write:
-            (GENERATED_DIR / fname).write_text(text)
+        path = GENERATED_DIR / fname
+        if write and (not path.exists() or path.read_text() != text):
+            path.write_text(text)
+            changed = True
+    if changed:
+        clear_numba_cache()
     return out
+
+
+def clear_numba_cache() -> None:
+    """Delete numba's on-disk cache of the whole subpackage.
+
+    numba invalidates a cached function only when its *own* file changes, not
+    when a kernel it calls (here: a regenerated module) changes.
+    """
+    root = GENERATED_DIR.parent
+    for pattern in ("*.nbi", "*.nbc"):
+        for f in root.rglob(pattern):
+            f.unlink()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,49 @@
+"""Independent periodic spike trains with random phases (the J = 0 shot noise, no network).
+
+Neuron j fires at t = (k - phase_j) / f_j, k = 1, 2, ...; silent neurons (f_j = 0)
+never fire.  Counts are binned exactly: the number of spikes in [a, b) is
+floor(f b + phase) - floor(f a + phase).  This is the model behind S_xi of
+THEORY.md section 4.
+"""
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from .parameters import finite_array, integer_at_least, positive
+
+
+@numba.njit(cache=True)
+def _binned_counts(freqs, phases, bin_width, n_bins):
+    counts = np.zeros(n_bins)
+    for j in range(freqs.size):
+        f = freqs[j]
+        if f <= 0.0:
+            continue
+        prev = math.floor(phases[j])
+        for b in range(n_bins):
+            cur = math.floor(f * (b + 1) * bin_width + phases[j])
+            counts[b] += cur - prev
+            prev = cur
+    return counts
+
+
+def periodic_activity(freqs, phases, bin_width: float, n_bins: int) -> np.ndarray:
+    """Activity s_b = (spikes in bin b) / (N bin_width) of N periodic trains (N = len(freqs))."""
+    f = finite_array("freqs", freqs)
+    ph = finite_array("phases", phases)
+    if f.shape != ph.shape:
+        raise ValueError("freqs and phases must have the same length")
+    if np.any(f < 0):
+        raise ValueError("freqs must be >= 0")
+    bw = positive("bin_width", bin_width)
+    nb = integer_at_least("n_bins", n_bins, 1)
+    return _binned_counts(f, ph, bw, nb) / (f.size * bw)
+
+
+def qif_frequencies(eta, I: float = 0.0, J: float = 0.0, r0: float = 0.0, tau: float = 1.0) -> np.ndarray:
+    """QIF firing frequencies f = sqrt(max(eta + I + J tau r0, 0)) / (pi tau)."""
+    e = finite_array("eta", eta)
+    return np.sqrt(np.maximum(e + I + J * tau * r0, 0.0)) / (math.pi * tau)
