@@ -85,3 +85,33 @@ def test_every_format_mentions_both_equations(model, fmt):
 def test_latex_is_balanced(model):
     tex = export(model, "latex")
     assert tex.count("{") == tex.count("}") and "\\begin{align}" in tex and "\\bar{\\eta}" in tex
+
+
+def test_stochastic_model_exports(tmp_path):
+    m = get_model("stochastic-mpr")
+    ns = {}
+    exec(compile(export(m, "python"), "<smpr>", "exec"), ns)
+    params = dict(P, N=400.0)
+    drift = ns["rhs"](0.0, np.array(Y), params)
+    assert np.allclose(drift, mpr_rhs(*Y, *P.values()), rtol=1e-14)
+    b = ns["noise"](0.0, np.array(Y), params)
+    assert b[0] == 0 and b[1] == pytest.approx(P["J"] * np.sqrt(Y[0] / 400.0), rel=1e-14)
+    if shutil.which("cc"):
+        (tmp_path / "s.c").write_text(export(m, "c"))
+        subprocess.run(["cc", "-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Werror", "-c", "-o",
+                        str(tmp_path / "s.o"), str(tmp_path / "s.c")], check=True)
+    xpp = export(m, "xpp")
+    assert "wiener wv" in xpp and "meth=euler" in xpp
+    doc = json.loads(export(m, "json"))
+    assert doc["noise"]["coefficients"] == {"v": "J*sqrt(r)/sqrt(N)"}
+
+
+def test_stochastic_mpr_theory():
+    import sympy as sp
+    from shotnoise.theory import stochastic_mpr as sm
+    from shotnoise.theory.lorentzian_ansatz import mpr_model
+    from shotnoise.theory.symbols import J, N, r
+    assert all(sp.simplify(a - b) == 0 for a, b in zip(sm.drift(), mpr_model().rhs))
+    assert sm.noise_coupling() == (0, J)
+    assert sp.simplify(sm.diffusion_matrix() - sp.Matrix([[0, 0], [0, J**2 * r / N]])) == sp.zeros(2)
+    assert sm.ito_stratonovich_correction() == (0, 0)

@@ -135,53 +135,69 @@ def _c_unpack(m: ExportModel) -> list[str]:
     out = ["    (void)t;"]
     out += ["    const double %s = y[%d];" % (s, i) for i, s in enumerate(_state_names(m))]
     out += ["    const double %s = p[%d];" % (q, i) for i, q in enumerate(_param_names(m))]
+    out.append("    %s" % " ".join("(void)%s;" % x for x in _state_names(m) + _param_names(m)))
     return out
 
 
 _PI = sp.Symbol("pi")
 
 
+def _vectors(m: ExportModel) -> list[tuple[str, tuple]]:
+    """("rhs", drift) and, for stochastic models, ("noise", Ito coefficients of dW)."""
+    out = [("rhs", tuple(m.rhs))]
+    if m.noise:
+        out.append(("noise", tuple(m.noise.get(s, sp.Integer(0)) for s in _state_names(m))))
+    return out
+
+
 def to_fortran(m: ExportModel) -> str:
-    """Fortran 95 subroutine ``<name>_rhs(t, y, p, dydt)``."""
+    """Fortran 95 subroutines ``<name>_rhs(t, y, p, dydt)`` (and ``<name>_noise``)."""
     pr = FCodePrinter({"source_format": "free", "standard": 95})
     nm = _cname(m.name)
     n, k = len(m.state), len(m.parameters)
-    out = ["! %s, exported by shotnoise (generated)." % m.title,
-           "subroutine %s_rhs(t, y, p, dydt)" % nm, "  implicit none",
-           "  real(8), intent(in) :: t", "  real(8), intent(in) :: y(%d), p(%d)" % (n, k),
-           "  real(8), intent(out) :: dydt(%d)" % n,
-           "  real(8) :: %s" % ", ".join(_state_names(m) + _param_names(m)),
-           "  real(8), parameter :: pi = 3.14159265358979323846d0"]
-    out += ["  %s = y(%d)" % (s, i + 1) for i, s in enumerate(_state_names(m))]
-    out += ["  %s = p(%d)" % (q, i + 1) for i, q in enumerate(_param_names(m))]
-    for i, f in enumerate(m.rhs):
-        out.append("  dydt(%d) = %s" % (i + 1, pr.doprint(f.xreplace({sp.pi: _PI}))))
-    out.append("end subroutine %s_rhs" % nm)
+    out = ["! %s, exported by shotnoise (generated)." % m.title]
+    for kind, vec in _vectors(m):
+        out += ["subroutine %s_%s(t, y, p, dydt)" % (nm, kind), "  implicit none",
+                "  real(8), intent(in) :: t", "  real(8), intent(in) :: y(%d), p(%d)" % (n, k),
+                "  real(8), intent(out) :: dydt(%d)" % n,
+                "  real(8) :: %s" % ", ".join(_state_names(m) + _param_names(m)),
+                "  real(8), parameter :: pi = 3.14159265358979323846d0"]
+        out += ["  %s = y(%d)" % (s, i + 1) for i, s in enumerate(_state_names(m))]
+        out += ["  %s = p(%d)" % (q, i + 1) for i, q in enumerate(_param_names(m))]
+        for i, f in enumerate(vec):
+            out.append("  dydt(%d) = %s" % (i + 1, pr.doprint(sp.sympify(f).xreplace({sp.pi: _PI}))))
+        out.append("end subroutine %s_%s" % (nm, kind))
     return "\n".join(out) + "\n"
 
 
 def to_julia(m: ExportModel) -> str:
-    """Julia in-place RHS ``f!(du, u, p, t)`` (DifferentialEquations.jl convention)."""
+    """Julia in-place ``<name>_rhs!(du, u, p, t)`` (and ``<name>_noise!`` for SDEProblem)."""
     nm = _cname(m.name)
-    out = ["# %s, exported by shotnoise (generated)." % m.title, "function %s_rhs!(du, u, p, t)" % nm]
-    out += ["    %s = u[%d]" % (s, i + 1) for i, s in enumerate(_state_names(m))]
-    out += ["    %s = p[%d]" % (q, i + 1) for i, q in enumerate(_param_names(m))]
-    for i, f in enumerate(m.rhs):
-        out.append("    du[%d] = %s" % (i + 1, julia_code(f)))
-    out += ["    return nothing", "end"]
+    out = ["# %s, exported by shotnoise (generated)." % m.title]
+    for kind, vec in _vectors(m):
+        out.append("function %s_%s!(du, u, p, t)" % (nm, kind))
+        out += ["    %s = u[%d]" % (s, i + 1) for i, s in enumerate(_state_names(m))]
+        out += ["    %s = p[%d]" % (q, i + 1) for i, q in enumerate(_param_names(m))]
+        for i, f in enumerate(vec):
+            out.append("    du[%d] = %s" % (i + 1, julia_code(sp.sympify(f))))
+        out += ["    return nothing", "end"]
     return "\n".join(out) + "\n"
 
 
 def to_octave(m: ExportModel) -> str:
-    """Octave/MATLAB function ``dydt = <name>_rhs(t, y, p)`` (ode45 compatible)."""
+    """Octave/MATLAB ``dydt = <name>_rhs(t, y, p)`` (ode45 compatible); noise coefficients as
+    a nested ``<name>_noise`` function (Octave script-file style)."""
     nm = _cname(m.name)
-    out = ["function dydt = %s_rhs(t, y, p)" % nm, "  %% %s, exported by shotnoise (generated)." % m.title]
-    out += ["  %s = y(%d);" % (s, i + 1) for i, s in enumerate(_state_names(m))]
-    out += ["  %s = p(%d);" % (q, i + 1) for i, q in enumerate(_param_names(m))]
-    out.append("  dydt = zeros(%d, 1);" % len(m.state))
-    for i, f in enumerate(m.rhs):
-        out.append("  dydt(%d) = %s;" % (i + 1, octave_code(f)))
-    out.append("end")
+    out = []
+    for kind, vec in _vectors(m):
+        out += ["function dydt = %s_%s(t, y, p)" % (nm, kind),
+                "  %% %s, exported by shotnoise (generated)." % m.title]
+        out += ["  %s = y(%d);" % (s, i + 1) for i, s in enumerate(_state_names(m))]
+        out += ["  %s = p(%d);" % (q, i + 1) for i, q in enumerate(_param_names(m))]
+        out.append("  dydt = zeros(%d, 1);" % len(m.state))
+        for i, f in enumerate(vec):
+            out.append("  dydt(%d) = %s;" % (i + 1, octave_code(sp.sympify(f))))
+        out.append("end")
     return "\n".join(out) + "\n"
 
 
@@ -198,10 +214,16 @@ def to_xpp(m: ExportModel) -> str:
     pars = ", ".join("%s=%s" % (_XPP_RENAME.get(str(p), str(p)), _num(m.defaults[str(p)])) for p in m.parameters)
     out.append("par %s" % pars)
     out.append("init %s" % ", ".join("%s=%s" % (s, _num(m.initial[s])) for s in _state_names(m)))
+    if m.noise:
+        out.append("# white noise: XPP's wiener variables are scaled by 1/sqrt(dt) (Ito, Euler)")
+        out.append("wiener %s" % ", ".join("w%s" % s for s in m.noise))
     for s, f in zip(_state_names(m), m.rhs):
         expr = sp.sstr(f.xreplace(ren)).replace("**", "^")
+        if s in m.noise:
+            expr += " + (%s)*w%s" % (sp.sstr(m.noise[s].xreplace(ren)).replace("**", "^"), s)
         out.append("%s' = %s" % (s, expr))
-    out.append("@ total=200, dt=0.005, meth=rk4, bounds=1e6, xp=t, yp=r, xlo=0, xhi=200, ylo=0, yhi=3")
+    meth = "euler" if m.noise else "rk4"  # XPP integrates wiener terms correctly only with Euler
+    out.append("@ total=200, dt=0.005, meth=%s, bounds=1e6, xp=t, yp=r, xlo=0, xhi=200, ylo=0, yhi=3" % meth)
     out.append("@ ntst=50, nmax=2000, npr=500, dsmax=0.05, ds=0.01, parmin=-20, parmax=20")
     out.append("done")
     return "\n".join(out) + "\n"

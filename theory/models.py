@@ -20,7 +20,20 @@ def mpr_export_model() -> ExportModel:
                        defaults=MPR_DEFAULTS, initial={"r": 0.1, "v": -2.0})
 
 
-MODELS = {"mpr": mpr_export_model}
+def stochastic_mpr_export_model() -> ExportModel:
+    """MPR drift plus the white-noise (diffusion) limit of the shot noise (THEORY.md section 3)."""
+    from .stochastic_mpr import diffusion_coefficients, drift
+    from .symbols import N
+    b_r, b_v = diffusion_coefficients()
+    noise = {k: e for k, e in (("r", b_r), ("v", b_v)) if e != 0}
+    return ExportModel(name="stochastic-mpr",
+                       title="Stochastic MPR model: drift + shot noise J sqrt(r/N) dW in the v equation (Ito)",
+                       state=mpr_model().state, rhs=drift(), parameters=(eta_bar, Delta, J, I_ext, tau, N),
+                       defaults=dict(MPR_DEFAULTS, N=1000.0), initial={"r": 0.1, "v": -2.0}, noise=noise,
+                       extra_parameters={"N": {"description": "number of neurons", "range": ">= 1"}})
+
+
+MODELS = {"mpr": mpr_export_model, "stochastic-mpr": stochastic_mpr_export_model}
 
 
 def get_model(name: str) -> ExportModel:
