@@ -77,3 +77,43 @@ def test_cli_format_list_matches_theory():
     from shotnoise.theory.export import FORMATS as theory_formats
     from shotnoise.validation.cli import FORMATS
     assert tuple(FORMATS) == tuple(theory_formats)
+
+
+def test_spectrum_json_contract(capsys):
+    code, out, _ = run(capsys, "spectrum", "--eta-bar", "1", "--delta", "0.1", "--J", "-2", "--N", "500",
+                       "--M", "50", "--omega", "0.5,2,4", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["convention"] == "two-sided, angular frequency"
+    for key in ("shot", "activity", "rate", "voltage", "subpopulation"):
+        assert len(doc[key]) == 3 and all(x >= 0 for x in doc[key])
+    assert set(doc["fixed_point"]) >= {"r", "v"}
+    from shotnoise.numerics.linear_response import network_spectra
+    from shotnoise.numerics.parameters import MPRParameters
+    ns = network_spectra(np.array([0.5, 2, 4]), MPRParameters(1, 0.1, -2), 500, M=50)
+    assert np.allclose(doc["activity"], ns.activity, rtol=1e-15)
+
+
+def test_spectrum_grid_csv_and_plot(capsys, tmp_path):
+    csv, png = tmp_path / "s.csv", tmp_path / "s.png"
+    code, _, _ = run(capsys, "spectrum", "--eta-bar", "1", "--delta", "0.1", "--J", "2", "--N", "500",
+                     "--omega-min", "0.1", "--omega-max", "10", "--points", "50", "--log",
+                     "--csv", str(csv), "--plot", str(png))
+    assert code == 0
+    data = np.loadtxt(csv, delimiter=",", skiprows=1)
+    assert data.shape == (50, 5) and np.isclose(data[0, 0], 0.1) and np.isclose(data[-1, 0], 10)
+    assert png.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["--eta-bar", "-5", "--delta", "1", "--J", "15", "--N", "100", "--omega", "1"], "branch"),
+    (["--eta-bar", "-5", "--delta", "1", "--J", "15", "--N", "100", "--omega", "1", "--branch", "mid"], "saddle"),
+    (["--eta-bar", "1", "--delta", "1", "--J", "0", "--N", "0.5", "--omega", "1"], "N"),
+    (["--eta-bar", "1", "--delta", "1", "--J", "0", "--N", "10", "--M", "20", "--omega", "1"], "M"),
+    (["--eta-bar", "1", "--delta", "1", "--J", "0", "--N", "10", "--omega-min", "5", "--omega-max", "1"], "omega"),
+    (["--eta-bar", "1", "--delta", "0", "--J", "0", "--N", "10", "--omega", "1"], "Delta"),
+])
+def test_spectrum_bad_input_exits_2(capsys, tmp_path, argv, needle):
+    png = tmp_path / "x.png"
+    code, out, err = run(capsys, "spectrum", *argv, "--plot", str(png))
+    assert code == 2 and needle in err and out == "" and not png.exists()

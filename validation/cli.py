@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
 
@@ -101,6 +102,89 @@ def _param_doc(p) -> dict:
     return {"eta_bar": p.eta_bar, "Delta": p.Delta, "J": p.J, "I": p.I, "tau": p.tau}
 
 
+# ----------------------------------------------------------------------------- spectrum
+def _omega_grid(a):
+    import numpy as np
+    if a.omega is not None:
+        if a.omega_min is not None or a.omega_max is not None:
+            raise UsageError("give either --omega or --omega-min/--omega-max/--points, not both")
+        try:
+            w = np.array([float(x) for x in a.omega.split(",") if x.strip()])
+        except ValueError:
+            raise UsageError("--omega must be a comma-separated list of numbers, got %r" % a.omega) from None
+        if w.size == 0 or not np.all(np.isfinite(w)):
+            raise UsageError("--omega must contain finite numbers")
+        return w
+    if a.omega_min is None or a.omega_max is None:
+        raise UsageError("give --omega w1,w2,.. or both --omega-min and --omega-max")
+    lo, hi, n = a.omega_min, a.omega_max, a.points
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo < 0 or hi <= lo:
+        raise UsageError("need 0 <= --omega-min < --omega-max (finite), got %r, %r" % (lo, hi))
+    if n < 2:
+        raise UsageError("--points must be >= 2, got %d" % n)
+    if a.log:
+        if lo <= 0:
+            raise UsageError("--log needs --omega-min > 0")
+        return np.geomspace(lo, hi, n)
+    return np.linspace(lo, hi, n)
+
+
+def cmd_spectrum(a) -> int:
+    import numpy as np
+    from shotnoise.numerics.linear_response import network_spectra, resonance
+    p = _mpr_params(a)
+    w = _omega_grid(a)
+    for path, ext in ((a.csv, ".csv"), (a.plot, ".png")):
+        if path is not None and not path.endswith(ext):
+            raise UsageError("output file %r must end in %s" % (path, ext))
+    ns = network_spectra(w, p, a.N, M=a.M, branch=a.branch)
+    res = resonance(p, ns.fixed_point)
+    doc = {"convention": "two-sided, angular frequency", "parameters": dict(_param_doc(p), N=a.N),
+           "fixed_point": {"r": ns.fixed_point.r, "v": ns.fixed_point.v, "stability": ns.fixed_point.stability},
+           "resonance": {"omega_res": _fin(res.omega_res), "damping": res.damping, "Q": _fin(res.Q),
+                         "omega_shot_peak": _fin(res.omega_peak), "gain_at_shot_peak": _fin(res.gain_at_peak)},
+           "omega": w.tolist(), "shot": ns.shot.tolist(), "activity": ns.activity.tolist(),
+           "rate": ns.rate.tolist(), "voltage": ns.voltage.tolist()}
+    if ns.subpopulation is not None:
+        doc["subpopulation"] = ns.subpopulation.tolist()
+        doc["parameters"]["M"] = a.M
+    if a.csv:
+        cols = [w, ns.shot, ns.activity, ns.rate, ns.voltage] + ([ns.subpopulation] if a.M else [])
+        head = "omega,shot,activity,rate,voltage" + (",subpopulation" if a.M else "")
+        np.savetxt(a.csv, np.column_stack(cols), delimiter=",", header=head, comments="")
+    if a.plot:
+        from shotnoise.validation.plots import plot_network_spectra
+        plot_network_spectra(ns, a.plot, "eta_bar=%g, Delta=%g, J=%g, N=%g" % (p.eta_bar, p.Delta, p.J, a.N), res)
+    if a.json:
+        _print_json(doc)
+    elif not (a.csv or a.plot):
+        print("# two-sided, angular frequency; fixed point r=%.6g v=%.6g (%s)" % (
+            ns.fixed_point.r, ns.fixed_point.v, ns.fixed_point.stability))
+        print("%-12s %-14s %-14s %-14s %-14s" % ("omega", "shot", "activity", "rate", "voltage"))
+        for row in zip(w, ns.shot, ns.activity, ns.rate, ns.voltage):
+            print("%-12.6g %-14.6g %-14.6g %-14.6g %-14.6g" % row)
+    return 0
+
+
+def _fin(x):
+    return x if math.isfinite(x) else None
+
+
+# ----------------------------------------------------------------------------- bench
+def cmd_bench(a) -> int:
+    from shotnoise.validation.bench import BENCHES, run_benchmarks
+    names = list(BENCHES) if a.what == "all" else [a.what]
+    res = run_benchmarks(names)
+    if a.json:
+        _print_json(res)
+    else:
+        for name, d in res.items():
+            print("== %s" % name)
+            for k, v in d.items():
+                print("  %-36s %s" % (k, "%.4g" % v if isinstance(v, float) else v))
+    return 0
+
+
 # ----------------------------------------------------------------------------- demo
 def cmd_demo(a) -> int:
     from shotnoise.validation.demo import run_demo
@@ -136,6 +220,26 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--out", help="write the full trajectory to FILE.csv or FILE.npz")
     m.add_argument("--json", action="store_true")
     m.set_defaults(func=cmd_simulate_mass)
+
+    sp_ = sub.add_parser("spectrum", help="shot-noise and network spectra at a stable fixed point")
+    _add_mpr_params(sp_)
+    sp_.add_argument("--N", type=_float, required=True, help="number of neurons N >= 1")
+    sp_.add_argument("--M", type=_float, help="read out a random subset of M neurons (1 <= M <= N)")
+    sp_.add_argument("--branch", choices=("low", "mid", "high"), help="fixed point when several exist")
+    sp_.add_argument("--omega", help="comma-separated angular frequencies")
+    sp_.add_argument("--omega-min", type=_float)
+    sp_.add_argument("--omega-max", type=_float)
+    sp_.add_argument("--points", type=int, default=200)
+    sp_.add_argument("--log", action="store_true", help="log-spaced grid")
+    sp_.add_argument("--json", action="store_true")
+    sp_.add_argument("--csv", metavar="FILE", help="write a CSV table")
+    sp_.add_argument("--plot", metavar="FILE.png", help="draw all spectra on log axes")
+    sp_.set_defaults(func=cmd_spectrum)
+
+    b = sub.add_parser("bench", help="throughput benchmarks (ratios measured in one run)")
+    b.add_argument("--what", default="all", help="spectrum | network | stochastic-mass | all")
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(func=cmd_bench)
 
     dm = sub.add_parser("demo", help="short default run of the main job")
     dm.add_argument("--out", default="demo-output", help="directory for figures and exports")
