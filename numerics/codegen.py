@@ -120,7 +120,7 @@ ZETA_TERMS = 30  # small-|z| series of h(z): zeta(2k) z^(2k), k = 2..ZETA_TERMS+
 
 SPECTRUM_PREAMBLE = """
 #: zeta(2k), k = 2, 3, ...: coefficients of h(z) = pi z cot(pi z) - 1 + pi^2 z^2 / 3
-#: = -2 sum_{{k>=2}} zeta(2k) z^(2k) (Mittag-Leffler); from sympy.zeta, exact to double precision.
+#: = -2 sum_{{k>=2}} zeta(2k) z^(2k) (Mittag-Leffler); values of sympy.zeta, exact to double precision.
 ZETA_EVEN = ({zetas})
 
 
@@ -147,7 +147,9 @@ def _im_c_ml(c, inv_c, z, half_omega_tau):
                 break
         return -2.0 * acc
     x = math.pi * z
-    if x.imag <= 0.0:
+    if abs(x.imag) > 20.0:  # |q| = exp(-2 |Im x|) < 5e-18: cot = -+i to double precision
+        cot = 1j if x.imag < 0.0 else -1j
+    elif x.imag <= 0.0:
         q = cmath.exp(-2j * x)
         cot = 1j * (1.0 + q) / (1.0 - q)
     else:
@@ -180,6 +182,9 @@ def spectrum_kernel_module() -> str:
         KernelSpec("shot_spectrum_from_c", (w, c, inv_c, zz, how, tau, N), (shot,),
                    "S_xi(omega) for omega = omega_p > 0 given c, 1/c, z = omega tau/(2 sqrt c) and omega tau/2.\n"
                    "Two-sided, angular frequency (variance = int S d omega / 2 pi)."),
+        KernelSpec("shot_inverse_omega_coefficient", (PARAMETERS[1], tau, N),
+                   (sn.inverse_omega_coefficient(),),
+                   "a in S_xi = r0/N - a/omega + O(exp): a = 2 Delta/(pi^2 tau^2 N)."),
         KernelSpec("susceptibility_rate", (omega, r, v, tau), (G.subs(iw, sp.I * omega),),
                    "Open-loop G(omega): dr = J G ds (two-sided, angular frequency, exp(-i omega t)).",
                    complex_valued=True),

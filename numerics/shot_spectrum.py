@@ -18,7 +18,7 @@ import math
 import numba
 import numpy as np
 
-from ._generated.spectrum_kernels import lorentzian_c, shot_spectrum_from_c
+from ._generated.spectrum_kernels import lorentzian_c, shot_inverse_omega_coefficient, shot_spectrum_from_c
 from .densities import Density
 from .parameters import MPRParameters, finite_array, integer_at_least, positive
 
@@ -72,6 +72,17 @@ def shot_spectrum_lorentzian(omega, p: MPRParameters, N: float, r0: float) -> np
         raise ValueError("N must be >= 1, got %r" % N)
     r0 = positive("r0", r0)
     return _lorentzian_grid(w, r0, *p.as_tuple(), N)
+
+
+def shot_spectrum_asymptote(p: MPRParameters, N: float, r0: float) -> tuple[float, float]:
+    """(s_inf, a) with S_xi = s_inf - a/|omega| + (exponentially small) at large omega.
+
+    s_inf = Re sqrt(eta_t + i Delta) / (pi tau N) (= r0/N at the MPR fixed point) and
+    a = 2 Delta / (pi^2 tau^2 N) (the "-1" term of the closed form).  Used to sum the
+    aliases of binned spectra in closed form.
+    """
+    c = lorentzian_c.py_func(positive("r0", r0), *p.as_tuple())
+    return (c**0.5).real / (math.pi * p.tau * N), shot_inverse_omega_coefficient.py_func(p.Delta, p.tau, N)
 
 
 def harmonic_terms_needed(omega_max: float, sup_g: float, tau: float, N: float, atol: float) -> int:

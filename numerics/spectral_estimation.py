@@ -127,20 +127,37 @@ def band_average(spec: Spectrum, edges) -> tuple[np.ndarray, np.ndarray, np.ndar
     return np.array(centres), np.array(means), np.array(dofs)
 
 
-def binned_spectrum(S, omega, dt: float, s_inf: float = 0.0, n_alias: int = 200) -> np.ndarray:
+def binned_spectrum(S, omega, dt: float, s_inf: float = 0.0, inv_omega: float = 0.0, n_alias: int = 400,
+                    rtol: float = 1e-13) -> np.ndarray:
     """Spectrum of the bin-averaged signal x_k = (1/dt) int_{k dt}^{(k+1) dt} x(t) dt.
 
-    S_d(omega) = sum_m S(omega + 2 pi m/dt) sinc^2((omega + 2 pi m/dt) dt/2), summed as
-    s_inf + sum_{|m| <= n_alias} (S - s_inf) sinc^2 (exact for the constant part since
-    sum_m sinc^2 = 1), where s_inf = lim_{omega->inf} S (r0/N for shot noise).
-    S is a callable on angular-frequency arrays.
+    S_d(omega) = sum_m S(omega_m) sinc^2(omega_m dt/2),  omega_m = omega + 2 pi m/dt.
+
+    The known large-omega behaviour S ~ s_inf - inv_omega/|omega| (for shot noise
+    s_inf = r0/N, inv_omega = 2 Delta/(pi^2 tau^2 N)) is summed in closed form:
+    sum_m sinc^2 = 1, and sum_{m != 0} sinc^2(omega_m dt/2)/|omega_m|
+    = sin^2(omega dt/2) (4/dt^2) (dt/2 pi)^3 [zeta(3, 1 + u) + zeta(3, 1 - u)], u = |omega| dt/(2 pi)
+    (Hurwitz zeta).  The remainder decays fast; aliases m = +-1, +-2, ... are added until a
+    pair changes no value by more than ``rtol`` times the largest (at most ``n_alias`` pairs).
+    Valid on the Nyquist band |omega| <= pi/dt.  S is a callable on angular-frequency arrays.
     """
+    from scipy.special import zeta
+
     w = finite_array("omega", omega)
     dt = positive("dt", dt)
-    out = np.full(w.shape, float(s_inf))
-    for m in range(-n_alias, n_alias + 1):
-        wm = w + 2 * np.pi * m / dt
-        out += (S(wm) - s_inf) * np.sinc(wm * dt / (2 * np.pi)) ** 2
+    aw = np.abs(w)
+    u = np.minimum(aw * dt / (2 * np.pi), 0.5)
+    model_sum = (np.sin(w * dt / 2) ** 2 * (4 / dt**2) * (dt / (2 * np.pi)) ** 3
+                 * (zeta(3, 1 + u) + zeta(3, 1 - u)))
+    out = float(s_inf) + (S(w) - s_inf) * np.sinc(w * dt / (2 * np.pi)) ** 2 - inv_omega * model_sum
+    for m in range(1, n_alias + 1):
+        add = np.zeros_like(out)
+        for sgn in (1, -1):
+            wm = w + sgn * 2 * np.pi * m / dt
+            add += (S(wm) - s_inf + inv_omega / np.abs(wm)) * np.sinc(wm * dt / (2 * np.pi)) ** 2
+        out += add
+        if np.max(np.abs(add)) <= rtol * max(np.max(np.abs(out)), abs(s_inf)):
+            break
     return out
 
 

@@ -168,6 +168,13 @@ def high_frequency_limit() -> sp.Expr:
     return sp.limit(sp.simplify(asym), w, sp.oo)
 
 
+def inverse_omega_coefficient() -> sp.Expr:
+    """a in S_xi = r0/N - a/omega + (exponentially small): the "-1" term of the closed form,
+    2/(pi^2 tau^2 N omega) Im(-c) = -2 Delta/(pi^2 tau^2 N omega), so a = 2 Delta/(pi^2 tau^2 N)."""
+    parts = closed_form_kernel_parts()
+    return sp.simplify(-parts["prefactor"] * sp.im(-parts["c"]) * w)
+
+
 def low_frequency_coefficient() -> sp.Expr:
     """A in S_xi ~ A omega^3 as omega -> 0: pi^2 tau^2 Delta / (360 N (eta_t^2 + Delta^2))."""
     cc = eta_t + sp.I * Delta

@@ -12,7 +12,7 @@ import numpy as np
 from shotnoise.numerics.densities import lorentzian
 from shotnoise.numerics.mpr import fixed_points
 from shotnoise.numerics.parameters import MPRParameters
-from shotnoise.numerics.shot_spectrum import shot_spectrum_lorentzian
+from shotnoise.numerics.shot_spectrum import shot_spectrum_asymptote, shot_spectrum_lorentzian
 from shotnoise.numerics.spectral_estimation import binned_spectrum, welch, welch_expectation
 from shotnoise.numerics.spike_trains import periodic_activity, qif_frequencies
 
@@ -42,7 +42,8 @@ def check_periodic_trains(eta_bar: float = 1.0, Delta: float = 0.1, N: int = 200
         spec = welch(s, bin_width, segment)
         ests.append(spec.psd)
     S = lambda w: shot_spectrum_lorentzian(w, p, N, r0)
-    E = welch_expectation(lambda w: binned_spectrum(S, w, bin_width, s_inf=r0 / N), spec)
+    s_inf, a = shot_spectrum_asymptote(p, N, r0)
+    E = welch_expectation(lambda w: binned_spectrum(S, w, bin_width, s_inf, a), spec)
     if edges is None:
         w1 = 2 * math.sqrt(eta_bar)
         edges = np.concatenate([np.linspace(0.2, 0.8 * w1, 4), np.linspace(0.9 * w1, 1.1 * w1, 5),

@@ -11,7 +11,7 @@ import numba
 
 
 #: zeta(2k), k = 2, 3, ...: coefficients of h(z) = pi z cot(pi z) - 1 + pi^2 z^2 / 3
-#: = -2 sum_{k>=2} zeta(2k) z^(2k) (Mittag-Leffler); from sympy.zeta, exact to double precision.
+#: = -2 sum_{k>=2} zeta(2k) z^(2k) (Mittag-Leffler); values of sympy.zeta, exact to double precision.
 ZETA_EVEN = (1.0823232337111381, 1.0173430619844492, 1.0040773561979444, 1.0009945751278182, 1.000246086553308, 1.0000612481350588, 1.0000152822594086, 1.000003817293265, 1.0000009539620338, 1.0000002384505027, 1.000000059608189, 1.0000000149015549, 1.000000003725334, 1.0000000009313275, 1.000000000232831, 1.0000000000582077, 1.000000000014552, 1.000000000003638, 1.0000000000009095, 1.0000000000002274, 1.0000000000000568, 1.0000000000000142, 1.0000000000000036, 1.0000000000000009, 1.0000000000000002, 1.0, 1.0, 1.0, 1.0, 1.0)
 
 
@@ -38,7 +38,9 @@ def _im_c_ml(c, inv_c, z, half_omega_tau):
                 break
         return -2.0 * acc
     x = math.pi * z
-    if x.imag <= 0.0:
+    if abs(x.imag) > 20.0:  # |q| = exp(-2 |Im x|) < 5e-18: cot = -+i to double precision
+        cot = 1j if x.imag < 0.0 else -1j
+    elif x.imag <= 0.0:
         q = cmath.exp(-2j * x)
         cot = 1j * (1.0 + q) / (1.0 - q)
     else:
@@ -58,6 +60,12 @@ def shot_spectrum_from_c(omega_p, c, inv_c, z, half_omega_tau, tau, N):
     """S_xi(omega) for omega = omega_p > 0 given c, 1/c, z = omega tau/(2 sqrt c) and omega tau/2.
     Two-sided, angular frequency (variance = int S d omega / 2 pi)."""
     return 2*_im_c_ml(c, inv_c, z, half_omega_tau)/(math.pi**2*N*omega_p*tau**2)
+
+
+@numba.njit(cache=True)
+def shot_inverse_omega_coefficient(Delta, tau, N):
+    """a in S_xi = r0/N - a/omega + O(exp): a = 2 Delta/(pi^2 tau^2 N)."""
+    return 2*Delta/(math.pi**2*N*tau**2)
 
 
 @numba.njit(cache=True)

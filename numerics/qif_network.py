@@ -1,0 +1,495 @@
+"""Finite-N network of all-to-all coupled QIF neurons with delta synapses (THEORY.md section 1).
+
+    tau dV_j/dt = V_j^2 + eta_j + I(t) + J tau s(t),   s(t) = (1/N) sum_spikes delta(t - t_spike)
+
+Between kicks each V_j obeys a Riccati equation with constant a_j = eta_j + I,
+whose flow over a step dt is a Moebius map
+
+    V -> (A V + B) / (C V + A)
+    a > 0:  A = cos phi, B = sqrt(a) sin phi, C = -sin(phi)/sqrt(a),   phi = sqrt(a) dt/tau (mod pi)
+    a < 0:  A = 1, B = -b tanh beta, C = -tanh(beta)/b,                beta = sqrt(-a) dt/tau
+    a = 0:  A = 1, B = 0, C = -dt/tau
+
+(the tanh form divided by cosh beta, so it never overflows).  The neuron passes
+through V = +inf (spikes, and is reset to -inf by the same map) during the step
+exactly when the denominator C V + A is negative; whole turns (phi >= pi) are
+counted separately, so no V_peak cut-off, no refractory fudge, and any dt works.
+
+Kicks: all spikes of a step are applied at the *end* of the step (each spike
+adds J/N to every V).  A spike at a uniformly distributed time inside the step
+is thus delayed by dt/2 on average: the loop G(omega) acquires the factor
+exp(-i omega dt/2), i.e. an O(omega dt) phase error and an O(dt) rate bias;
+``tests/test_qif_network.py`` measures it by halving dt.
+
+The readable reference (:func:`_reference_step`) evaluates tan/atan per neuron
+and per step; the fast path must agree with it spike for spike.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+
+from .parameters import finite, finite_array, integer_at_least, nonnegative, positive
+
+RASTER_CAP = 2_000_000
+
+
+# --------------------------------------------------------------------------- coefficients
+@numba.njit(cache=True)
+def _coefficients(a, dt_over_tau, A, B, C, turns):
+    """Moebius coefficients of the Riccati flow over one step, per neuron (in place)."""
+    for j in range(a.size):
+        aj = a[j]
+        if aj > 0.0:
+            s = math.sqrt(aj)
+            phi = s * dt_over_tau
+            n = math.floor(phi / math.pi)
+            phi -= n * math.pi
+            A[j] = math.cos(phi)
+            B[j] = s * math.sin(phi)
+            C[j] = -math.sin(phi) / s
+            turns[j] = n
+        elif aj < 0.0:
+            b = math.sqrt(-aj)
+            th = math.tanh(b * dt_over_tau)
+            A[j] = 1.0
+            B[j] = -b * th
+            C[j] = -th / b
+            turns[j] = 0
+        else:
+            A[j] = 1.0
+            B[j] = 0.0
+            C[j] = -dt_over_tau
+            turns[j] = 0
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _advance(V, A, B, C, kick):
+    """One exact step for all neurons of the (sliced) arrays, kick from the previous step first.
+
+    Returns the number of passes through infinity.  Called on slices rather than
+    with index bounds: with a runtime lower bound LLVM does not vectorise the loop
+    (measured: 0.4e9 vs 2.1e9 neuron-steps/s).
+    """
+    cnt = 0
+    for j in range(V.size):
+        v = V[j] + kick
+        den = C[j] * v + A[j]
+        cnt += den < 0.0
+        V[j] = (A[j] * v + B[j]) / den
+    return cnt
+
+
+@numba.njit(cache=True)
+def _order_parameter(V):
+    """Z = <exp(i theta)> = <(1 + i V)/(1 - i V)>, theta = 2 atan V (branch-free, no overflow)."""
+    zr = 0.0
+    zi = 0.0
+    for j in range(V.size):
+        v = min(max(V[j], -1e150), 1e150)  # exp(i theta) = -1 to 1e-300 beyond; avoids V^2 overflow
+        d = 1.0 / (1.0 + v * v)
+        zr += (1.0 - v * v) * d
+        zi += 2.0 * v * d
+    return zr / V.size, zi / V.size
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _run_chunk(V, a_base, I_series, varying, dt_over_tau, kick_per_spike, step0, n_steps, bin_steps,
+               n_raster, M, A, B, C, turns, counts, counts_M, Z, raster_t, raster_i, n_raster_events,
+               prev_count, transient_steps):
+    """Advance ``n_steps`` steps from global step ``step0``; accumulate observables after the transient.
+
+    Returns (prev_count, n_raster_events).  Output bins are indexed from the end of the transient.
+    """
+    N = V.size
+    hi1 = n_raster
+    hi2 = max(n_raster, M)
+    turns_total = 0
+    turns_M = 0
+    if not varying:
+        for j in range(N):
+            turns_total += turns[j]
+            if j < M:
+                turns_M += turns[j]
+    a = a_base.copy()
+    for k in range(n_steps):
+        step = step0 + k
+        if varying:
+            for j in range(N):
+                a[j] = a_base[j] + I_series[step]
+            _coefficients(a, dt_over_tau, A, B, C, turns)
+            turns_total = 0
+            turns_M = 0
+            for j in range(N):
+                turns_total += turns[j]
+                if j < M:
+                    turns_M += turns[j]
+        kick = kick_per_spike * prev_count
+        # raster neurons: record spike events (step index, neuron)
+        cnt_M = 0
+        cnt = 0
+        for j in range(hi1):
+            v = V[j] + kick
+            den = C[j] * v + A[j]
+            V[j] = (A[j] * v + B[j]) / den
+            n_sp = turns[j] + (1 if den < 0.0 else 0)
+            if n_sp > 0:
+                cnt += n_sp
+                if j < M:
+                    cnt_M += n_sp
+                if step >= transient_steps:
+                    for _ in range(n_sp):
+                        if n_raster_events < raster_t.size:
+                            raster_t[n_raster_events] = step - transient_steps
+                            raster_i[n_raster_events] = j
+                            n_raster_events += 1
+        c2 = _advance(V[hi1:hi2], A[hi1:hi2], B[hi1:hi2], C[hi1:hi2], kick)
+        c3 = _advance(V[hi2:], A[hi2:], B[hi2:], C[hi2:], kick)
+        # whole turns of the non-raster neurons
+        t_r = 0
+        t_rM = 0
+        for j in range(hi1):
+            t_r += turns[j]
+            if j < M:
+                t_rM += turns[j]
+        cnt += c2 + c3 + turns_total - t_r
+        if M > 0:
+            cnt_M += (c2 if hi2 > hi1 else 0) + turns_M - t_rM
+        prev_count = cnt
+        if step >= transient_steps:
+            rel = step - transient_steps
+            b = rel // bin_steps
+            if b < counts.size:
+                counts[b] += cnt
+                counts_M[b] += cnt_M
+                if (rel + 1) % bin_steps == 0:
+                    zr, zi = _order_parameter(V)
+                    Z[b] = complex(zr, zi)
+    return prev_count, n_raster_events
+
+
+# --------------------------------------------------------------------------- V_peak / V_reset mode
+@numba.njit(cache=True, error_model="numpy")
+def _run_vpeak(V, A, B, C, turns, kick_per_spike, n_steps, bin_steps, transient_steps, v_peak, ref_steps,
+               half_steps, counts):
+    """Literature practice: threshold V_peak, reset to -V_peak after a refractory period 2 tau/V_peak,
+    spike emitted half-way (tau/V_peak after the threshold crossing).  The flow between events is
+    still the exact Moebius map.  Whole turns within one step are not resolved in this mode."""
+    N = V.size
+    refr = np.zeros(N, dtype=np.int64)
+    L = ref_steps + 2
+    ring = np.zeros(L, dtype=np.int64)
+    prev = 0
+    for step in range(n_steps):
+        kick = kick_per_spike * prev
+        for j in range(N):
+            if refr[j] > 0:
+                refr[j] -= 1
+                if refr[j] == 0:
+                    V[j] = -v_peak
+                continue
+            v = V[j] + kick
+            den = C[j] * v + A[j]
+            vn = (A[j] * v + B[j]) / den
+            if den < 0.0 or vn >= v_peak or turns[j] > 0:
+                refr[j] = ref_steps
+                ring[(step + half_steps) % L] += 1
+                V[j] = v_peak
+            else:
+                V[j] = vn
+        cnt = ring[step % L]
+        ring[step % L] = 0
+        prev = cnt
+        if step >= transient_steps:
+            b = (step - transient_steps) // bin_steps
+            if b < counts.size:
+                counts[b] += cnt
+    return counts
+
+
+def simulate_network_vpeak(eta, J: float, T: float, dt: float, v_peak: float = 100.0, I: float = 0.0,
+                           tau: float = 1.0, transient: float = 0.0, bin_width: float | None = None,
+                           V0=None, seed: int = 0) -> np.ndarray:
+    """Network with the usual V_peak/V_reset cut-off (refractory 2 tau/V_peak); returns the activity per bin.
+
+    For comparison with the exact method of :func:`simulate_network` (same kicks at step ends).
+    """
+    eta = finite_array("eta", eta)
+    N = eta.size
+    J, tau, T, dt = finite("J", J), positive("tau", tau), positive("T", T), positive("dt", dt)
+    v_peak = positive("v_peak", v_peak)
+    transient = nonnegative("transient", transient)
+    if transient >= T:
+        raise ValueError("T must be > transient")
+    bw = dt if bin_width is None else positive("bin_width", bin_width)
+    bin_steps = max(1, int(round(bw / dt)))
+    ref_steps = max(1, int(round(2 * tau / (v_peak * dt))))
+    rng = np.random.default_rng(seed)
+    I = finite("I", I)
+    V = stationary_initial_state(eta, I, J, tau, quenched_rate(eta, I, J, tau), rng) if V0 is None \
+        else finite_array("V0", V0).copy()
+    V = np.clip(V, -v_peak, v_peak)
+    A, B, C = np.empty(N), np.empty(N), np.empty(N)
+    turns = np.zeros(N, dtype=np.int64)
+    _coefficients(eta + I, dt / tau, A, B, C, turns)
+    n_steps = int(round(T / dt))
+    tr = int(round(transient / dt))
+    counts = np.zeros((n_steps - tr) // bin_steps)
+    _run_vpeak(V, A, B, C, turns, J / N, n_steps, bin_steps, tr, v_peak, ref_steps, ref_steps // 2, counts)
+    return counts / (N * bw)
+
+
+# --------------------------------------------------------------------------- reference path
+def _reference_step(V: np.ndarray, a: np.ndarray, dt_over_tau: float) -> np.ndarray:
+    """Readable reference for one step of the free Riccati flow: returns spikes per neuron.
+
+    a > 0: theta = atan(V/sqrt a) advances by sqrt(a) dt/tau; every crossing of
+    pi/2 (mod pi) is a spike; V = sqrt(a) tan(theta).  a < 0: V = -b tanh(psi)
+    inside (-b, b), V = -b coth(psi) outside; psi advances by b dt/tau and a
+    spike happens when psi crosses 0 from below with |V| > b.  a = 0: u = -1/V
+    advances by dt/tau; a spike when u crosses 0.  Modifies V in place.
+    """
+    spikes = np.zeros(V.size, dtype=np.int64)
+    for j in range(V.size):
+        v, aj = V[j], a[j]
+        if aj > 0:
+            s = math.sqrt(aj)
+            theta = math.atan(v / s) + s * dt_over_tau
+            n = math.floor((theta + math.pi / 2) / math.pi)
+            spikes[j] = n
+            V[j] = s * math.tan(theta - n * math.pi)
+        elif aj < 0:
+            b = math.sqrt(-aj)
+            beta = b * dt_over_tau
+            if abs(v) < b:
+                V[j] = -b * math.tanh(math.atanh(-v / b) + beta)
+            else:
+                psi = math.atanh(-b / v)  # V = -b coth(psi)  <=>  tanh(psi) = -b/V
+                psi_new = psi + beta
+                if psi < 0.0 <= psi_new:
+                    spikes[j] = 1
+                V[j] = -b / math.tanh(psi_new) if psi_new != 0.0 else -math.inf
+        else:
+            u = -1.0 / v if v != 0.0 else -math.inf
+            u_new = u + dt_over_tau
+            if u < 0.0 <= u_new:
+                spikes[j] = 1
+            V[j] = -1.0 / u_new
+    return spikes
+
+
+def reference_network(eta, J: float, tau: float, I: float, dt: float, n_steps: int, V0) -> tuple[np.ndarray, np.ndarray]:
+    """Straightforward per-step simulation (tan/atan per neuron per step), kicks at step ends.
+
+    Returns (spike count per step, spikes per step and neuron as an (n_steps, N) array).
+    Slow: for checking the fast path on small networks.
+    """
+    eta = finite_array("eta", eta)
+    V = finite_array("V0", V0).copy()
+    a = eta + I
+    counts = np.zeros(n_steps, dtype=np.int64)
+    per = np.zeros((n_steps, eta.size), dtype=np.int64)
+    kick = 0.0
+    for k in range(n_steps):
+        V += kick
+        sp = _reference_step(V, a, dt / tau)
+        per[k] = sp
+        counts[k] = sp.sum()
+        kick = J / eta.size * counts[k]
+    return counts, per
+
+
+# --------------------------------------------------------------------------- public API
+def stationary_initial_state(eta, I: float, J: float, tau: float, r0: float, rng: np.random.Generator) -> np.ndarray:
+    """V_j in the asynchronous state at rate r0: uniform phase for firing neurons
+    (V = sqrt(a) tan(pi (u - 1/2)), the stationary density of an oscillator), rest
+    potential -sqrt(-a) for silent ones; a = eta + I + J tau r0."""
+    a = finite_array("eta", eta) + I + J * tau * r0
+    V = np.empty_like(a)
+    fire = a > 0
+    V[fire] = np.sqrt(a[fire]) * np.tan(np.pi * (rng.random(int(fire.sum())) - 0.5))
+    V[~fire] = -np.sqrt(-a[~fire])
+    return V
+
+
+def quenched_rate(eta, I: float, J: float, tau: float, near: float | None = None) -> float:
+    """Self-consistent rate over the actual sample: r = mean_j sqrt(max(eta_j + I + J tau r, 0))/(pi tau).
+
+    Several roots can exist for J > 0 (bistability); the root closest to ``near``
+    (default: the largest) is returned.
+    """
+    from scipy.optimize import brentq
+
+    eta = np.sort(finite_array("eta", eta))
+    F = lambda r: np.mean(np.sqrt(np.maximum(eta + I + J * tau * r, 0.0))) / (math.pi * tau) - r
+    r_hi = 1.0
+    while F(r_hi) > 0:
+        r_hi *= 2
+        if r_hi > 1e12:
+            raise ValueError("no self-consistent rate (runaway excitation)")
+    grid = np.concatenate([[0.0], np.geomspace(1e-9, r_hi, 400)])
+    vals = np.array([F(x) for x in grid])
+    roots = []
+    for i in range(grid.size - 1):
+        if vals[i] == 0:
+            roots.append(grid[i])
+        elif vals[i] * vals[i + 1] < 0:
+            roots.append(brentq(F, grid[i], grid[i + 1], xtol=1e-15, rtol=1e-13))
+    if not roots:
+        raise ValueError("no self-consistent rate found")
+    if near is None:
+        return float(max(roots))
+    return float(min(roots, key=lambda x: abs(x - near)))
+
+
+@dataclass
+class NetworkResult:
+    """Observables of a network run (all after the transient).
+
+    activity: spikes per bin / (N bin_width)  (the activity s, rate units)
+    activity_M: same for the random subset of M neurons (or None)
+    Z: Kuramoto order parameter at bin ends; r_Z, v_Z from W = (1 - conj Z)/(1 + conj Z) = pi tau r + i v
+    raster_t, raster_i: spike times and neuron indices of the first ``raster`` neurons
+    """
+
+    bin_width: float
+    activity: np.ndarray
+    activity_M: np.ndarray | None
+    Z: np.ndarray
+    r_Z: np.ndarray
+    v_Z: np.ndarray
+    raster_t: np.ndarray
+    raster_i: np.ndarray
+    raster_truncated: bool
+    eta: np.ndarray
+    N: int
+    M: int
+    dt: float
+    T: float
+    transient: float
+    wall_time: float
+    neuron_steps_per_second: float
+    max_phase_per_step: float
+    final_V: np.ndarray = field(repr=False, default=None)
+
+    @property
+    def mean_rate(self) -> float:
+        return float(self.activity.mean())
+
+
+def simulate_network(eta, J: float, T: float, dt: float, I: float | np.ndarray = 0.0, tau: float = 1.0,
+                     transient: float = 0.0, bin_width: float | None = None, M: int = 0, raster: int = 0,
+                     V0=None, r_init: float | None = None, seed: int = 0, progress: bool = False) -> NetworkResult:
+    """Simulate N = len(eta) all-to-all QIF neurons exactly between kicks.
+
+    Parameters
+    ----------
+    eta : array_like
+        Excitabilities eta_j (the population; N = len(eta)).
+    J, tau : float
+        Coupling (each spike kicks every V by J/N) and membrane time constant (> 0).
+    T, dt : float
+        Duration (including the transient) and step (> 0).  Any dt is exact for
+        the free flow; kicks are applied at step ends (O(dt) effect, see module doc).
+    I : float or array
+        Constant current, or a series of length round(T/dt) (one value per step).
+    transient : float
+        Initial time discarded from all observables (0 <= transient < T).
+    bin_width : float
+        Width of activity bins, a multiple of dt (default: dt).
+    M : int
+        Size of a random subset whose activity is recorded separately (0: none).
+    raster : int
+        Number of (random) neurons whose spike times are stored.
+    V0 : array, optional
+        Initial voltages; default: the stationary asynchronous state at rate ``r_init``
+        (default: the quenched rate of the sample).
+    seed : int
+        Seeds the choice of the subsets and of the initial phases.
+    """
+    eta = finite_array("eta", eta)
+    N = eta.size
+    integer_at_least("N", N, 1)
+    J, tau = finite("J", J), positive("tau", tau)
+    T, dt = positive("T", T), positive("dt", dt)
+    transient = nonnegative("transient", transient)
+    if transient >= T:
+        raise ValueError("T must be > transient, got T=%r, transient=%r" % (T, transient))
+    n_steps = int(round(T / dt))
+    transient_steps = int(round(transient / dt))
+    bw = dt if bin_width is None else positive("bin_width", bin_width)
+    bin_steps = int(round(bw / dt))
+    if bin_steps < 1 or abs(bin_steps * dt - bw) > 1e-9 * bw:
+        raise ValueError("bin_width must be a positive multiple of dt, got %r (dt=%r)" % (bw, dt))
+    M = integer_at_least("M", M, 0)
+    raster = integer_at_least("raster", raster, 0)
+    if M > N or raster > N:
+        raise ValueError("M and raster must be <= N=%d, got M=%d, raster=%d" % (N, M, raster))
+    varying = not np.isscalar(I) and np.ndim(I) > 0
+    if varying:
+        I_series = finite_array("I", I)
+        if I_series.size != n_steps:
+            raise ValueError("I series must have round(T/dt)=%d values, got %d" % (n_steps, I_series.size))
+        I0 = float(I_series[0])
+    else:
+        I0 = finite("I", I)
+        I_series = np.zeros(1)
+    rng = np.random.default_rng(seed)
+    # put a random subset first: neurons [0, raster) form the raster set, [0, M) the M-subset
+    order = rng.permutation(N)
+    eta_o = eta[order]
+    if V0 is None:
+        r_i = quenched_rate(eta_o, I0, J, tau) if r_init is None else positive("r_init", r_init)
+        V = stationary_initial_state(eta_o, I0, J, tau, r_i, rng)
+    else:
+        V = finite_array("V0", V0)[order].copy()
+        if V.size != N:
+            raise ValueError("V0 must have N=%d values" % N)
+    a_base = eta_o + (0.0 if varying else I0)
+    A, B, C = np.empty(N), np.empty(N), np.empty(N)
+    turns = np.zeros(N, dtype=np.int64)
+    _coefficients(a_base if not varying else a_base + I0, dt / tau, A, B, C, turns)
+    amax = float(np.max(eta_o)) + (float(np.max(I_series)) if varying else I0)
+    max_phase = math.sqrt(max(amax, 0.0)) * dt / tau
+    n_bins = (n_steps - transient_steps) // bin_steps
+    if n_bins < 1:
+        raise ValueError("T - transient must cover at least one bin")
+    counts = np.zeros(n_bins)
+    counts_M = np.zeros(n_bins)
+    Z = np.zeros(n_bins, dtype=np.complex128)
+    cap = RASTER_CAP if raster else 0
+    raster_t = np.zeros(cap, dtype=np.int64)
+    raster_i = np.zeros(cap, dtype=np.int64)
+    n_ev = 0
+    prev = 0
+    chunk = max(1, min(n_steps, int(2e7 // max(N, 1))))
+    t0 = time.perf_counter()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=n_steps, unit="step", unit_scale=True, desc="network N=%d" % N, leave=False)
+    step = 0
+    while step < n_steps:
+        n = min(chunk, n_steps - step)
+        prev, n_ev = _run_chunk(V, a_base, I_series, varying, dt / tau, J / N, step, n, bin_steps, raster, M,
+                                A, B, C, turns, counts, counts_M, Z, raster_t, raster_i, n_ev, prev,
+                                transient_steps)
+        step += n
+        if bar is not None:
+            bar.update(n)
+    if bar is not None:
+        bar.close()
+    wall = time.perf_counter() - t0
+    if not np.all(np.isfinite(Z)):
+        raise FloatingPointError("non-finite voltages in the network (a denominator hit exactly zero); change dt")
+    W = (1 - np.conj(Z)) / (1 + np.conj(Z))
+    act = counts / (N * bw)
+    act_M = counts_M / (M * bw) if M else None
+    return NetworkResult(bw, act, act_M, Z, W.real / (math.pi * tau), W.imag,
+                         raster_t[:n_ev] * dt + dt, order[raster_i[:n_ev]] if n_ev else raster_i[:0],
+                         n_ev >= cap and cap > 0, eta_o, N, M, dt, T, transient, wall,
+                         N * n_steps / wall if wall > 0 else math.inf, max_phase, V)

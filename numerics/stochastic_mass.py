@@ -1,0 +1,219 @@
+"""Stochastic (finite-size) MPR neural mass model: three models of the shot noise xi (THEORY.md section 3).
+
+    dr = f_r(r, v) dt,    dv = f_v(r, v) dt + J xi dt      (tau dv/dt contains J tau xi)
+
+with the drift f from the generated MPR kernel and xi one of
+
+(a) ``white``: Gaussian white noise of intensity r(t)/N (the diffusion limit):
+    dv gets J sqrt(r/N) dW.  Euler-Maruyama or stochastic Heun (Ito = Stratonovich
+    here because the noise amplitude depends on r only and dr has no noise).
+    Captures the total shot-noise power at high frequency and its dependence on
+    the current rate; misses the peak of S_xi at the firing rate (and the dip at
+    low frequency): wrong near the shot-noise peak and resonance.
+(b) ``colored``: stationary Gaussian noise with the theoretical spectrum S_xi of the
+    fixed point (binned over dt, with aliasing), synthesised by FFT.  Captures the
+    spectral shape exactly in the linear regime; misses non-Gaussian and non-
+    stationary effects (rate-dependent intensity, switching between states).
+(c) ``surrogate``: N uniform-phase oscillators with frequencies
+    f_j(t) = sqrt(max(eta_j + I + J tau r(t), 0))/(pi tau) driven by the current
+    mean field; xi = (their spikes)/(N dt) - mean_j f_j(t).  Captures the periodic,
+    non-Gaussian, rate-dependent shot noise; misses the QIF phase response (the
+    phases do not react to input) and costs O(N) per step.
+
+The output activity is s = r + xi averaged over bins (compare with the network activity).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from ._generated.mpr_kernels import mpr_rhs
+from .parameters import MPRParameters, finite, integer_at_least, nonnegative, positive
+
+NOISE_KINDS = ("white", "colored", "surrogate")
+
+
+@numba.njit(cache=True)
+def _integrate(r, v, dt, n_steps, bin_steps, transient_steps, scheme, kind, xi_series, N, eta, phases,
+               eta_bar, Delta, J, I, tau, seed, out_s, out_r, out_v):
+    """Shared integrator loop.  kind: 0 white, 1 colored (xi_series), 2 surrogate oscillators.
+    scheme: 0 Euler(-Maruyama), 1 Heun.  Bins accumulate after the transient."""
+    np.random.seed(seed)
+    sqdt = math.sqrt(dt)
+    for k in range(n_steps):
+        # the shot-noise value of this step (bin average over [t, t + dt))
+        if kind == 0:
+            dW = sqdt * np.random.standard_normal()
+            amp = J * math.sqrt(max(r, 0.0) / N)
+            xi = math.sqrt(max(r, 0.0) / N) * dW / dt
+        elif kind == 1:
+            xi = xi_series[k]
+            amp = 0.0
+            dW = 0.0
+        else:
+            spikes = 0.0
+            fsum = 0.0
+            shift = I + J * tau * r
+            for j in range(eta.size):
+                a = eta[j] + shift
+                if a > 0.0:
+                    f = math.sqrt(a) / (math.pi * tau)
+                    fsum += f
+                    ph = phases[j] + f * dt
+                    n = math.floor(ph)
+                    spikes += n
+                    phases[j] = ph - n
+            xi = spikes / (eta.size * dt) - fsum / eta.size
+            amp = 0.0
+            dW = 0.0
+        fr, fv = mpr_rhs(r, v, eta_bar, Delta, J, I, tau)
+        if kind == 0:
+            if scheme == 0:
+                rn = r + dt * fr
+                vn = v + dt * fv + amp * dW
+            else:
+                rp = r + dt * fr
+                vp = v + dt * fv + amp * dW
+                gr, gv = mpr_rhs(rp, vp, eta_bar, Delta, J, I, tau)
+                amp2 = J * math.sqrt(max(rp, 0.0) / N)
+                rn = r + 0.5 * dt * (fr + gr)
+                vn = v + 0.5 * dt * (fv + gv) + 0.5 * (amp + amp2) * dW
+        else:
+            if scheme == 0:
+                rn = r + dt * fr
+                vn = v + dt * (fv + J * xi)
+            else:
+                rp = r + dt * fr
+                vp = v + dt * (fv + J * xi)
+                gr, gv = mpr_rhs(rp, vp, eta_bar, Delta, J, I, tau)
+                rn = r + 0.5 * dt * (fr + gr)
+                vn = v + 0.5 * dt * (fv + gv) + dt * J * xi
+        if k >= transient_steps:
+            b = (k - transient_steps) // bin_steps
+            if b < out_s.size:
+                out_s[b] += (r + xi) / bin_steps
+                out_r[b] += r / bin_steps
+                out_v[b] += v / bin_steps
+        r, v = rn, vn
+        if not (math.isfinite(r) and math.isfinite(v)):
+            return k
+    return -1
+
+
+def colored_shot_noise(n: int, dt: float, spectrum, rng: np.random.Generator) -> np.ndarray:
+    """Stationary Gaussian series x_k (k < n, spacing dt) with two-sided spectrum S_d(omega) on the
+    Nyquist band (``spectrum`` must already include binning/aliasing), by FFT synthesis:
+
+        X_m = sqrt(S_d(omega_m) n / dt) (a_m + i b_m)/sqrt 2  (Hermitian), x = ifft(X).real,
+
+    so that var x = (1/(n dt)) sum_m S_d(omega_m) = int S_d d omega / (2 pi).  Periodic with period n dt.
+    """
+    n = integer_at_least("n", n, 2)
+    dt = positive("dt", dt)
+    w = 2 * np.pi * np.fft.rfftfreq(n, d=dt)
+    S = np.asarray(spectrum(w), dtype=float)
+    if not np.all(np.isfinite(S)) or np.any(S < -1e-12 * np.max(np.abs(S))):
+        raise ValueError("spectrum must be finite and >= 0")
+    S = np.maximum(S, 0.0)  # rounding at omega = 0, where S_d vanishes exactly
+    amp = np.sqrt(S * n / dt)
+    X = amp * (rng.standard_normal(w.size) + 1j * rng.standard_normal(w.size)) / math.sqrt(2)
+    X[0] = 0.0  # zero mean
+    if n % 2 == 0:
+        X[-1] = amp[-1] * rng.standard_normal()  # Nyquist bin is real
+    return np.fft.irfft(X, n=n)
+
+
+@dataclass
+class MassRun:
+    """Binned output of a stochastic mass-model run: activity s = r + xi, rate r, voltage v."""
+
+    kind: str
+    bin_width: float
+    s: np.ndarray
+    r: np.ndarray
+    v: np.ndarray
+    dt: float
+    steps: int
+
+    @property
+    def mean_rate(self) -> float:
+        return float(self.s.mean())
+
+
+def simulate_stochastic_mass(p: MPRParameters, N: float, T: float, dt: float, noise: str = "white",
+                             scheme: str = "heun", r0: float | None = None, v0: float | None = None,
+                             transient: float = 0.0, bin_width: float | None = None, seed: int = 0,
+                             heterogeneity=None, branch: str | None = None) -> MassRun:
+    """Integrate the stochastic MPR model with shot noise of kind ``noise``.
+
+    Parameters
+    ----------
+    p : MPRParameters
+    N : float
+        Number of neurons (>= 1): noise intensity r/N.
+    T, dt : float
+        Duration (including transient) and step.
+    noise : 'white' | 'colored' | 'surrogate'
+        See the module docstring for what each captures.
+    scheme : 'euler' | 'heun'
+    r0, v0 : float, optional
+        Initial state; default: the (selected) stable fixed point.
+    bin_width : float
+        Output bin (multiple of dt; default dt).
+    heterogeneity : array, optional
+        eta_j of the surrogate oscillators (default: Lorentzian quantiles with round(N) neurons).
+    """
+    from .densities import lorentzian
+    from .mpr import fixed_points, select_branch
+    from .shot_spectrum import shot_spectrum_asymptote, shot_spectrum_lorentzian
+    from .spectral_estimation import binned_spectrum
+
+    if noise not in NOISE_KINDS:
+        raise ValueError("noise must be one of %s, got %r" % (", ".join(NOISE_KINDS), noise))
+    if scheme not in ("euler", "heun"):
+        raise ValueError("scheme must be 'euler' or 'heun', got %r" % scheme)
+    N = positive("N", N)
+    if N < 1:
+        raise ValueError("N must be >= 1, got %r" % N)
+    T, dt = positive("T", T), positive("dt", dt)
+    transient = nonnegative("transient", transient)
+    if transient >= T:
+        raise ValueError("T must be > transient, got T=%r, transient=%r" % (T, transient))
+    bw = dt if bin_width is None else positive("bin_width", bin_width)
+    bin_steps = int(round(bw / dt))
+    if bin_steps < 1 or abs(bin_steps * dt - bw) > 1e-9 * bw:
+        raise ValueError("bin_width must be a positive multiple of dt, got %r" % bw)
+    fp = select_branch(fixed_points(p), branch)
+    r_init = fp.r if r0 is None else positive("r0", r0)
+    v_init = fp.v if v0 is None else finite("v0", v0)
+    n_steps = int(round(T / dt))
+    tr = int(round(transient / dt))
+    n_bins = (n_steps - tr) // bin_steps
+    if n_bins < 1:
+        raise ValueError("T - transient must cover at least one bin")
+    rng = np.random.default_rng(seed)
+    xi_series = np.zeros(1)
+    eta = np.zeros(0)
+    phases = np.zeros(0)
+    if noise == "colored":
+        if not fp.stable:
+            raise ValueError("colored noise uses S_xi at a stable fixed point; the %s fixed point is a %s"
+                             % (branch or "selected", fp.stability))
+        S = lambda w: shot_spectrum_lorentzian(w, p, N, fp.r)
+        s_inf, a = shot_spectrum_asymptote(p, N, fp.r)
+        xi_series = colored_shot_noise(n_steps, dt, lambda w: binned_spectrum(S, w, dt, s_inf, a), rng)
+    elif noise == "surrogate":
+        eta = lorentzian(p.eta_bar, p.Delta).quantiles(int(round(N))) if heterogeneity is None \
+            else np.asarray(heterogeneity, dtype=float)
+        phases = rng.random(eta.size)
+    out_s, out_r, out_v = np.zeros(n_bins), np.zeros(n_bins), np.zeros(n_bins)
+    bad = _integrate(r_init, v_init, dt, n_steps, bin_steps, tr, 0 if scheme == "euler" else 1,
+                     NOISE_KINDS.index(noise), xi_series, float(N), eta, phases, *p.as_tuple(),
+                     int(rng.integers(2**31)), out_s, out_r, out_v)
+    if bad >= 0:
+        raise FloatingPointError("stochastic mass model diverged at step %d (t=%g); reduce dt or raise N"
+                                 % (bad, bad * dt))
+    return MassRun(noise, bw, out_s, out_r, out_v, dt, n_steps)
