@@ -244,6 +244,7 @@ def simulate_network_vpeak(eta, J: float, T: float, dt: float, v_peak: float = 1
 
 
 # --------------------------------------------------------------------------- reference path
+@numba.njit(cache=True)
 def _reference_step(V: np.ndarray, a: np.ndarray, dt_over_tau: float) -> np.ndarray:
     """Readable reference for one step of the free Riccati flow: returns spikes per neuron.
 
@@ -282,24 +283,32 @@ def _reference_step(V: np.ndarray, a: np.ndarray, dt_over_tau: float) -> np.ndar
     return spikes
 
 
-def reference_network(eta, J: float, tau: float, I: float, dt: float, n_steps: int, V0) -> tuple[np.ndarray, np.ndarray]:
+def reference_network(eta, J: float, tau: float, I: float, dt: float, n_steps: int, V0,
+                      per_neuron: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Straightforward per-step simulation (tan/atan per neuron per step), kicks at step ends.
 
-    Returns (spike count per step, spikes per step and neuron as an (n_steps, N) array).
-    Slow: for checking the fast path on small networks.
+    Returns (spike count per step, spikes per step and neuron as an (n_steps, N) array,
+    or None when ``per_neuron`` is False).  Compiled with numba like the fast path, so
+    the benchmark ratio measures the algorithm, not the language.
     """
     eta = finite_array("eta", eta)
     V = finite_array("V0", V0).copy()
-    a = eta + I
+    return _reference_kernel(V, eta + finite("I", I), finite("J", J) / eta.size, positive("dt", dt) / positive("tau", tau),
+                             integer_at_least("n_steps", n_steps, 1), per_neuron)
+
+
+@numba.njit(cache=True)
+def _reference_kernel(V, a, kick_per_spike, dt_over_tau, n_steps, per_neuron):
     counts = np.zeros(n_steps, dtype=np.int64)
-    per = np.zeros((n_steps, eta.size), dtype=np.int64)
+    per = np.zeros((n_steps if per_neuron else 0, V.size), dtype=np.int64)
     kick = 0.0
     for k in range(n_steps):
         V += kick
-        sp = _reference_step(V, a, dt / tau)
-        per[k] = sp
+        sp = _reference_step(V, a, dt_over_tau)
+        if per_neuron:
+            per[k] = sp
         counts[k] = sp.sum()
-        kick = J / eta.size * counts[k]
+        kick = kick_per_spike * counts[k]
     return counts, per
 
 

@@ -117,3 +117,44 @@ def test_spectrum_bad_input_exits_2(capsys, tmp_path, argv, needle):
     png = tmp_path / "x.png"
     code, out, err = run(capsys, "spectrum", *argv, "--plot", str(png))
     assert code == 2 and needle in err and out == "" and not png.exists()
+
+
+def test_simulate_network_json_contract(capsys, tmp_path):
+    f = tmp_path / "net.npz"
+    code, out, _ = run(capsys, "simulate", "network", "--eta-bar", "1", "--delta", "0.2", "--J", "-1",
+                       "--N", "300", "--T", "120", "--dt", "0.005", "--transient", "20", "--segment", "25",
+                       "--M", "30", "--quiet", "--json", "--save", str(f))
+    assert code == 0
+    doc = json.loads(out)
+    for key in ("mean_rate", "quenched_rate", "mpr_rate"):
+        assert doc[key] > 0
+    assert abs(doc["mean_rate"] - doc["quenched_rate"]) < 0.02 * doc["quenched_rate"]
+    sp = doc["spectrum"]
+    assert sp["convention"] == "two-sided, angular frequency"
+    assert len(sp["omega"]) == len(sp["psd"]) == len(sp["ci_low"]) == len(sp["ci_high"]) == len(sp["theory"])
+    assert all(lo <= x <= hi for lo, x, hi in zip(sp["ci_low"], sp["psd"], sp["ci_high"]))
+    assert doc["timing"]["neuron_steps_per_second"] > 0
+    assert doc["subpopulation"]["M"] == 30
+    assert np.load(f)["activity"].size > 0
+
+
+@pytest.mark.parametrize("noise", ["white", "colored", "surrogate"])
+def test_simulate_stochastic_mass(capsys, noise):
+    code, out, _ = run(capsys, "simulate", "stochastic-mass", "--noise", noise, "--eta-bar", "1", "--delta", "0.2",
+                       "--J", "-1", "--N", "300", "--T", "120", "--dt", "0.01", "--transient", "20",
+                       "--segment", "25", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["spectrum"]["convention"] == "two-sided, angular frequency" and doc["mean_rate"] > 0
+
+
+@pytest.mark.parametrize("bad,needle", [(["--N", "0"], "N"), (["--dt", "0"], "dt"), (["--T", "10"], "T"),
+                                        (["--dt", "nan"], "dt"), (["--N", "2.5"], "N")])
+def test_simulate_network_bad_input_exits_2_and_writes_nothing(capsys, tmp_path, bad, needle):
+    f = tmp_path / "x.npz"
+    base = {"--eta-bar": "1", "--delta": "0.2", "--J": "1", "--N": "100", "--T": "50", "--dt": "0.01",
+            "--transient": "20"}
+    base[bad[0]] = bad[1]
+    argv = ["simulate", "network", "--quiet", "--save", str(f)] + [x for kv in base.items() for x in kv]
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and needle in err and out == "" and not f.exists()

@@ -57,7 +57,52 @@ def bench_spectrum(points: int = 1_000_000) -> dict:
             "omega_range": [0.01, 10.0]}
 
 
-BENCHES = {"spectrum": bench_spectrum}
+def bench_network(sizes=(1_000, 10_000, 100_000, 1_000_000), budget: float = 2e9) -> dict:
+    """Fast network path vs the straightforward tan/atan reference (both numba), neuron-steps per second.
+
+    Each size runs ~``budget`` neuron-steps (activity binning, order parameter every
+    bin and kicks included); the reference runs 1/50 of that.
+    """
+    from shotnoise.numerics.densities import lorentzian
+    from shotnoise.numerics.qif_network import reference_network, simulate_network
+
+    out = {"sizes": list(sizes), "fast_neuron_steps_per_s": [], "reference_neuron_steps_per_s": [], "ratio": []}
+    dt = 1e-3
+    for N in sizes:
+        eta = lorentzian(1.0, 0.2).quantiles(N)
+        steps = max(200, int(budget / N))
+        simulate_network(eta, 2.0, T=10 * dt, dt=dt, bin_width=10 * dt)  # compile / cache load
+        best = 0.0
+        for _ in range(2):
+            res = simulate_network(eta, 2.0, T=steps * dt, dt=dt, bin_width=20 * dt)
+            best = max(best, res.neuron_steps_per_second)
+        V0 = res.final_V
+        ref_steps = max(20, steps // 50)
+        reference_network(eta[:10], 2.0, 1.0, 0.0, dt, 2, V0[:10], per_neuron=False)
+        t0 = time.perf_counter()
+        reference_network(eta, 2.0, 1.0, 0.0, dt, ref_steps, V0, per_neuron=False)
+        ref = N * ref_steps / (time.perf_counter() - t0)
+        out["fast_neuron_steps_per_s"].append(best)
+        out["reference_neuron_steps_per_s"].append(ref)
+        out["ratio"].append(best / ref)
+    return out
+
+
+def bench_stochastic_mass(steps: int = 1_000_000) -> dict:
+    """Wall time of 1e6 steps of the stochastic mass model with white and coloured noise (after compilation)."""
+    from shotnoise.numerics.parameters import MPRParameters
+    from shotnoise.numerics.stochastic_mass import simulate_stochastic_mass
+
+    p = MPRParameters(1.0, 0.1, -2.0)
+    out = {"steps": steps}
+    for kind in ("white", "colored"):
+        t = _best(lambda: simulate_stochastic_mass(p, 1000, T=steps * 1e-3, dt=1e-3, noise=kind, bin_width=0.02),
+                  repeat=3)
+        out["%s_seconds" % kind] = t
+    return out
+
+
+BENCHES = {"spectrum": bench_spectrum, "network": bench_network, "stochastic-mass": bench_stochastic_mass}
 
 
 def run_benchmarks(names: list[str] | None = None) -> dict:

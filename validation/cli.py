@@ -170,6 +170,141 @@ def _fin(x):
     return x if math.isfinite(x) else None
 
 
+# ----------------------------------------------------------------------------- simulate network / stochastic-mass
+def _default_bin(dt: float, requested) -> float:
+    if requested is not None:
+        return requested
+    return dt * max(1, int(round(0.02 / dt)))
+
+
+def _check_run_args(a) -> None:
+    from shotnoise.numerics.parameters import finite, positive
+    finite("N", a.N)
+    if a.N < 1 or (a.what == "network" and a.N != int(a.N)):
+        raise UsageError("N must be %s >= 1, got %r" % ("an integer" if a.what == "network" else "a number", a.N))
+    positive("T", a.T)
+    positive("dt", a.dt)
+    finite("transient", a.transient)
+    if a.transient < 0:
+        raise UsageError("transient must be >= 0, got %r" % a.transient)
+    if a.T <= a.transient:
+        raise UsageError("T must be > transient, got T=%r, transient=%r" % (a.T, a.transient))
+    positive("segment", a.segment)
+    if a.segment > a.T - a.transient:
+        raise UsageError("segment (%g) must not exceed T - transient (%g)" % (a.segment, a.T - a.transient))
+    if a.save is not None and not a.save.endswith(".npz"):
+        raise UsageError("--save must end in .npz, got %r" % a.save)
+
+
+def _spectrum_with_theory(x, bw, segment, p, N, M=None, branch_hint=None):
+    """Welch estimate of x plus the expected estimate from the linear theory (None if not applicable)."""
+    from shotnoise.numerics.linear_response import network_spectra
+    from shotnoise.numerics.mpr import fixed_points
+    from shotnoise.numerics.shot_spectrum import shot_spectrum_asymptote
+    from shotnoise.numerics.spectral_estimation import binned_spectrum, welch, welch_expectation
+    spec = welch(x, bw, segment)
+    doc = spec.as_dict()
+    try:
+        pts = [q for q in fixed_points(p) if q.stable]
+        fp = min(pts, key=lambda q: abs(q.r - branch_hint)) if branch_hint is not None else pts[0]
+        branch = {0: "low", 1: "mid", 2: "high"}[[q.r for q in fixed_points(p)].index(fp.r)] \
+            if len(fixed_points(p)) > 1 else None
+        ns = lambda w: network_spectra(w, p, N, M=M, branch=branch)
+        S = (lambda w: ns(w).subpopulation) if M else (lambda w: ns(w).activity)
+        s_inf, a_ = shot_spectrum_asymptote(p, N, fp.r)
+        if M:
+            s_inf, a_ = s_inf * N / M, a_ * N / M
+        doc["theory"] = welch_expectation(lambda w: binned_spectrum(S, w, bw, s_inf, a_), spec).tolist()
+        doc["theory_note"] = "expected Welch estimate of the linear theory at the fixed point r=%.6g (binning, window)" % fp.r
+    except ValueError as e:
+        doc["theory"] = None
+        doc["theory_note"] = "linear theory not applicable: %s" % e
+    return spec, doc
+
+
+def cmd_simulate_network(a) -> int:
+    import numpy as np
+    from shotnoise.numerics.densities import make_density
+    from shotnoise.numerics.linear_response import annealed_rate
+    from shotnoise.numerics.mpr import fixed_points
+    from shotnoise.numerics.qif_network import quenched_rate, simulate_network
+    p = _mpr_params(a)
+    _check_run_args(a)
+    N = int(a.N)
+    if a.M is not None and not 1 <= a.M <= N:
+        raise UsageError("M must satisfy 1 <= M <= N, got M=%r" % a.M)
+    bw = _default_bin(a.dt, a.bin)
+    rng = np.random.default_rng(a.seed)
+    kind = "lorentzian" if a.heterogeneity in ("quantile", "random") else a.heterogeneity
+    g = make_density(kind, p.eta_bar, p.Delta)
+    eta = g.quantiles(N) if a.heterogeneity == "quantile" else g.sample(N, rng)
+    res = simulate_network(eta, p.J, a.T, a.dt, I=p.I, tau=p.tau, transient=a.transient, bin_width=bw,
+                           M=int(a.M or 0), seed=a.seed, progress=not a.quiet and not a.json)
+    mean = res.mean_rate
+    if kind == "lorentzian":
+        mpr = min(fixed_points(p), key=lambda q: abs(q.r - mean)).r
+    else:
+        mpr = annealed_rate(g, J=p.J, I=p.I, tau=p.tau)
+    spec, sdoc = _spectrum_with_theory(res.activity, bw, a.segment, p, N, branch_hint=mean) \
+        if kind == "lorentzian" else (None, None)
+    if sdoc is None:
+        from shotnoise.numerics.spectral_estimation import welch
+        sdoc = welch(res.activity, bw, a.segment).as_dict()
+        sdoc["theory"] = None
+        sdoc["theory_note"] = "linear theory implemented for the Lorentzian only"
+    doc = {"parameters": dict(_param_doc(p), N=N, heterogeneity=a.heterogeneity, seed=a.seed),
+           "mean_rate": mean, "quenched_rate": quenched_rate(res.eta, p.I, p.J, p.tau, near=mean),
+           "mpr_rate": mpr, "mean_rate_Z": float(np.mean(res.r_Z)), "bin_width": bw, "spectrum": sdoc,
+           "timing": {"neuron_steps_per_second": res.neuron_steps_per_second, "wall_time_s": res.wall_time},
+           "max_phase_per_step": res.max_phase_per_step}
+    if a.M:
+        _, subdoc = _spectrum_with_theory(res.activity_M, bw, a.segment, p, N, M=int(a.M), branch_hint=mean)
+        doc["subpopulation"] = {"M": int(a.M), "mean_rate": float(res.activity_M.mean()), "spectrum": subdoc}
+    if a.save:
+        np.savez(a.save, activity=res.activity, activity_M=res.activity_M if a.M else np.zeros(0),
+                 Z=res.Z, r_Z=res.r_Z, v_Z=res.v_Z, eta=res.eta, bin_width=bw, omega=np.array(sdoc["omega"]),
+                 psd=np.array(sdoc["psd"]))
+        doc["written"] = a.save
+    if res.max_phase_per_step > math.pi:
+        print("shotnoise: warning: fastest neuron turns %.2g times per step; spikes are exact but kicks "
+              "are delayed to step ends" % (res.max_phase_per_step / math.pi), file=sys.stderr)
+    _report_run(a, doc)
+    return 0
+
+
+def _report_run(a, doc) -> None:
+    if a.json:
+        _print_json(doc)
+        return
+    for k in ("mean_rate", "quenched_rate", "mpr_rate", "mean_rate_Z"):
+        if k in doc:
+            print("%-16s %.6g" % (k, doc[k]))
+    if "timing" in doc:
+        print("%-16s %.3g neuron-steps/s" % ("speed", doc["timing"]["neuron_steps_per_second"]))
+    sp = doc["spectrum"]
+    print("spectrum: %d bins, %d segments, %.1f dof per bin (two-sided, angular frequency)"
+          % (len(sp["omega"]), sp["n_segments"], sp["dof"]))
+
+
+def cmd_simulate_stochastic_mass(a) -> int:
+    import numpy as np
+    from shotnoise.numerics.stochastic_mass import simulate_stochastic_mass
+    p = _mpr_params(a)
+    _check_run_args(a)
+    bw = _default_bin(a.dt, a.bin)
+    run = simulate_stochastic_mass(p, a.N, a.T, a.dt, noise=a.noise, scheme=a.scheme, transient=a.transient,
+                                   bin_width=bw, seed=a.seed, branch=a.branch)
+    _, sdoc = _spectrum_with_theory(run.s, bw, a.segment, p, a.N, branch_hint=float(run.s.mean()))
+    doc = {"parameters": dict(_param_doc(p), N=a.N, noise=a.noise, scheme=a.scheme, seed=a.seed),
+           "mean_rate": run.mean_rate, "mean_r": float(run.r.mean()), "mean_v": float(run.v.mean()),
+           "bin_width": bw, "spectrum": sdoc}
+    if a.save:
+        np.savez(a.save, s=run.s, r=run.r, v=run.v, bin_width=bw)
+        doc["written"] = a.save
+    _report_run(a, doc)
+    return 0
+
+
 # ----------------------------------------------------------------------------- bench
 def cmd_bench(a) -> int:
     from shotnoise.validation.bench import BENCHES, run_benchmarks
@@ -240,6 +375,28 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--what", default="all", help="spectrum | network | stochastic-mass | all")
     b.add_argument("--json", action="store_true")
     b.set_defaults(func=cmd_bench)
+
+    net = ssub.add_parser("network", help="finite-N QIF network (exact between kicks)")
+    st = ssub.add_parser("stochastic-mass", help="MPR model with shot noise (white | colored | surrogate)")
+    for q in (net, st):
+        _add_mpr_params(q)
+        q.add_argument("--N", type=_float, required=True, help="number of neurons")
+        q.add_argument("--T", type=_float, required=True, help="duration including the transient")
+        q.add_argument("--dt", type=_float, required=True, help="time step")
+        q.add_argument("--transient", type=_float, default=0.0)
+        q.add_argument("--segment", type=_float, default=50.0, help="Welch segment length in units of tau (50)")
+        q.add_argument("--bin", type=_float, help="activity bin width (multiple of dt; default ~0.02)")
+        q.add_argument("--seed", type=int, default=0)
+        q.add_argument("--save", metavar="FILE.npz")
+        q.add_argument("--json", action="store_true")
+        q.add_argument("--quiet", action="store_true")
+    net.add_argument("--heterogeneity", choices=("quantile", "random", "gaussian", "uniform"), default="quantile")
+    net.add_argument("--M", type=_float, help="also record a random subset of M neurons")
+    net.set_defaults(func=cmd_simulate_network)
+    st.add_argument("--noise", choices=("white", "colored", "surrogate"), default="white")
+    st.add_argument("--scheme", choices=("euler", "heun"), default="heun")
+    st.add_argument("--branch", choices=("low", "mid", "high"))
+    st.set_defaults(func=cmd_simulate_stochastic_mass)
 
     dm = sub.add_parser("demo", help="short default run of the main job")
     dm.add_argument("--out", default="demo-output", help="directory for figures and exports")

@@ -73,3 +73,37 @@ def band_comparison(name: str, omega: np.ndarray, estimates: np.ndarray, expecta
                        "Student t (%d dof) x standard error over %d realizations, Bonferroni over %d bands, "
                        "family-wise alpha=%g; worst band at omega=%.3g (|t|=%.2f)" % (R - 1, R, B, alpha, c, abs(t)),
                        bool(np.all(np.abs(rows[:, 4]) <= crit)), note, d)
+
+
+def chi2_band_comparison(name: str, spec, expectation: np.ndarray, edges, alpha: float = 1e-3, note: str = "",
+                         details: dict | None = None) -> CheckResult:
+    """Compare one Welch estimate with its expectation band by band using the chi-square law.
+
+    A band mean of a Welch estimate is approximately (expectation) x chi2_nu / nu with nu
+    the band's equivalent dof (:func:`~shotnoise.numerics.spectral_estimation.band_average`);
+    the acceptance interval per band is the central 1 - alpha/B chi-square interval
+    (Bonferroni over B bands).  The worst band (smallest tail probability) is reported.
+    """
+    from shotnoise.numerics.spectral_estimation import band_average
+
+    c, m, nu = band_average(spec, edges)
+    edges = np.asarray(edges, dtype=float)
+    B = len(c)
+    th = np.array([expectation[(spec.omega >= a) & (spec.omega < b) & (spec.omega > 0)].mean()
+                   for a, b in zip(edges[:-1], edges[1:])])
+    lo = stats.chi2.ppf(alpha / (2 * B), nu) / nu
+    hi = stats.chi2.ppf(1 - alpha / (2 * B), nu) / nu
+    ratio = m / th
+    cdf = stats.chi2.cdf(ratio * nu, nu)
+    tail = np.minimum(cdf, 1 - cdf)
+    worst = int(np.argmin(tail))
+    ok = bool(np.all((ratio >= lo) & (ratio <= hi)))
+    d = {"band_centres": c, "band_means": m, "band_theory": th, "band_dof": nu, "band_lo": lo * th,
+         "band_hi": hi * th}
+    if details:
+        d.update(details)
+    tol = (hi[worst] - 1) * th[worst] if ratio[worst] >= 1 else (1 - lo[worst]) * th[worst]
+    return CheckResult(name, m[worst], th[worst], tol,
+                       "chi-square with %.0f equivalent dof (Welch overlap + bin correlation), Bonferroni over "
+                       "%d bands, family-wise alpha=%g; worst band at omega=%.3g" % (nu[worst], B, alpha, c[worst]),
+                       ok, note, d)
