@@ -305,6 +305,30 @@ def cmd_simulate_stochastic_mass(a) -> int:
     return 0
 
 
+# ----------------------------------------------------------------------------- validate
+def cmd_validate(a) -> int:
+    import time
+    from shotnoise.validation.report import format_table, write_report
+    from shotnoise.validation.suite import run_suite
+    if a.quick and a.full:
+        raise UsageError("choose one of --quick and --full")
+    mode = "full" if a.full else "quick"
+    say = (lambda label: print("running %s ..." % label, file=sys.stderr, flush=True)) if not (a.json or a.quiet) \
+        else None
+    t0 = time.perf_counter()
+    results = run_suite(mode, only=a.only.split(",") if a.only else None, progress=say)
+    wall = time.perf_counter() - t0
+    if a.report:
+        write_report(results, a.report, mode, wall)
+    if a.json:
+        _print_json({"mode": mode, "wall_time_s": wall, "checks": [r.as_dict() for r in results]})
+    else:
+        print(format_table(results))
+        print("%d/%d checks pass (%s, %.1f s)%s" % (sum(r.passed for r in results), len(results), mode, wall,
+                                                      "; report in %s/report.md" % a.report if a.report else ""))
+    return 0 if all(r.passed for r in results) else 1
+
+
 # ----------------------------------------------------------------------------- bench
 def cmd_bench(a) -> int:
     from shotnoise.validation.bench import BENCHES, run_benchmarks
@@ -370,6 +394,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp_.add_argument("--csv", metavar="FILE", help="write a CSV table")
     sp_.add_argument("--plot", metavar="FILE.png", help="draw all spectra on log axes")
     sp_.set_defaults(func=cmd_spectrum)
+
+    va = sub.add_parser("validate", help="theory-vs-simulation checks with a report")
+    va.add_argument("--quick", action="store_true", help="small sizes, < 2 min (default)")
+    va.add_argument("--full", action="store_true", help="larger sizes, < 30 min")
+    va.add_argument("--report", metavar="DIR", help="write DIR/report.md and PNG figures")
+    va.add_argument("--only", help="comma-separated check labels")
+    va.add_argument("--json", action="store_true")
+    va.add_argument("--quiet", action="store_true")
+    va.set_defaults(func=cmd_validate)
 
     b = sub.add_parser("bench", help="throughput benchmarks (ratios measured in one run)")
     b.add_argument("--what", default="all", help="spectrum | network | stochastic-mass | all")
