@@ -97,6 +97,18 @@ def _order_parameter(V):
     return zr / V.size, zi / V.size
 
 
+@numba.njit(cache=True)
+def _sum_turns(turns, n, M):
+    """(whole turns of neurons 0..n-1, of those among the first M)."""
+    tot = 0
+    tot_M = 0
+    for j in range(n):
+        tot += turns[j]
+        if j < M:
+            tot_M += turns[j]
+    return tot, tot_M
+
+
 @numba.njit(cache=True, error_model="numpy")
 def _run_chunk(V, a_base, I_series, varying, dt_over_tau, kick_per_spike, step0, n_steps, bin_steps,
                n_raster, M, A, B, C, turns, counts, counts_M, Z, raster_t, raster_i, n_raster_events,
@@ -108,13 +120,7 @@ def _run_chunk(V, a_base, I_series, varying, dt_over_tau, kick_per_spike, step0,
     N = V.size
     hi1 = n_raster
     hi2 = max(n_raster, M)
-    turns_total = 0
-    turns_M = 0
-    if not varying:
-        for j in range(N):
-            turns_total += turns[j]
-            if j < M:
-                turns_M += turns[j]
+    turns_total, turns_M = _sum_turns(turns, N, M)
     a = a_base.copy()
     for k in range(n_steps):
         step = step0 + k
@@ -122,12 +128,7 @@ def _run_chunk(V, a_base, I_series, varying, dt_over_tau, kick_per_spike, step0,
             for j in range(N):
                 a[j] = a_base[j] + I_series[step]
             _coefficients(a, dt_over_tau, A, B, C, turns)
-            turns_total = 0
-            turns_M = 0
-            for j in range(N):
-                turns_total += turns[j]
-                if j < M:
-                    turns_M += turns[j]
+            turns_total, turns_M = _sum_turns(turns, N, M)
         kick = kick_per_spike * prev_count
         # raster neurons: record spike events (step index, neuron)
         cnt_M = 0
@@ -149,13 +150,8 @@ def _run_chunk(V, a_base, I_series, varying, dt_over_tau, kick_per_spike, step0,
                             n_raster_events += 1
         c2 = _advance(V[hi1:hi2], A[hi1:hi2], B[hi1:hi2], C[hi1:hi2], kick)
         c3 = _advance(V[hi2:], A[hi2:], B[hi2:], C[hi2:], kick)
-        # whole turns of the non-raster neurons
-        t_r = 0
-        t_rM = 0
-        for j in range(hi1):
-            t_r += turns[j]
-            if j < M:
-                t_rM += turns[j]
+        # whole turns of the non-raster neurons (raster ones were counted above)
+        t_r, t_rM = _sum_turns(turns, hi1, M)
         cnt += c2 + c3 + turns_total - t_r
         if M > 0:
             cnt_M += (c2 if hi2 > hi1 else 0) + turns_M - t_rM

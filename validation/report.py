@@ -69,12 +69,7 @@ def _figure(r: CheckResult, d: pathlib.Path) -> str | None:
         if "shot" in det:
             ax.plot(w[pos], det["shot"][pos], color="0.5", lw=0.8, ls=":", label="bare shot noise $S_\\xi$")
         _bands(ax, det)
-        ax.set_yscale("log")
-        ax.set_xscale("log")
-        ax.set_xlabel("$\\omega$ (rad / time unit)")
-        ax.set_ylabel("PSD (two-sided)")
-        ax.set_title(r.name, fontsize=9)
-        ax.legend(fontsize=7)
+        _spectrum_axes(ax, r.name)
     elif "psd" in det and "ci_low" in det:
         w = det["omega"]
         pos = (w > 0.1) & (w < 40)
@@ -87,12 +82,7 @@ def _figure(r: CheckResult, d: pathlib.Path) -> str | None:
             ax.vlines(det["band_centres"], det["band_lo"], det["band_hi"], color="r", lw=2, alpha=0.5,
                       label="acceptance interval per band")
             ax.plot(det["band_centres"], det["band_means"], "ko", ms=3, label="band means")
-        ax.set_yscale("log")
-        ax.set_xscale("log")
-        ax.set_xlabel("$\\omega$ (rad / time unit)")
-        ax.set_ylabel("PSD (two-sided)")
-        ax.set_title(r.name, fontsize=9)
-        ax.legend(fontsize=7)
+        _spectrum_axes(ax, r.name)
     elif "N" in det and "network" in det:
         fig, ax = plt.subplots(figsize=(6, 4))
         N = det["N"]
@@ -131,6 +121,15 @@ def _figure(r: CheckResult, d: pathlib.Path) -> str | None:
     fig.savefig(d / fname, dpi=110)
     plt.close(fig)
     return fname
+
+
+def _spectrum_axes(ax, title: str) -> None:
+    ax.set_yscale("log")
+    ax.set_xscale("log")
+    ax.set_xlabel("$\\omega$ (rad / time unit)")
+    ax.set_ylabel("PSD (two-sided)")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
 
 
 def _bands(ax, det) -> None:
