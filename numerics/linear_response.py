@@ -90,7 +90,13 @@ def annealed_rate(g: Density, J: float = 0.0, I: float = 0.0, tau: float = 1.0, 
         lo = max(-shift, g.lo)
         if lo >= g.hi:
             return -rr
-        val = quad(lambda e: g.pdf(e) * math.sqrt(max(e + shift, 0.0)), lo, g.hi, limit=400, epsabs=1e-13)[0]
+        h = lambda e: float(g.pdf(e)) * math.sqrt(max(e + shift, 0.0))
+        # split at the bulk of g so quad cannot miss a narrow density on an infinite range
+        cuts = [lo]
+        if math.isfinite(g.centre) and math.isfinite(g.width):
+            cuts += [x for x in (g.centre - 50 * g.width, g.centre, g.centre + 50 * g.width) if lo < x < g.hi]
+        cuts.append(g.hi)
+        val = sum(quad(h, a, b, limit=400, epsabs=1e-14, epsrel=1e-12)[0] for a, b in zip(cuts[:-1], cuts[1:]))
         return val / (math.pi * tau) - rr
 
     lo, hi = 1e-12, 1.0
