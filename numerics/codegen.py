@@ -130,8 +130,8 @@ def _im_c_ml(c, inv_c, z, half_omega_tau):
 
     |z| < 1/2: series -2 sum_k zeta(2k) (omega tau/2)^(2k) Im(c^(1-k)), k >= 2 (the
     k = 1 term c z^2 = (omega tau/2)^2 is real and drops out exactly).
-    Otherwise: cot(x) = i (1 + q)/(1 - q) with q = exp(-2 i x) for Im x <= 0
-    (|q| <= 1), and the mirrored form for Im x > 0.
+    Otherwise: cot from real sin/cos/sinh/cosh with a cancellation-free denominator,
+    and cot = -+i once |Im(pi z)| > 20 (no overflow for any |Im z|).
     \"\"\"
     if abs(z) < 0.5:
         u = half_omega_tau * half_omega_tau
@@ -147,14 +147,19 @@ def _im_c_ml(c, inv_c, z, half_omega_tau):
                 break
         return -2.0 * acc
     x = math.pi * z
-    if abs(x.imag) > 20.0:  # |q| = exp(-2 |Im x|) < 5e-18: cot = -+i to double precision
-        cot = 1j if x.imag < 0.0 else -1j
-    elif x.imag <= 0.0:
-        q = cmath.exp(-2j * x)
-        cot = 1j * (1.0 + q) / (1.0 - q)
+    a = x.real
+    b = x.imag
+    if abs(b) > 20.0:  # exp(-2 |Im x|) < 5e-18: cot = -+i to double precision
+        cot = 1j if b < 0.0 else -1j
     else:
-        q = cmath.exp(2j * x)
-        cot = -1j * (1.0 + q) / (1.0 - q)
+        # cot(a + ib) = (sin a cos a - i sinh b cosh b) / (sin^2 a + sinh^2 b): real arithmetic,
+        # no cancellation in the denominator (cosh 2b - cos 2a = 2 (sinh^2 b + sin^2 a))
+        sa = math.sin(a)
+        ca = math.cos(a)
+        sh = math.sinh(b)
+        ch = math.cosh(b)
+        d = sa * sa + sh * sh
+        cot = complex(sa * ca / d, -sh * ch / d)
     return (c * (x * cot - 1.0)).imag
 """
 
