@@ -95,9 +95,9 @@ def render_module(title: str, source: str, specs: list[KernelSpec], preamble: st
 
 def mpr_kernel_module() -> str:
     """Kernels of the MPR model: RHS, Jacobian, fixed-point quartic."""
-    from shotnoise.theory import mpr_analysis
+    from shotnoise.theory import mpr_analysis, stochastic_mpr
     from shotnoise.theory.lorentzian_ansatz import mpr_model
-    from shotnoise.theory.symbols import PARAMETERS, r, v
+    from shotnoise.theory.symbols import PARAMETERS, N, r, v
 
     m = mpr_model()
     jac = mpr_analysis.jacobian()
@@ -111,9 +111,13 @@ def mpr_kernel_module() -> str:
                    "Quartic coefficients (highest first) whose positive roots are fixed-point rates."),
         KernelSpec("fixed_point_v", (r,) + PARAMETERS, (mpr_analysis.fixed_point_v(),),
                    "v0(r0) = -Delta / (2 pi tau r0) on the r-nullcline."),
+        KernelSpec("white_noise_amplitude", (r, PARAMETERS[2], N), (stochastic_mpr.diffusion_coefficients()[1],),
+                   "Ito coefficient b_v of dW in dv (diffusion limit of the shot noise): J sqrt(r/N)."),
+        KernelSpec("white_noise_intensity", (r, N), (stochastic_mpr.white_noise_intensity(),),
+                   "Intensity of xi in the diffusion limit: <xi(t) xi(t')> = (r/N) delta(t - t')."),
     ]
     return render_module("Numba kernels of the MPR neural mass model.",
-                         "shotnoise.theory.lorentzian_ansatz and shotnoise.theory.mpr_analysis", specs)
+                         "shotnoise.theory.lorentzian_ansatz, mpr_analysis and stochastic_mpr", specs)
 
 
 ZETA_TERMS = 30  # small-|z| series of h(z): zeta(2k) z^(2k), k = 2..ZETA_TERMS+1; |z| < 1/2 => < 1e-17
@@ -180,6 +184,11 @@ def spectrum_kernel_module() -> str:
     assert sp.simplify(parts["z"] - w * tau / (2 * sp.sqrt(parts["c"]))) == 0
     G, Gv = lr.susceptibilities()
     iw = lr.i_omega
+    Gs, Gvs = sp.symbols("G G_v")
+    T = lr.closed_loop_transfer(Gs, Gvs)
+    S1, T2 = sp.symbols("S1 T2", nonnegative=True)
+    M = sp.Symbol("M", positive=True)
+    res = lr.resonance()
     zetas = ", ".join(repr(float(x)) for x in sn.mittag_leffler_zeta_coefficients(ZETA_TERMS + 1))
     specs = [
         KernelSpec("lorentzian_c", (r,) + PARAMETERS, (parts["c"].subs(sn.eta_t, parts["eta_t"]),),
@@ -195,6 +204,18 @@ def spectrum_kernel_module() -> str:
                    complex_valued=True),
         KernelSpec("susceptibility_voltage", (omega, r, v, tau), (Gv.subs(iw, sp.I * omega),),
                    "Open-loop G_v(omega): dv = J G_v ds.", complex_valued=True),
+        KernelSpec("closed_loop_transfer", (Gs, Gvs, PARAMETERS[2]), (T["T_s"], T["T_r"], T["T_v"]),
+                   "(T_s, T_r, T_v): ds, dr, dv per unit xi, from the open-loop G and G_v.", complex_valued=True),
+        KernelSpec("subpopulation_spectrum", (S1, T2, N, M), (lr.subpopulation_spectrum(),),
+                   "S_sM = (1/N) |T_s|^2 S1 + (1/M - 1/N) S1 with S1 = N S_xi, T2 = |T_s|^2."),
+        KernelSpec("resonance_terms", (r, v, PARAMETERS[2], tau), (res["omega_res"] ** 2, res["damping"]),
+                   "(omega_res^2, damping) of the closed-loop mode: eigenvalues -damping +- i omega_res."),
+        KernelSpec("frequency_of_drive", (sn.a_drive, tau), (sn.frequency_of_drive(),),
+                   "Firing frequency f = sqrt(a)/(pi tau) of a QIF neuron with constant drive a >= 0."),
+        KernelSpec("eta_of_frequency", (sn.f, r, PARAMETERS[2], PARAMETERS[3], tau), (sn.eta_of_frequency(),),
+                   "eta(f) = (pi tau f)^2 - I - J tau r0 (inverse of the firing frequency)."),
+        KernelSpec("deta_df", (sn.f, tau), (sp.diff(sn.eta_of_frequency(), sn.f),),
+                   "d eta / d f = 2 (pi tau)^2 f: the Jacobian in p_f(f) = g(eta(f)) d eta/d f."),
     ]
     return render_module("Numba kernels of the shot-noise spectrum and the MPR linear response.",
                          "shotnoise.theory.shot_noise and shotnoise.theory.linear_response", specs,

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from ._generated.spectrum_kernels import susceptibility_rate, susceptibility_voltage
+from ._generated.spectrum_kernels import (closed_loop_transfer, frequency_of_drive, resonance_terms,
+                                         subpopulation_spectrum, susceptibility_rate, susceptibility_voltage)
 from .densities import Density
 from .mpr import FixedPoint, fixed_points, select_branch
 from .parameters import MPRParameters, finite_array, positive
-from .shot_spectrum import CONVENTION, shot_spectrum_lorentzian
+from .shot_spectrum import CONVENTION, shot_spectrum_asymptote, shot_spectrum_lorentzian
 
 
 @numba.njit(cache=True)
@@ -78,10 +79,9 @@ def susceptibility_general(omega, g: Density, r0: float, J: float = 0.0, I: floa
     return out
 
 
-def annealed_rate(g: Density, J: float = 0.0, I: float = 0.0, tau: float = 1.0, r_guess: float | None = None
-                  ) -> float:
-    """Self-consistent rate r = int g(eta) sqrt(max(eta + I + J tau r, 0))/(pi tau) d eta (fixed-point iteration
-    with a root-bracketing fallback); for the Lorentzian this is the MPR fixed point."""
+def annealed_rate(g: Density, J: float = 0.0, I: float = 0.0, tau: float = 1.0) -> float:
+    """Self-consistent rate r = int g(eta) f(eta + I + J tau r) d eta with f(a) = sqrt(max(a, 0))/(pi tau)
+    (root bracketing); for the Lorentzian this is the MPR fixed point."""
     from scipy.integrate import quad
     from scipy.optimize import brentq
 
@@ -90,15 +90,16 @@ def annealed_rate(g: Density, J: float = 0.0, I: float = 0.0, tau: float = 1.0, 
         lo = max(-shift, g.lo)
         if lo >= g.hi:
             return -rr
-        h = lambda e: float(g.pdf(e)) * math.sqrt(max(e + shift, 0.0))
+        h = lambda e: float(g.pdf(e)) * f_of_a(max(e + shift, 0.0), tau)
         # split at the bulk of g so quad cannot miss a narrow density on an infinite range
         cuts = [lo]
         if math.isfinite(g.centre) and math.isfinite(g.width):
             cuts += [x for x in (g.centre - 50 * g.width, g.centre, g.centre + 50 * g.width) if lo < x < g.hi]
         cuts.append(g.hi)
         val = sum(quad(h, a, b, limit=400, epsabs=1e-14, epsrel=1e-12)[0] for a, b in zip(cuts[:-1], cuts[1:]))
-        return val / (math.pi * tau) - rr
+        return val - rr
 
+    f_of_a = frequency_of_drive.py_func
     lo, hi = 1e-12, 1.0
     while F(hi) > 0:
         hi *= 2
@@ -112,7 +113,7 @@ class NetworkSpectra:
     """Spectra of a finite MPR network at a stable fixed point (two-sided, angular frequency).
 
     Attributes: omega, shot (S_xi), activity (S_s), rate (S_r), voltage (S_v), cross_rv
-    (S_rv, complex), subpopulation (S_sM or None), fixed_point, G, G_v.
+    (S_rv, complex), subpopulation (S_sM or None), fixed_point, G, G_v, gain = |T_s|^2 = |1/(1 - J G)|^2.
     """
 
     omega: np.ndarray
@@ -125,6 +126,7 @@ class NetworkSpectra:
     fixed_point: FixedPoint
     G: np.ndarray
     G_v: np.ndarray
+    gain: np.ndarray
     convention: str = CONVENTION
 
 
@@ -148,15 +150,60 @@ def network_spectra(omega, p: MPRParameters, N: float, M: float | None = None,
                          % (branch or "selected", fp.r, fp.stability))
     w = finite_array("omega", omega)
     S_xi = shot_spectrum_lorentzian(w, p, N, fp.r)
-    G, Gv = susceptibility(w, fp.r, fp.v, p.tau)
-    Ts2 = 1.0 / np.abs(1.0 - p.J * G) ** 2
-    S_s = S_xi * Ts2
-    sub = None
-    if M is not None:
-        S1 = N * S_xi
-        sub = Ts2 * S1 / N + (1.0 / M - 1.0 / N) * S1
-    return NetworkSpectra(w, S_xi, S_s, np.abs(p.J * G) ** 2 * S_s, np.abs(p.J * Gv) ** 2 * S_s,
-                          (p.J * G) * np.conj(p.J * Gv) * S_s, sub, fp, G, Gv)
+    G, Gv, Ts2, S_r, S_v, S_rv, S_sM = _closed_loop_grid(w, S_xi, fp.r, fp.v, p.J, p.tau, N,
+                                                         N if M is None else M)
+    return NetworkSpectra(w, S_xi, Ts2 * S_xi, S_r, S_v, S_rv, None if M is None else S_sM, fp, G, Gv, Ts2)
+
+
+@numba.njit(cache=True)
+def _closed_loop_grid(omegas, S_xi, r0, v0, J, tau, N, M):
+    """Closed-loop spectra on a grid from the generated transfer functions (all two-sided, angular)."""
+    n = omegas.size
+    G = np.empty(n, dtype=np.complex128)
+    Gv = np.empty(n, dtype=np.complex128)
+    Ts2, S_r, S_v, S_sM = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    S_rv = np.empty(n, dtype=np.complex128)
+    for i in range(n):
+        G[i] = susceptibility_rate(omegas[i], r0, v0, tau)
+        Gv[i] = susceptibility_voltage(omegas[i], r0, v0, tau)
+        Ts, Tr, Tv = closed_loop_transfer(G[i], Gv[i], J)
+        Ts2[i] = abs(Ts) ** 2
+        S_r[i] = abs(Tr) ** 2 * S_xi[i]
+        S_v[i] = abs(Tv) ** 2 * S_xi[i]
+        S_rv[i] = Tr * np.conj(Tv) * S_xi[i]
+        S_sM[i] = subpopulation_spectrum(N * S_xi[i], Ts2[i], N, M)
+    return G, Gv, Ts2, S_r, S_v, S_rv, S_sM
+
+
+def binned_network_spectrum(p: MPRParameters, N: float, bin_width: float, M: float | None = None,
+                            kind: str = "activity", branch: str | None = None):
+    """Spectrum of a bin-averaged signal (bin ``bin_width``) predicted by the linear theory, as a callable.
+
+    kind: 'activity' (S_s, or S_sM when M is given), 'shot' (S_xi) or 'white' (the diffusion
+    limit, (r0/N) |T_s|^2).  Aliasing and the sinc^2 filter are included by
+    :func:`~shotnoise.numerics.spectral_estimation.binned_spectrum`, with the large-omega
+    behaviour s_inf - a/|omega| of S_xi summed in closed form.  Returns (callable, fixed point).
+    """
+    from .spectral_estimation import binned_spectrum
+
+    if kind not in ("activity", "shot", "white"):
+        raise ValueError("kind must be 'activity', 'shot' or 'white', got %r" % kind)
+    fp = network_spectra([1.0], p, N, M=M, branch=branch).fixed_point
+    s_inf, a = shot_spectrum_asymptote(p, N, fp.r)
+    if kind == "white":
+        s_inf, a = fp.r / N, 0.0
+    if M is not None and kind == "activity":
+        s_inf, a = s_inf * N / M, a * N / M  # S_sM -> N S_xi / M at large omega
+
+    def S(w):
+        if kind == "shot":
+            return shot_spectrum_lorentzian(w, p, N, fp.r)
+        ns = network_spectra(w, p, N, M=M, branch=branch)
+        if kind == "white":
+            return (fp.r / N) * ns.gain
+        return ns.subpopulation if M is not None else ns.activity
+
+    return (lambda w: binned_spectrum(S, w, bin_width, s_inf, a)), fp
 
 
 @dataclass(frozen=True)
@@ -171,16 +218,16 @@ class Resonance:
 
 
 def resonance(p: MPRParameters, fp: FixedPoint) -> Resonance:
-    """Resonance frequency, damping, quality factor, and closed-loop gain at the shot-noise peak."""
-    x = 4 * math.pi**2 * fp.r**2 - 2 * p.J * fp.r / p.tau
-    w_res = math.sqrt(x) if x > 0 else math.nan
-    gamma = -2 * fp.v / p.tau
+    """Resonance frequency, damping, quality factor, and closed-loop gain at the shot-noise peak
+    (all from the generated kernels of theory.linear_response and theory.shot_noise)."""
+    w2, gamma = resonance_terms.py_func(fp.r, fp.v, p.J, p.tau)
+    w_res = math.sqrt(w2) if w2 > 0 else math.nan
     eta_t = p.eta_bar + p.I + p.J * p.tau * fp.r
-    w_pk = 2 * math.sqrt(eta_t) / p.tau if eta_t > 0 else math.nan
+    w_pk = 2 * math.pi * frequency_of_drive.py_func(eta_t, p.tau) if eta_t > 0 else math.nan
     gain = math.nan
     if math.isfinite(w_pk):
-        G, _ = susceptibility([w_pk], fp.r, fp.v, p.tau)
-        gain = float(1 / abs(1 - p.J * G[0]) ** 2)
+        G, Gv = susceptibility([w_pk], fp.r, fp.v, p.tau)
+        gain = float(abs(closed_loop_transfer.py_func(G[0], Gv[0], p.J)[0]) ** 2)
     return Resonance(w_res, gamma, w_res / (2 * gamma) if math.isfinite(w_res) else math.nan, w_pk, gain)
 
 

@@ -24,9 +24,6 @@ _jac_py = mpr_jacobian.py_func
 _quartic_py = fixed_point_quartic.py_func
 _v0_py = fixed_point_v.py_func
 
-STABILITY_CLASSES = ("stable-focus", "stable-node", "saddle", "unstable-focus", "unstable-node")
-
-
 def rhs(r: float, v: float, p: MPRParameters) -> tuple[float, float]:
     """(dr/dt, dv/dt) of the MPR model at (r, v); units 1/time (time in units of tau's)."""
     return _rhs_py(finite("r", r), finite("v", v), *p.as_tuple())
@@ -120,6 +117,18 @@ def select_branch(points: list[FixedPoint], branch: str | None) -> FixedPoint:
     if branch == "mid" and len(points) < 3:
         raise ValueError("branch 'mid' does not exist: only %d fixed point(s)" % len(points))
     return points[names[branch]]
+
+
+def nearest_stable_branch(points: list[FixedPoint], r: float) -> str | None:
+    """Name ('low'/'high', None if unique) of the stable fixed point closest to rate r, for
+    :func:`select_branch`; ValueError if no fixed point is stable."""
+    stable = [i for i, q in enumerate(points) if q.stable]
+    if not stable:
+        raise ValueError("no stable fixed point")
+    if len(points) == 1:
+        return None
+    i = min(stable, key=lambda k: abs(points[k].r - r))
+    return "low" if i == 0 else ("high" if i == len(points) - 1 else "mid")
 
 
 @numba.njit(cache=True)

@@ -37,6 +37,7 @@ import numba
 import numpy as np
 
 from .parameters import finite, finite_array, integer_at_least, nonnegative, positive
+from .spike_trains import qif_frequencies
 
 RASTER_CAP = 2_000_000
 
@@ -333,7 +334,7 @@ def quenched_rate(eta, I: float, J: float, tau: float, near: float | None = None
     from scipy.optimize import brentq
 
     eta = np.sort(finite_array("eta", eta))
-    F = lambda r: np.mean(np.sqrt(np.maximum(eta + I + J * tau * r, 0.0))) / (math.pi * tau) - r
+    F = lambda r: np.mean(qif_frequencies(eta, I, J, r, tau)) - r
     r_hi = 1.0
     while F(r_hi) > 0:
         r_hi *= 2

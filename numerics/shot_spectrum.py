@@ -18,7 +18,8 @@ import math
 import numba
 import numpy as np
 
-from ._generated.spectrum_kernels import lorentzian_c, shot_inverse_omega_coefficient, shot_spectrum_from_c
+from ._generated.spectrum_kernels import (deta_df, eta_of_frequency, lorentzian_c, shot_inverse_omega_coefficient,
+                                         shot_spectrum_from_c)
 from .densities import Density
 from .parameters import MPRParameters, finite_array, integer_at_least, positive
 
@@ -30,7 +31,7 @@ def _lorentzian_grid(omegas, r0, eta_bar, Delta, J, I, tau, N):
     out = np.empty(omegas.size)
     c = lorentzian_c(r0, eta_bar, Delta, J, I, tau)
     inv_c = 1.0 / c
-    k = tau / (2.0 * cmath_sqrt(c))
+    k = tau / (2.0 * _csqrt(c))
     for i in range(omegas.size):
         w = abs(omegas[i])
         if w == 0.0:
@@ -41,7 +42,7 @@ def _lorentzian_grid(omegas, r0, eta_bar, Delta, J, I, tau, N):
 
 
 @numba.njit(cache=True)
-def cmath_sqrt(c):
+def _csqrt(c):
     """Principal complex square root (numba-compiled)."""
     return np.sqrt(c + 0j)
 
@@ -109,10 +110,10 @@ def shot_spectrum_harmonic(omega, g: Density, N: float, r0: float, J: float = 0.
     if K > 50_000_000:
         raise ValueError("atol=%g needs K=%d harmonic terms at omega=%g; raise atol or lower omega" % (atol, K, wmax))
     S = np.zeros_like(w)
-    shift = I + J * tau * r0
+    eta_f, jac = eta_of_frequency.py_func, deta_df.py_func  # polynomial: evaluate on arrays
     for n in range(1, K + 1):
         fn = w / (2 * np.pi * n)
-        pf = 2 * (np.pi * tau) ** 2 * fn * g.pdf((np.pi * tau * fn) ** 2 - shift)
+        pf = g.pdf(eta_f(fn, r0, J, I, tau)) * jac(fn, tau)
         S += fn**2 * pf / n
     bound = tau**2 * g.sup * wmax**3 / (12 * math.pi * N * K**3)
     return S / N, bound

@@ -10,7 +10,6 @@ Welch estimate for a given theoretical spectrum (window leakage included).
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np

@@ -12,6 +12,7 @@ import math
 import numba
 import numpy as np
 
+from ._generated.spectrum_kernels import frequency_of_drive
 from .parameters import finite_array, integer_at_least, positive
 
 
@@ -43,7 +44,15 @@ def periodic_activity(freqs, phases, bin_width: float, n_bins: int) -> np.ndarra
     return _binned_counts(f, ph, bw, nb) / (f.size * bw)
 
 
+@numba.njit(cache=True)
+def _frequencies(eta, shift, tau):
+    out = np.empty(eta.size)
+    for j in range(eta.size):
+        out[j] = frequency_of_drive(max(eta[j] + shift, 0.0), tau)
+    return out
+
+
 def qif_frequencies(eta, I: float = 0.0, J: float = 0.0, r0: float = 0.0, tau: float = 1.0) -> np.ndarray:
-    """QIF firing frequencies f = sqrt(max(eta + I + J tau r0, 0)) / (pi tau)."""
+    """QIF firing frequencies f_j = sqrt(max(eta_j + I + J tau r0, 0)) / (pi tau) (silent neurons: 0)."""
     e = finite_array("eta", eta)
-    return np.sqrt(np.maximum(e + I + J * tau * r0, 0.0)) / (math.pi * tau)
+    return _frequencies(e, I + J * tau * r0, positive("tau", tau))

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from ._generated.mpr_kernels import mpr_rhs
+from ._generated.mpr_kernels import mpr_rhs, white_noise_amplitude, white_noise_intensity
+from ._generated.spectrum_kernels import frequency_of_drive
 from .parameters import MPRParameters, finite, integer_at_least, nonnegative, positive
 
 NOISE_KINDS = ("white", "colored", "surrogate")
@@ -47,8 +48,8 @@ def _integrate(r, v, dt, n_steps, bin_steps, transient_steps, scheme, kind, xi_s
         # the shot-noise value of this step (bin average over [t, t + dt))
         if kind == 0:
             dW = sqdt * np.random.standard_normal()
-            amp = J * math.sqrt(max(r, 0.0) / N)
-            xi = math.sqrt(max(r, 0.0) / N) * dW / dt
+            amp = white_noise_amplitude(max(r, 0.0), J, N)
+            xi = math.sqrt(white_noise_intensity(max(r, 0.0), N)) * dW / dt
         elif kind == 1:
             xi = xi_series[k]
             amp = 0.0
@@ -60,7 +61,7 @@ def _integrate(r, v, dt, n_steps, bin_steps, transient_steps, scheme, kind, xi_s
             for j in range(eta.size):
                 a = eta[j] + shift
                 if a > 0.0:
-                    f = math.sqrt(a) / (math.pi * tau)
+                    f = frequency_of_drive(a, tau)
                     fsum += f
                     ph = phases[j] + f * dt
                     n = math.floor(ph)
@@ -78,7 +79,7 @@ def _integrate(r, v, dt, n_steps, bin_steps, transient_steps, scheme, kind, xi_s
                 rp = r + dt * fr
                 vp = v + dt * fv + amp * dW
                 gr, gv = mpr_rhs(rp, vp, eta_bar, Delta, J, I, tau)
-                amp2 = J * math.sqrt(max(rp, 0.0) / N)
+                amp2 = white_noise_amplitude(max(rp, 0.0), J, N)
                 rn = r + 0.5 * dt * (fr + gr)
                 vn = v + 0.5 * dt * (fv + gv) + 0.5 * (amp + amp2) * dW
         else:
@@ -168,8 +169,7 @@ def simulate_stochastic_mass(p: MPRParameters, N: float, T: float, dt: float, no
     """
     from .densities import lorentzian
     from .mpr import fixed_points, select_branch
-    from .shot_spectrum import shot_spectrum_asymptote, shot_spectrum_lorentzian
-    from .spectral_estimation import binned_spectrum
+    from .linear_response import binned_network_spectrum
 
     if noise not in NOISE_KINDS:
         raise ValueError("noise must be one of %s, got %r" % (", ".join(NOISE_KINDS), noise))
@@ -202,9 +202,8 @@ def simulate_stochastic_mass(p: MPRParameters, N: float, T: float, dt: float, no
         if not fp.stable:
             raise ValueError("colored noise uses S_xi at a stable fixed point; the %s fixed point is a %s"
                              % (branch or "selected", fp.stability))
-        S = lambda w: shot_spectrum_lorentzian(w, p, N, fp.r)
-        s_inf, a = shot_spectrum_asymptote(p, N, fp.r)
-        xi_series = colored_shot_noise(n_steps, dt, lambda w: binned_spectrum(S, w, dt, s_inf, a), rng)
+        S_binned, _ = binned_network_spectrum(p, N, dt, kind="shot", branch=branch)
+        xi_series = colored_shot_noise(n_steps, dt, S_binned, rng)
     elif noise == "surrogate":
         eta = lorentzian(p.eta_bar, p.Delta).quantiles(int(round(N))) if heterogeneity is None \
             else np.asarray(heterogeneity, dtype=float)

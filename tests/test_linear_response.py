@@ -15,7 +15,7 @@ from shotnoise.numerics.mpr import fixed_points, jacobian, rhs
 from shotnoise.numerics.parameters import MPRParameters
 from shotnoise.numerics.spectral_estimation import band_average, welch, welch_expectation
 from shotnoise.theory import linear_response as lr
-from shotnoise.theory.symbols import J, r, tau, v
+from shotnoise.theory.symbols import r, tau, v
 from shotnoise.validation.strategies import stable_asynchronous
 
 

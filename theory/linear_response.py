@@ -77,11 +77,17 @@ def resonance() -> dict:
     return {"omega_res": omega_res, "damping": gamma, "Q": omega_res / (2 * gamma)}
 
 
+def closed_loop_transfer(G: sp.Expr, Gv: sp.Expr) -> dict:
+    """Transfer functions from xi to (s, r, v) given the open-loop G, G_v:
+    ds = xi + dr and dr = J G ds  =>  T_s = 1/(1 - J G), T_r = J G T_s, T_v = J G_v T_s."""
+    Ts = sp.solve(sp.Eq(sp.Symbol("T"), 1 + J * G * sp.Symbol("T")), sp.Symbol("T"))[0]
+    return {"T_s": Ts, "T_r": J * G * Ts, "T_v": J * Gv * Ts}
+
+
 def spectra_symbols() -> dict:
-    """Closed-loop transfer functions from xi to (s, r, v): T_s = 1/(1-JG), T_r = J G T_s, T_v = J G_v T_s."""
+    """G, G_v and the closed-loop transfer functions with the MPR susceptibilities substituted."""
     G, Gv = susceptibilities()
-    Ts = 1 / (1 - J * G)
-    return {"G": G, "G_v": Gv, "T_s": Ts, "T_r": J * G * Ts, "T_v": J * Gv * Ts}
+    return {"G": G, "G_v": Gv, **closed_loop_transfer(G, Gv)}
 
 
 def subpopulation_spectrum() -> sp.Expr:

@@ -16,7 +16,7 @@ from functools import lru_cache
 import sympy as sp
 
 from .lorentzian_ansatz import mpr_model
-from .symbols import Delta, I_ext, J, eta_bar, r, tau, v
+from .symbols import I_ext, J, eta_bar, r, tau, v
 
 
 @lru_cache(maxsize=None)

@@ -24,16 +24,23 @@ from functools import lru_cache
 import sympy as sp
 
 from .lorentzian_ansatz import eta, lorentzian_g
-from .symbols import Delta, I_ext, J, N, eta_bar, omega, r, tau
+from .symbols import Delta, I_ext, J, N, eta_bar, r, tau
 
 f = sp.Symbol("f", positive=True)
 n = sp.Symbol("n", positive=True, integer=True)
 z = sp.Symbol("z")
 c = sp.Symbol("c")
-k = sp.Symbol("k", positive=True, integer=True)
 w = sp.Symbol("omega_p", positive=True)  # |omega| > 0
 #: effective drive eta_t = eta_bar + I + J tau r0 of the Lorentzian centre
 eta_t = sp.Symbol("eta_t", real=True)
+
+
+a_drive = sp.Symbol("a", nonnegative=True)
+
+
+def frequency_of_drive() -> sp.Expr:
+    """f(a) = sqrt(a)/(pi tau) for a neuron with constant drive a = eta + I + J tau r0 >= 0."""
+    return firing_frequency().subs(eta, a_drive - I_ext - J * tau * r)
 
 
 def effective_drive(e: sp.Expr = eta) -> sp.Expr:

@@ -22,7 +22,7 @@ from functools import lru_cache
 import sympy as sp
 
 from .lorentzian_ansatz import mpr_rhs
-from .symbols import J, N, r, s, tau, v, xi
+from .symbols import N, r, s, v, xi
 
 
 @lru_cache(maxsize=None)

@@ -12,8 +12,8 @@ import numpy as np
 from shotnoise.numerics.densities import lorentzian
 from shotnoise.numerics.mpr import fixed_points
 from shotnoise.numerics.parameters import MPRParameters
-from shotnoise.numerics.shot_spectrum import shot_spectrum_asymptote, shot_spectrum_lorentzian
-from shotnoise.numerics.spectral_estimation import binned_spectrum, welch, welch_expectation
+from shotnoise.numerics.shot_spectrum import shot_spectrum_lorentzian
+from shotnoise.numerics.spectral_estimation import welch, welch_expectation
 from shotnoise.numerics.spike_trains import periodic_activity, qif_frequencies
 
 from .results import CheckResult, band_comparison
@@ -41,43 +41,27 @@ def check_periodic_trains(eta_bar: float = 1.0, Delta: float = 0.1, N: int = 200
         s = periodic_activity(qif_frequencies(eta), rng.random(N), bin_width, n_bins)
         spec = welch(s, bin_width, segment)
         ests.append(spec.psd)
-    S = lambda w: shot_spectrum_lorentzian(w, p, N, r0)
-    s_inf, a = shot_spectrum_asymptote(p, N, r0)
-    E = welch_expectation(lambda w: binned_spectrum(S, w, bin_width, s_inf, a), spec)
+    from shotnoise.numerics.linear_response import binned_network_spectrum, resonance
+
+    Sb, fp = binned_network_spectrum(p, N, bin_width, kind="shot")
+    E = welch_expectation(Sb, spec)
     if edges is None:
-        w1 = 2 * math.sqrt(eta_bar)
+        w1 = resonance(p, fp).omega_peak
         edges = np.concatenate([np.linspace(0.2, 0.8 * w1, 4), np.linspace(0.9 * w1, 1.1 * w1, 5),
                                 np.linspace(1.25 * w1, 2.8 * w1, 5), [3.5 * w1, 6 * w1, 12 * w1]])
     res = band_comparison("shot noise of periodic trains (J=0)", spec.omega, np.array(ests), E, edges,
                           details={"omega": spec.omega, "mean_psd": np.mean(ests, axis=0), "expectation": E,
-                                   "theory": S(spec.omega)})
+                                   "theory": shot_spectrum_lorentzian(spec.omega, p, N, r0)})
     return res
 
 
 def _binned_theory(p: MPRParameters, N: float, M: float | None, bin_width: float, white: bool = False,
                    branch: str | None = None):
-    """Binned linear-theory spectrum of the (sub)population activity as a callable, plus r0.
+    """(binned linear-theory spectrum of the (sub)population activity, r0); white=True: diffusion limit."""
+    from shotnoise.numerics.linear_response import binned_network_spectrum
 
-    white=True replaces S_xi by its white-noise limit r0/N (the diffusion approximation).
-    """
-    from shotnoise.numerics.linear_response import network_spectra
-
-    ns0 = network_spectra([1.0], p, N, M=M, branch=branch)
-    r0 = ns0.fixed_point.r
-    s_inf, a = shot_spectrum_asymptote(p, N, r0)
-
-    def S(w):
-        ns = network_spectra(w, p, N, M=M, branch=branch)
-        if white:
-            return (r0 / N) / np.abs(1 - p.J * ns.G) ** 2
-        return ns.subpopulation if M else ns.activity
-
-    if white:
-        a = 0.0
-        s_inf = r0 / N
-    if M:
-        s_inf, a = s_inf * N / M, a * N / M
-    return (lambda w: binned_spectrum(S, w, bin_width, s_inf, a)), r0
+    S, fp = binned_network_spectrum(p, N, bin_width, M=M, kind="white" if white else "activity", branch=branch)
+    return S, fp.r
 
 
 def check_network_spectrum(eta_bar: float = 1.0, Delta: float = 0.1, J: float = 0.0, N: int = 200,
@@ -149,16 +133,17 @@ def _testable_edges(edges, p: MPRParameters, r0: float, n_neurons: float):
 
 def _default_edges(p: MPRParameters, r0: float) -> np.ndarray:
     """Bands resolving the shot-noise peak, its second harmonic, the resonance and the flat tail."""
-    eta_t = p.eta_bar + p.I + p.J * p.tau * r0
-    w1 = 2 * math.sqrt(max(eta_t, 1e-3)) / p.tau
+    from shotnoise.numerics.linear_response import resonance
+
+    fp = min(fixed_points(p), key=lambda q: abs(q.r - r0))
+    res = resonance(p, fp)
+    w1 = res.omega_peak if math.isfinite(res.omega_peak) else 0.06 / p.tau
     # below ~0.4 w1 the linear (1/N) spectrum ~ omega^3 is tiny and second-order (1/N^2) terms can
     # dominate for small N: see check_low_frequency_second_order
     pts = {0.4 * w1, 0.55 * w1, 0.7 * w1, 0.85 * w1, 0.95 * w1, 1.05 * w1, 1.15 * w1, 1.4 * w1, 1.8 * w1,
            1.95 * w1, 2.05 * w1, 2.3 * w1, 3.5 * w1, 6 * w1, 12 * w1}
-    x = 4 * math.pi**2 * r0**2 - 2 * p.J * r0 / p.tau
-    if x > 0:
-        wr = math.sqrt(x)
-        pts |= {0.9 * wr, 1.1 * wr}
+    if math.isfinite(res.omega_res):
+        pts |= {0.9 * res.omega_res, 1.1 * res.omega_res}
     e = np.array(sorted(pts))
     keep = [e[0]]
     for v in e[1:]:
@@ -421,3 +406,15 @@ def check_bistable_switching(Ns=(20, 40, 80), realizations: int = 10, T_max: flo
                        k_net / R, zcrit * se,
                        "one-sided two-proportion z-test (alpha=1e-3) on escape fractions before T=%g over %d runs"
                        % (T_max, R), bool(diff > zcrit * se), note, {"table": table, "T_max": T_max})
+
+
+def check_white_noise_rejected(**kw) -> CheckResult:
+    """The diffusion (white-noise) limit compared with the shot-noise theory must be *rejected*:
+    white noise misses the peak of S_xi at the firing rate and its omega^3 fall-off.  Passes when the
+    chi-square band test of :func:`check_stochastic_mass_spectrum` (noise='white', reference='network')
+    fails; same statistics, opposite expectation."""
+    res = check_stochastic_mass_spectrum(noise="white", reference="network", **kw)
+    return CheckResult("white-noise limit rejected vs shot-noise theory (expected)", res.measured, res.predicted,
+                       res.tolerance, res.tolerance_origin, not res.passed,
+                       "the diffusion approximation misses the shot-noise peak: rejection is the expected outcome",
+                       res.details)

@@ -198,23 +198,16 @@ def _check_run_args(a) -> None:
 
 def _spectrum_with_theory(x, bw, segment, p, N, M=None, branch_hint=None):
     """Welch estimate of x plus the expected estimate from the linear theory (None if not applicable)."""
-    from shotnoise.numerics.linear_response import network_spectra
-    from shotnoise.numerics.mpr import fixed_points
-    from shotnoise.numerics.shot_spectrum import shot_spectrum_asymptote
-    from shotnoise.numerics.spectral_estimation import binned_spectrum, welch, welch_expectation
+    from shotnoise.numerics.linear_response import binned_network_spectrum
+    from shotnoise.numerics.mpr import fixed_points, nearest_stable_branch
+    from shotnoise.numerics.spectral_estimation import welch, welch_expectation
     spec = welch(x, bw, segment)
     doc = spec.as_dict()
     try:
-        pts = [q for q in fixed_points(p) if q.stable]
-        fp = min(pts, key=lambda q: abs(q.r - branch_hint)) if branch_hint is not None else pts[0]
-        branch = {0: "low", 1: "mid", 2: "high"}[[q.r for q in fixed_points(p)].index(fp.r)] \
-            if len(fixed_points(p)) > 1 else None
-        ns = lambda w: network_spectra(w, p, N, M=M, branch=branch)
-        S = (lambda w: ns(w).subpopulation) if M else (lambda w: ns(w).activity)
-        s_inf, a_ = shot_spectrum_asymptote(p, N, fp.r)
-        if M:
-            s_inf, a_ = s_inf * N / M, a_ * N / M
-        doc["theory"] = welch_expectation(lambda w: binned_spectrum(S, w, bw, s_inf, a_), spec).tolist()
+        pts = fixed_points(p)
+        branch = nearest_stable_branch(pts, branch_hint if branch_hint is not None else pts[-1].r)
+        S, fp = binned_network_spectrum(p, N, bw, M=M, branch=branch)
+        doc["theory"] = welch_expectation(S, spec).tolist()
         doc["theory_note"] = "expected Welch estimate of the linear theory at the fixed point r=%.6g (binning, window)" % fp.r
     except ValueError as e:
         doc["theory"] = None

@@ -45,28 +45,34 @@ def plot_network_spectra(ns, path: str, title: str = "", resonance=None) -> None
 
 
 def plot_theory_vs_simulation(path: str, omega, estimate, ci_low, ci_high, theory_curves: dict, title: str,
-                              bands=None, logx: bool = True) -> None:
-    """A simulated spectrum with its confidence band and theory curves on the same axes.
+                              bands=None, band_label: str = "simulation CI", omega_range=(0.1, 40.0)) -> None:
+    """A simulated spectrum with its confidence band and theory curves on the same (log-log) axes.
 
-    ``bands`` (optional): dict with band_centres, band_means, band_se, critical_t (band comparison).
+    ``bands`` (optional): details of a band comparison -- either band_means with band_se and
+    critical_t (realization statistics) or band_lo/band_hi (chi-square acceptance intervals).
     """
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    pos = omega > 0
-    ax.fill_between(omega[pos], ci_low[pos], ci_high[pos], color="C0", alpha=0.25, lw=0, label="simulation CI")
-    ax.plot(omega[pos], estimate[pos], color="C0", lw=0.8, label="simulation (Welch)")
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    pos = (omega > omega_range[0]) & (omega < omega_range[1])
+    ax.fill_between(omega[pos], ci_low[pos], ci_high[pos], color="C0", alpha=0.3, lw=0, label=band_label)
+    ax.plot(omega[pos], estimate[pos], color="C0", lw=0.7, label="simulation (Welch)")
+    styles = [dict(color="C3", lw=1.5), dict(color="k", lw=0.8, ls="--"), dict(color="0.5", lw=0.8, ls=":")]
     for i, (name, S) in enumerate(theory_curves.items()):
-        ax.plot(omega[pos], S[pos], color="C%d" % (i + 1), lw=1.6, label=name)
-    if bands is not None:
+        ax.plot(omega[pos], S[pos], label=name, **styles[min(i, len(styles) - 1)])
+    if bands is not None and "band_se" in bands:
         ax.errorbar(bands["band_centres"], bands["band_means"], yerr=bands["critical_t"] * bands["band_se"],
-                    fmt="o", ms=3, color="k", capsize=2, label="band means (tolerance)")
-    if logx:
-        ax.set_xscale("log")
+                    fmt="ko", ms=3, lw=0.8, capsize=2, label="band means (tolerance)")
+        ax.plot(bands["band_centres"], bands["band_theory"], "r_", ms=10, label="band theory")
+    elif bands is not None and "band_lo" in bands:
+        ax.vlines(bands["band_centres"], bands["band_lo"], bands["band_hi"], color="r", lw=2, alpha=0.5,
+                  label="acceptance interval per band")
+        ax.plot(bands["band_centres"], bands["band_means"], "ko", ms=3, label="band means")
+    ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("angular frequency $\\omega$")
+    ax.set_xlabel("angular frequency $\\omega$ (rad / time unit)")
     ax.set_ylabel("S($\\omega$), two-sided")
-    ax.set_title(title)
-    ax.legend(fontsize=8)
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=110)
     plt.close(fig)

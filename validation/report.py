@@ -56,34 +56,22 @@ def _figure(r: CheckResult, d: pathlib.Path) -> str | None:
     det = r.details
     label = det.get("label", "check")
     fname = "%s.png" % label
-    if "mean_psd" in det and "se_psd" in det:
-        w, m, se = det["omega"], det["mean_psd"], det["se_psd"]
-        pos = (w > 0.1) & (w < 40)
-        fig, ax = plt.subplots(figsize=(7.5, 4.5))
-        ax.fill_between(w[pos], np.maximum(m - 2 * se, 1e-12)[pos], (m + 2 * se)[pos], color="C0", alpha=0.3, lw=0,
-                        label="network mean $\\pm$ 2 s.e.")
-        ax.plot(w[pos], m[pos], color="C0", lw=0.7)
-        ax.plot(w[pos], det["expectation"][pos], color="C3", lw=1.5, label="theory (expected Welch estimate)")
+    if "expectation" in det and ("se_psd" in det or "ci_low" in det):
+        from .plots import plot_theory_vs_simulation
+        curves = {"theory (expected Welch estimate)": det["expectation"]}
         if "theory" in det:
-            ax.plot(w[pos], det["theory"][pos], color="k", lw=0.8, ls="--", label="theory $S(\\omega)$")
+            curves["theory $S(\\omega)$"] = det["theory"]
         if "shot" in det:
-            ax.plot(w[pos], det["shot"][pos], color="0.5", lw=0.8, ls=":", label="bare shot noise $S_\\xi$")
-        _bands(ax, det)
-        _spectrum_axes(ax, r.name)
-    elif "psd" in det and "ci_low" in det:
-        w = det["omega"]
-        pos = (w > 0.1) & (w < 40)
-        fig, ax = plt.subplots(figsize=(7.5, 4.5))
-        ax.fill_between(w[pos], det["ci_low"][pos], det["ci_high"][pos], color="C0", alpha=0.3, lw=0,
-                        label="simulation 95% chi-square CI")
-        ax.plot(w[pos], det["psd"][pos], color="C0", lw=0.6)
-        ax.plot(w[pos], det["expectation"][pos], color="C3", lw=1.5, label="theory (expected Welch estimate)")
-        if "band_lo" in det:
-            ax.vlines(det["band_centres"], det["band_lo"], det["band_hi"], color="r", lw=2, alpha=0.5,
-                      label="acceptance interval per band")
-            ax.plot(det["band_centres"], det["band_means"], "ko", ms=3, label="band means")
-        _spectrum_axes(ax, r.name)
-    elif "N" in det and "network" in det:
+            curves["bare shot noise $S_\\xi$"] = det["shot"]
+        if "se_psd" in det:
+            m, se = det["mean_psd"], det["se_psd"]
+            est, lo, hi, lab = m, np.maximum(m - 2 * se, 1e-3 * m), m + 2 * se, "network mean $\\pm$ 2 s.e."
+        else:
+            est, lo, hi, lab = det["psd"], det["ci_low"], det["ci_high"], "simulation 95% chi-square CI"
+        plot_theory_vs_simulation(str(d / fname), det["omega"], est, lo, hi, curves, r.name, bands=det,
+                                  band_label=lab)
+        return fname
+    if "N" in det and "network" in det:
         fig, ax = plt.subplots(figsize=(6, 4))
         N = det["N"]
         ax.errorbar(N, det["mpr"] - det["network"], yerr=4 * det["se"], fmt="o", label="MPR - network (4 s.e.)")
@@ -121,19 +109,3 @@ def _figure(r: CheckResult, d: pathlib.Path) -> str | None:
     fig.savefig(d / fname, dpi=110)
     plt.close(fig)
     return fname
-
-
-def _spectrum_axes(ax, title: str) -> None:
-    ax.set_yscale("log")
-    ax.set_xscale("log")
-    ax.set_xlabel("$\\omega$ (rad / time unit)")
-    ax.set_ylabel("PSD (two-sided)")
-    ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=7)
-
-
-def _bands(ax, det) -> None:
-    if "band_centres" in det and "band_se" in det:
-        ax.errorbar(det["band_centres"], det["band_means"], yerr=det["critical_t"] * det["band_se"], fmt="ko", ms=3,
-                    lw=0.8, capsize=2, label="band means (tolerance)")
-        ax.plot(det["band_centres"], det["band_theory"], "r_", ms=10, label="band theory")

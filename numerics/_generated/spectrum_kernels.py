@@ -83,3 +83,39 @@ def susceptibility_rate(omega, r, v, tau):
 def susceptibility_voltage(omega, r, v, tau):
     """Open-loop G_v(omega): dv = J G_v ds."""
     return tau*(1j*omega*tau - 2*v)/(4*math.pi**2*r**2*tau**2 + (1j*omega*tau - 2*v)**2)
+
+
+@numba.njit(cache=True)
+def closed_loop_transfer(G, G_v, J):
+    """(T_s, T_r, T_v): ds, dr, dv per unit xi, from the open-loop G and G_v."""
+    return (-1/(G*J - 1), -G*J/(G*J - 1), -G_v*J/(G*J - 1))
+
+
+@numba.njit(cache=True)
+def subpopulation_spectrum(S1, T2, N, M):
+    """S_sM = (1/N) |T_s|^2 S1 + (1/M - 1/N) S1 with S1 = N S_xi, T2 = |T_s|^2."""
+    return S1*(-1/N + 1/M) + S1*T2/N
+
+
+@numba.njit(cache=True)
+def resonance_terms(r, v, J, tau):
+    """(omega_res^2, damping) of the closed-loop mode: eigenvalues -damping +- i omega_res."""
+    return (-2*J*r/tau + 4*math.pi**2*r**2, -2*v/tau)
+
+
+@numba.njit(cache=True)
+def frequency_of_drive(a, tau):
+    """Firing frequency f = sqrt(a)/(pi tau) of a QIF neuron with constant drive a >= 0."""
+    return math.sqrt(a)/(math.pi*tau)
+
+
+@numba.njit(cache=True)
+def eta_of_frequency(f, r, J, I, tau):
+    """eta(f) = (pi tau f)^2 - I - J tau r0 (inverse of the firing frequency)."""
+    return -I - J*r*tau + math.pi**2*f**2*tau**2
+
+
+@numba.njit(cache=True)
+def deta_df(f, tau):
+    """d eta / d f = 2 (pi tau)^2 f: the Jacobian in p_f(f) = g(eta(f)) d eta/d f."""
+    return 2*math.pi**2*f*tau**2
