@@ -11,15 +11,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from shotnoise.theory.errors import ParameterError
+
 
 def finite(name: str, value) -> float:
     """Return ``value`` as float; ValueError if it is not a finite real number."""
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise ValueError("%s must be a finite real number, got %r" % (name, value)) from None
+        raise ParameterError("%s must be a finite real number, got %r" % (name, value)) from None
     if not math.isfinite(x):
-        raise ValueError("%s must be finite, got %r" % (name, value))
+        raise ParameterError("%s must be finite, got %r" % (name, value))
     return x
 
 
@@ -27,7 +29,7 @@ def positive(name: str, value) -> float:
     """Finite and > 0."""
     x = finite(name, value)
     if x <= 0:
-        raise ValueError("%s must be > 0, got %r" % (name, value))
+        raise ParameterError("%s must be > 0, got %r" % (name, value))
     return x
 
 
@@ -35,7 +37,7 @@ def nonnegative(name: str, value) -> float:
     """Finite and >= 0."""
     x = finite(name, value)
     if x < 0:
-        raise ValueError("%s must be >= 0, got %r" % (name, value))
+        raise ParameterError("%s must be >= 0, got %r" % (name, value))
     return x
 
 
@@ -43,7 +45,7 @@ def integer_at_least(name: str, value, minimum: int) -> int:
     """An integer >= ``minimum`` (floats with integral values are accepted)."""
     x = finite(name, value)
     if x != int(x) or x < minimum:
-        raise ValueError("%s must be an integer >= %d, got %r" % (name, minimum, value))
+        raise ParameterError("%s must be an integer >= %d, got %r" % (name, minimum, value))
     return int(x)
 
 
@@ -53,7 +55,7 @@ def finite_array(name: str, values) -> np.ndarray:
     if a.ndim == 0:
         a = a.reshape(1)
     if not np.all(np.isfinite(a)):
-        raise ValueError("%s must contain only finite values" % name)
+        raise ParameterError("%s must contain only finite values" % name)
     return a
 
 
