@@ -1,6 +1,55 @@
-"""Fast numerical kernels (numba) built from the symbolic theory.
+"""Numerics of shot noise in next-generation neural mass models: the public API.
+
+The spine is ``Model -> OperatingPoint -> spectra / simulate / estimate``::
+
+    from shotnoise.numerics import Model, welch
+
+    m = Model(eta_bar=2.0, Delta=0.2, J=-4.0, N=1000)   # keyword-only; I = 0, tau = 1 by default
+    op = m.operating_point()                            # the unique stable fixed point (cached)
+    sp = op.spectra(omega)                              # .shot .activity .rate .voltage (two-sided, angular)
+    net = m.simulate_network(T=520, dt=2e-3, transient=20, bin_width=0.02, draw="random", seed=1)
+    est = welch(net.activity, dt=0.02, segment=50.0)    # same convention, chi-square CI
+    expected = op.expected_welch(segment=50.0, bin_width=0.02)
+
+Public names (imported lazily so that ``import shotnoise.numerics`` stays fast):
+
+=====================  ================================================================
+``Model``              model description; fixed points, simulations (numerics.model)
+``OperatingPoint``     one fixed point; spectra, resonance, binned / expected spectra
+``ParameterError``     the package's ValueError subclass for bad input
+``welch``              Welch estimate in the package convention (numerics.spectral_estimation)
+``band_average``       band means of a Welch estimate with their equivalent dof
+``binned_spectrum``    spectrum of a bin-averaged signal (sinc^2 and aliases)
+``CONVENTION``         "two-sided, angular frequency"
+=====================  ================================================================
 
 The compiled kernels live in generated modules under ``_generated`` (written by
-:mod:`shotnoise.numerics.codegen` from the sympy expressions of
-``shotnoise.theory``); importing this subpackage does not import sympy.
+:mod:`shotnoise.numerics.codegen` from the sympy expressions of ``shotnoise.theory``);
+importing this subpackage does not import sympy.
 """
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "Model": ".model",
+    "OperatingPoint": ".operating_point",
+    "ParameterError": "shotnoise.theory.errors",
+    "welch": ".spectral_estimation",
+    "band_average": ".spectral_estimation",
+    "binned_spectrum": ".spectral_estimation",
+    "CONVENTION": ".shot_spectrum",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        mod = importlib.import_module(_EXPORTS[name], __name__)
+        return getattr(mod, name)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

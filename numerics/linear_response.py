@@ -17,12 +17,14 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from ._generated.spectrum_kernels import (closed_loop_transfer, frequency_of_drive, resonance_terms,
+from shotnoise.theory.errors import ParameterError
+
+from ._generated.spectrum_kernels import (closed_loop_transfer, effective_drive, frequency_of_drive,
+                                         quality_factor, resonance_terms, shot_peak_frequency,
                                          subpopulation_spectrum, susceptibility_rate, susceptibility_voltage)
 from .densities import Density
-from .mpr import FixedPoint, fixed_points, select_branch
-from .parameters import MPRParameters, finite_array, positive
-from .shot_spectrum import CONVENTION, shot_spectrum_asymptote, shot_spectrum_lorentzian
+from .parameters import finite_array, positive
+from .shot_spectrum import CONVENTION
 
 
 @numba.njit(cache=True)
@@ -35,13 +37,13 @@ def _susceptibility_grid(omegas, r0, v0, tau):
     return G, Gv
 
 
-def susceptibility(omega, r0: float, v0: float, tau: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """Open-loop (G, G_v) at angular frequencies omega for the MPR fixed point (r0, v0)."""
+def susceptibility(omega, *, r: float, v: float, tau: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Open-loop (G, G_v) at angular frequencies omega for the MPR fixed point (r, v)."""
     w = finite_array("omega", omega)
-    return _susceptibility_grid(w, positive("r0", r0), float(v0), positive("tau", tau))
+    return _susceptibility_grid(w, positive("r", r), float(v), positive("tau", tau))
 
 
-def susceptibility_general(omega, g: Density, r0: float, J: float = 0.0, I: float = 0.0,
+def susceptibility_general(omega, g: Density, *, r: float, J: float = 0.0, I: float = 0.0,
                            tau: float = 1.0) -> np.ndarray:
     """Open-loop G(omega) of the rate for any density g (population integral, omega > 0).
 
@@ -57,8 +59,8 @@ def susceptibility_general(omega, g: Density, r0: float, J: float = 0.0, I: floa
 
     w = finite_array("omega", omega)
     if np.any(w <= 0):
-        raise ValueError("omega must be > 0 for susceptibility_general")
-    shift = I + J * tau * r0
+        raise ParameterError("omega must be > 0 for susceptibility_general")
+    shift = effective_drive.py_func(0.0, r, J, I, tau)  # a = eta + shift
     a_min = math.sqrt(max(g.lo + shift, 0.0)) if math.isfinite(g.lo) else 0.0
     a_max = math.sqrt(g.hi + shift) if math.isfinite(g.hi) else math.inf
     h = lambda a: a * float(g.pdf(a * a - shift))
@@ -79,14 +81,14 @@ def susceptibility_general(omega, g: Density, r0: float, J: float = 0.0, I: floa
     return out
 
 
-def annealed_rate(g: Density, J: float = 0.0, I: float = 0.0, tau: float = 1.0) -> float:
+def annealed_rate(g: Density, *, J: float = 0.0, I: float = 0.0, tau: float = 1.0) -> float:
     """Self-consistent rate r = int g(eta) f(eta + I + J tau r) d eta with f(a) = sqrt(max(a, 0))/(pi tau)
     (root bracketing); for the Lorentzian this is the MPR fixed point."""
     from scipy.integrate import quad
     from scipy.optimize import brentq
 
     def F(rr):
-        shift = I + J * tau * rr
+        shift = effective_drive.py_func(0.0, rr, J, I, tau)  # a = eta + shift
         lo = max(-shift, g.lo)
         if lo >= g.hi:
             return -rr
@@ -104,16 +106,17 @@ def annealed_rate(g: Density, J: float = 0.0, I: float = 0.0, tau: float = 1.0) 
     while F(hi) > 0:
         hi *= 2
         if hi > 1e8:
-            raise ValueError("no self-consistent rate below 1e8 (runaway excitation)")
+            raise ParameterError("no self-consistent rate below 1e8 (runaway excitation)")
     return brentq(F, lo, hi, xtol=1e-15, rtol=1e-14)
 
 
 @dataclass
 class NetworkSpectra:
-    """Spectra of a finite MPR network at a stable fixed point (two-sided, angular frequency).
+    """Spectra of a finite network at a stable fixed point (two-sided, angular frequency).
 
-    Attributes: omega, shot (S_xi), activity (S_s), rate (S_r), voltage (S_v), cross_rv
-    (S_rv, complex), subpopulation (S_sM or None), fixed_point, G, G_v, gain = |T_s|^2 = |1/(1 - J G)|^2.
+    omega, shot (S_xi), activity (S_s), rate (S_r), voltage (S_v), cross_rv (S_rv, complex),
+    subpopulation (S_sM or None), G, G_v (open-loop susceptibilities) and
+    gain = |T_s|^2 = |1/(1 - J G)|^2.
     """
 
     omega: np.ndarray
@@ -123,36 +126,35 @@ class NetworkSpectra:
     voltage: np.ndarray
     cross_rv: np.ndarray
     subpopulation: np.ndarray | None
-    fixed_point: FixedPoint
     G: np.ndarray
     G_v: np.ndarray
     gain: np.ndarray
     convention: str = CONVENTION
 
+    def to_dict(self) -> dict:
+        """Real-valued spectra as lists (cross_rv as [re, im] pairs, G and G_v omitted)."""
+        d = {"convention": self.convention, "omega": self.omega.tolist(), "shot": self.shot.tolist(),
+             "activity": self.activity.tolist(), "rate": self.rate.tolist(), "voltage": self.voltage.tolist(),
+             "cross_rv": [[float(z.real), float(z.imag)] for z in self.cross_rv], "gain": self.gain.tolist()}
+        if self.subpopulation is not None:
+            d["subpopulation"] = self.subpopulation.tolist()
+        return d
 
-def network_spectra(omega, p: MPRParameters, N: float, M: float | None = None,
-                    branch: str | None = None) -> NetworkSpectra:
-    """Shot-noise, activity, rate and voltage spectra of N neurons (Lorentzian g).
 
-    Raises ValueError if the fixed point is not unique and no ``branch`` is
-    chosen, or if the chosen fixed point is unstable (linear response does not apply).
+def closed_loop_spectra(omega, *, S_xi, r: float, v: float, J: float, tau: float, N: float,
+                        M: float | None = None) -> NetworkSpectra:
+    """Closed-loop spectra from the shot-noise spectrum S_xi at the fixed point (r, v).
+
+    S_s = |T_s|^2 S_xi, S_r = |T_r|^2 S_xi, S_v = |T_v|^2 S_xi, S_rv = T_r T_v^* S_xi with
+    T_s = 1/(1 - J G), T_r = J G T_s, T_v = J G_v T_s, and
+    S_sM = (1/N) |T_s|^2 S1 + (1/M - 1/N) S1 with S1 = N S_xi (generated kernels).
+    The caller (``OperatingPoint.spectra``) guarantees a stable fixed point.
     """
-    N = positive("N", N)
-    if N < 1:
-        raise ValueError("N must be >= 1, got %r" % N)
-    if M is not None:
-        M = positive("M", M)
-        if not 1 <= M <= N:
-            raise ValueError("M must satisfy 1 <= M <= N, got M=%r, N=%r" % (M, N))
-    fp = select_branch(fixed_points(p), branch)
-    if not fp.stable:
-        raise ValueError("the %s fixed point (r=%.6g) is a %s: linear response needs a stable fixed point"
-                         % (branch or "selected", fp.r, fp.stability))
     w = finite_array("omega", omega)
-    S_xi = shot_spectrum_lorentzian(w, p, N, fp.r)
-    G, Gv, Ts2, S_r, S_v, S_rv, S_sM = _closed_loop_grid(w, S_xi, fp.r, fp.v, p.J, p.tau, N,
-                                                         N if M is None else M)
-    return NetworkSpectra(w, S_xi, Ts2 * S_xi, S_r, S_v, S_rv, None if M is None else S_sM, fp, G, Gv, Ts2)
+    S_xi = finite_array("S_xi", S_xi)
+    G, Gv, Ts2, S_r, S_v, S_rv, S_sM = _closed_loop_grid(w, S_xi, float(r), float(v), float(J), float(tau),
+                                                         float(N), float(N if M is None else M))
+    return NetworkSpectra(w, S_xi, Ts2 * S_xi, S_r, S_v, S_rv, None if M is None else S_sM, G, Gv, Ts2)
 
 
 @numba.njit(cache=True)
@@ -175,63 +177,43 @@ def _closed_loop_grid(omegas, S_xi, r0, v0, J, tau, N, M):
     return G, Gv, Ts2, S_r, S_v, S_rv, S_sM
 
 
-def binned_network_spectrum(p: MPRParameters, N: float, bin_width: float, M: float | None = None,
-                            kind: str = "activity", branch: str | None = None):
-    """Spectrum of a bin-averaged signal (bin ``bin_width``) predicted by the linear theory, as a callable.
-
-    kind: 'activity' (S_s, or S_sM when M is given), 'shot' (S_xi) or 'white' (the diffusion
-    limit, (r0/N) |T_s|^2).  Aliasing and the sinc^2 filter are included by
-    :func:`~shotnoise.numerics.spectral_estimation.binned_spectrum`, with the large-omega
-    behaviour s_inf - a/|omega| of S_xi summed in closed form.  Returns (callable, fixed point).
-    """
-    from .spectral_estimation import binned_spectrum
-
-    if kind not in ("activity", "shot", "white"):
-        raise ValueError("kind must be 'activity', 'shot' or 'white', got %r" % kind)
-    fp = network_spectra([1.0], p, N, M=M, branch=branch).fixed_point
-    s_inf, a = shot_spectrum_asymptote(p, N, fp.r)
-    if kind == "white":
-        s_inf, a = fp.r / N, 0.0
-    if M is not None and kind == "activity":
-        s_inf, a = s_inf * N / M, a * N / M  # S_sM -> N S_xi / M at large omega
-
-    def S(w):
-        if kind == "shot":
-            return shot_spectrum_lorentzian(w, p, N, fp.r)
-        ns = network_spectra(w, p, N, M=M, branch=branch)
-        if kind == "white":
-            return (fp.r / N) * ns.gain
-        return ns.subpopulation if M is not None else ns.activity
-
-    return (lambda w: binned_spectrum(S, w, bin_width, s_inf, a)), fp
-
-
 @dataclass(frozen=True)
 class Resonance:
-    """Damped mode of the closed loop and its effect on the shot-noise peak."""
+    """Damped mode of the closed loop and its effect on the shot-noise peak.
 
-    omega_res: float       # sqrt(4 pi^2 r0^2 - 2 J r0/tau), nan if overdamped (non-oscillatory)
-    damping: float         # -2 v0 / tau
-    Q: float               # omega_res / (2 damping)
-    omega_peak: float      # first shot-noise peak, 2 sqrt(eta_t)/tau (nan if eta_t <= 0)
-    gain_at_peak: float    # |1/(1 - J G(omega_peak))|^2
+    omega_res = sqrt(4 pi^2 r0^2 - 2 J r0/tau) (nan if overdamped), damping = -2 v0/tau,
+    Q = omega_res/(2 damping), omega_peak = 2 sqrt(eta_t)/tau (first shot-noise peak, nan if
+    eta_t <= 0), gain_at_peak = |1/(1 - J G(omega_peak))|^2.
+    """
+
+    omega_res: float
+    damping: float
+    Q: float
+    omega_peak: float
+    gain_at_peak: float
+
+    def to_dict(self) -> dict:
+        """Values with nan (not defined) as None; keys as in the CLI JSON."""
+        f = lambda x: float(x) if math.isfinite(x) else None
+        return {"omega_res": f(self.omega_res), "damping": f(self.damping), "Q": f(self.Q),
+                "omega_shot_peak": f(self.omega_peak), "gain_at_shot_peak": f(self.gain_at_peak)}
 
 
-def resonance(p: MPRParameters, fp: FixedPoint) -> Resonance:
+def resonance_of(*, r: float, v: float, eta_t: float, J: float, tau: float) -> Resonance:
     """Resonance frequency, damping, quality factor, and closed-loop gain at the shot-noise peak
     (all from the generated kernels of theory.linear_response and theory.shot_noise)."""
-    w2, gamma = resonance_terms.py_func(fp.r, fp.v, p.J, p.tau)
+    w2, gamma = resonance_terms.py_func(r, v, J, tau)
     w_res = math.sqrt(w2) if w2 > 0 else math.nan
-    eta_t = p.eta_bar + p.I + p.J * p.tau * fp.r
-    w_pk = 2 * math.pi * frequency_of_drive.py_func(eta_t, p.tau) if eta_t > 0 else math.nan
+    w_pk = shot_peak_frequency.py_func(eta_t, tau) if eta_t > 0 else math.nan
     gain = math.nan
     if math.isfinite(w_pk):
-        G, Gv = susceptibility([w_pk], fp.r, fp.v, p.tau)
-        gain = float(abs(closed_loop_transfer.py_func(G[0], Gv[0], p.J)[0]) ** 2)
-    return Resonance(w_res, gamma, w_res / (2 * gamma) if math.isfinite(w_res) else math.nan, w_pk, gain)
+        G, Gv = susceptibility([w_pk], r=r, v=v, tau=tau)
+        gain = float(abs(closed_loop_transfer.py_func(G[0], Gv[0], J)[0]) ** 2)
+    Q = quality_factor.py_func(w_res, gamma) if math.isfinite(w_res) else math.nan
+    return Resonance(w_res, gamma, Q, w_pk, gain)
 
 
-def variance(spectrum_fn, omega_max: float = math.inf) -> float:
+def variance(spectrum_fn, *, omega_max: float = math.inf) -> float:
     """Variance = int S d omega / (2 pi) over the real line (S even): (1/pi) int_0^inf S d omega."""
     from scipy.integrate import quad
     val = quad(lambda x: float(spectrum_fn(np.array([x]))[0]), 0, omega_max, limit=500)[0]

@@ -14,6 +14,8 @@ import numba
 import numpy as np
 
 from ._generated.mpr_kernels import fixed_point_quartic, fixed_point_v, mpr_jacobian, mpr_rhs
+from shotnoise.theory.errors import ParameterError
+
 from .parameters import MPRParameters, finite, positive
 
 # One-off scalar evaluations use the pure-Python originals of the generated
@@ -47,7 +49,7 @@ class FixedPoint:
     def stable(self) -> bool:
         return self.stability.startswith("stable")
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
         return {"r": self.r, "v": self.v, "stability": self.stability,
                 "eigenvalues": [[float(l.real), float(l.imag)] for l in self.eigenvalues]}
 
@@ -101,36 +103,6 @@ def fixed_points(p: MPRParameters) -> list[FixedPoint]:
     return out
 
 
-def select_branch(points: list[FixedPoint], branch: str | None) -> FixedPoint:
-    """The fixed point named by ``branch`` ('low', 'mid', 'high'); unique one if None.
-
-    Raises ValueError when the choice is ambiguous or the branch does not exist.
-    """
-    if branch is None:
-        if len(points) != 1:
-            raise ValueError("%d fixed points exist (r = %s); choose one with branch='low'|'mid'|'high'"
-                             % (len(points), ", ".join("%.6g" % q.r for q in points)))
-        return points[0]
-    names = {"low": 0, "mid": 1, "high": -1}
-    if branch not in names:
-        raise ValueError("branch must be 'low', 'mid' or 'high', got %r" % branch)
-    if branch == "mid" and len(points) < 3:
-        raise ValueError("branch 'mid' does not exist: only %d fixed point(s)" % len(points))
-    return points[names[branch]]
-
-
-def nearest_stable_branch(points: list[FixedPoint], r: float) -> str | None:
-    """Name ('low'/'high', None if unique) of the stable fixed point closest to rate r, for
-    :func:`select_branch`; ValueError if no fixed point is stable."""
-    stable = [i for i, q in enumerate(points) if q.stable]
-    if not stable:
-        raise ValueError("no stable fixed point")
-    if len(points) == 1:
-        return None
-    i = min(stable, key=lambda k: abs(points[k].r - r))
-    return "low" if i == 0 else ("high" if i == len(points) - 1 else "mid")
-
-
 @numba.njit(cache=True)
 def _rk4_kernel(r0, v0, dt, n_steps, every, eta_bar, Delta, J, I, tau):
     n_out = n_steps // every + 1
@@ -159,12 +131,13 @@ class Trajectory:
     r: np.ndarray
     v: np.ndarray
 
-    def summary(self) -> dict:
+    def to_dict(self) -> dict:
+        """Summary: final time and state, number of samples (the arrays stay in the object)."""
         return {"t_final": float(self.t[-1]), "r_final": float(self.r[-1]), "v_final": float(self.v[-1]),
                 "samples": int(self.t.size)}
 
 
-def integrate(p: MPRParameters, r0: float, v0: float, T: float, dt: float, method: str = "rk4",
+def integrate(p: MPRParameters, *, r0: float, v0: float, T: float, dt: float, method: str = "rk4",
               save_every: int = 1, rtol: float = 1e-10, atol: float = 1e-12) -> Trajectory:
     """Integrate the MPR model from (r0, v0) over [0, T].
 
@@ -175,9 +148,9 @@ def integrate(p: MPRParameters, r0: float, v0: float, T: float, dt: float, metho
     r0, v0 = positive("r0", r0), finite("v0", v0)
     T, dt = positive("T", T), positive("dt", dt)
     if dt > T:
-        raise ValueError("dt must be <= T, got dt=%r, T=%r" % (dt, T))
+        raise ParameterError("dt must be <= T, got dt=%r, T=%r" % (dt, T))
     if int(save_every) < 1:
-        raise ValueError("save_every must be an integer >= 1, got %r" % save_every)
+        raise ParameterError("save_every must be an integer >= 1, got %r" % save_every)
     n_steps = int(round(T / dt))
     if method == "rk4":
         out = _rk4_kernel(r0, v0, dt, n_steps, int(save_every), *p.as_tuple())
@@ -192,4 +165,4 @@ def integrate(p: MPRParameters, r0: float, v0: float, T: float, dt: float, metho
         if not sol.success:
             raise RuntimeError("solve_ivp failed: %s" % sol.message)
         return Trajectory(sol.t, sol.y[0], sol.y[1])
-    raise ValueError("method must be 'rk4' or 'solve_ivp', got %r" % method)
+    raise ParameterError("method must be 'rk4' or 'solve_ivp', got %r" % method)

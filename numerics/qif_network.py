@@ -26,6 +26,12 @@ relative); near a sharp resonance (Q ~ 10) keep omega_res dt / 2 << 1/Q.
 
 The readable reference (:func:`_reference_step`) evaluates tan/atan per neuron
 and per step; the fast path must agree with it spike for spike.
+
+Formulas generated from the theory (``numerics/_generated/network_kernels.py``):
+the Moebius coefficients (theory.riccati), exp(i theta) = (1 + i V)/(1 - i V) and
+W = (1 - conj Z)/(1 + conj Z) = pi tau r + i v (theory.observables); the effective
+drive eta + I + J tau r (theory.shot_noise).  The mod-pi reduction of phi and the
+count of whole turns are algorithm and stay here.
 """
 from __future__ import annotations
 
@@ -36,6 +42,11 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
+from shotnoise.theory.errors import ParameterError
+
+from ._generated.network_kernels import (moebius_critical, moebius_excitable, moebius_oscillating,
+                                         phase_factor_parts, rate_voltage_of_order_parameter)
+from ._generated.spectrum_kernels import effective_drive
 from .parameters import finite, finite_array, integer_at_least, nonnegative, positive
 from .spike_trains import qif_frequencies
 
@@ -45,29 +56,25 @@ RASTER_CAP = 2_000_000
 # --------------------------------------------------------------------------- coefficients
 @numba.njit(cache=True)
 def _coefficients(a, dt_over_tau, A, B, C, turns):
-    """Moebius coefficients of the Riccati flow over one step, per neuron (in place)."""
+    """Moebius coefficients of the Riccati flow over one step, per neuron (in place).
+
+    The coefficients are the generated theory.riccati kernels; here only the case
+    split on the sign of a and, for a > 0, the reduction phi mod pi with the whole
+    turns counted in ``turns`` (the map is pi-periodic in phi).
+    """
     for j in range(a.size):
         aj = a[j]
         if aj > 0.0:
             s = math.sqrt(aj)
             phi = s * dt_over_tau
             n = math.floor(phi / math.pi)
-            phi -= n * math.pi
-            A[j] = math.cos(phi)
-            B[j] = s * math.sin(phi)
-            C[j] = -math.sin(phi) / s
+            A[j], B[j], C[j] = moebius_oscillating(s, phi - n * math.pi)
             turns[j] = n
         elif aj < 0.0:
-            b = math.sqrt(-aj)
-            th = math.tanh(b * dt_over_tau)
-            A[j] = 1.0
-            B[j] = -b * th
-            C[j] = -th / b
+            A[j], B[j], C[j] = moebius_excitable(math.sqrt(-aj), dt_over_tau)
             turns[j] = 0
         else:
-            A[j] = 1.0
-            B[j] = 0.0
-            C[j] = -dt_over_tau
+            A[j], B[j], C[j] = moebius_critical(dt_over_tau)
             turns[j] = 0
 
 
@@ -95,10 +102,20 @@ def _order_parameter(V):
     zi = 0.0
     for j in range(V.size):
         v = min(max(V[j], -1e150), 1e150)  # exp(i theta) = -1 to 1e-300 beyond; avoids V^2 overflow
-        d = 1.0 / (1.0 + v * v)
-        zr += (1.0 - v * v) * d
-        zi += 2.0 * v * d
+        re, im = phase_factor_parts(v)
+        zr += re
+        zi += im
     return zr / V.size, zi / V.size
+
+
+@numba.njit(cache=True)
+def _rate_voltage(Z, tau):
+    """(r_Z, v_Z) per bin from W = (1 - conj Z)/(1 + conj Z) = pi tau r + i v."""
+    r = np.empty(Z.size)
+    v = np.empty(Z.size)
+    for k in range(Z.size):
+        r[k], v[k] = rate_voltage_of_order_parameter(Z[k], tau)
+    return r, v
 
 
 @numba.njit(cache=True)
@@ -211,8 +228,8 @@ def _run_vpeak(V, A, B, C, turns, kick_per_spike, n_steps, bin_steps, transient_
     return counts
 
 
-def simulate_network_vpeak(eta, J: float, T: float, dt: float, v_peak: float = 100.0, I: float = 0.0,
-                           tau: float = 1.0, transient: float = 0.0, bin_width: float | None = None,
+def simulate_network_vpeak(eta, *, J: float, T: float, dt: float, I: float = 0.0, tau: float = 1.0,
+                           v_peak: float = 100.0, transient: float = 0.0, bin_width: float | None = None,
                            V0=None, seed: int = 0) -> np.ndarray:
     """Network with the usual V_peak/V_reset cut-off (refractory 2 tau/V_peak); returns the activity per bin.
 
@@ -224,14 +241,14 @@ def simulate_network_vpeak(eta, J: float, T: float, dt: float, v_peak: float = 1
     v_peak = positive("v_peak", v_peak)
     transient = nonnegative("transient", transient)
     if transient >= T:
-        raise ValueError("T must be > transient")
+        raise ParameterError("T must be > transient, got T=%r, transient=%r" % (T, transient))
     bw = dt if bin_width is None else positive("bin_width", bin_width)
     bin_steps = max(1, int(round(bw / dt)))
     ref_steps = max(1, int(round(2 * tau / (v_peak * dt))))
     rng = np.random.default_rng(seed)
     I = finite("I", I)
-    V = stationary_initial_state(eta, I, J, tau, quenched_rate(eta, I, J, tau), rng) if V0 is None \
-        else finite_array("V0", V0).copy()
+    V = stationary_initial_state(eta, r0=quenched_rate(eta, J=J, I=I, tau=tau), J=J, I=I, tau=tau, rng=rng) \
+        if V0 is None else finite_array("V0", V0).copy()
     V = np.clip(V, -v_peak, v_peak)
     A, B, C = np.empty(N), np.empty(N), np.empty(N)
     turns = np.zeros(N, dtype=np.int64)
@@ -283,7 +300,7 @@ def _reference_step(V: np.ndarray, a: np.ndarray, dt_over_tau: float) -> np.ndar
     return spikes
 
 
-def reference_network(eta, J: float, tau: float, I: float, dt: float, n_steps: int, V0,
+def reference_network(eta, *, J: float, I: float = 0.0, tau: float = 1.0, dt: float, n_steps: int, V0,
                       per_neuron: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Straightforward per-step simulation (tan/atan per neuron per step), kicks at step ends.
 
@@ -293,6 +310,8 @@ def reference_network(eta, J: float, tau: float, I: float, dt: float, n_steps: i
     """
     eta = finite_array("eta", eta)
     V = finite_array("V0", V0).copy()
+    if V.size != eta.size:
+        raise ParameterError("V0 must have N=%d values, got %d" % (eta.size, V.size))
     return _reference_kernel(V, eta + finite("I", I), finite("J", J) / eta.size, positive("dt", dt) / positive("tau", tau),
                              integer_at_least("n_steps", n_steps, 1), per_neuron)
 
@@ -313,11 +332,13 @@ def _reference_kernel(V, a, kick_per_spike, dt_over_tau, n_steps, per_neuron):
 
 
 # --------------------------------------------------------------------------- public API
-def stationary_initial_state(eta, I: float, J: float, tau: float, r0: float, rng: np.random.Generator) -> np.ndarray:
+def stationary_initial_state(eta, *, r0: float, J: float, I: float = 0.0, tau: float = 1.0,
+                             rng: np.random.Generator) -> np.ndarray:
     """V_j in the asynchronous state at rate r0: uniform phase for firing neurons
     (V = sqrt(a) tan(pi (u - 1/2)), the stationary density of an oscillator), rest
-    potential -sqrt(-a) for silent ones; a = eta + I + J tau r0."""
-    a = finite_array("eta", eta) + I + J * tau * r0
+    potential -sqrt(-a) for silent ones; a = eta + I + J tau r0 (generated ``effective_drive``)."""
+    a = effective_drive.py_func(finite_array("eta", eta), finite("r0", r0), finite("J", J), finite("I", I),
+                                positive("tau", tau))
     V = np.empty_like(a)
     fire = a > 0
     V[fire] = np.sqrt(a[fire]) * np.tan(np.pi * (rng.random(int(fire.sum())) - 0.5))
@@ -325,21 +346,34 @@ def stationary_initial_state(eta, I: float, J: float, tau: float, r0: float, rng
     return V
 
 
-def quenched_rate(eta, I: float, J: float, tau: float, near: float | None = None) -> float:
+def quenched_rate(eta, *, J: float, I: float = 0.0, tau: float = 1.0, near: float | None = None) -> float:
     """Self-consistent rate over the actual sample: r = mean_j sqrt(max(eta_j + I + J tau r, 0))/(pi tau).
 
-    Several roots can exist for J > 0 (bistability); the root closest to ``near``
-    (default: the largest) is returned.
+    Parameters
+    ----------
+    eta : array_like
+        The sample of excitabilities.
+    J, I, tau : float
+        Coupling, external current, membrane time constant (> 0).
+    near : float, optional
+        Several roots can exist for J > 0 (bistability); the root closest to
+        ``near`` (default: the largest) is returned.
+
+    Raises
+    ------
+    ParameterError
+        When no self-consistent rate exists (runaway excitation) or bad input.
     """
     from scipy.optimize import brentq
 
     eta = np.sort(finite_array("eta", eta))
-    F = lambda r: np.mean(qif_frequencies(eta, I, J, r, tau)) - r
+    J, I, tau = finite("J", J), finite("I", I), positive("tau", tau)
+    F = lambda r: np.mean(qif_frequencies(eta, r=r, J=J, I=I, tau=tau)) - r
     r_hi = 1.0
     while F(r_hi) > 0:
         r_hi *= 2
         if r_hi > 1e12:
-            raise ValueError("no self-consistent rate (runaway excitation)")
+            raise ParameterError("no self-consistent rate (runaway excitation, J=%r)" % J)
     grid = np.concatenate([[0.0], np.geomspace(1e-9, r_hi, 400)])
     vals = np.array([F(x) for x in grid])
     roots = []
@@ -349,7 +383,7 @@ def quenched_rate(eta, I: float, J: float, tau: float, near: float | None = None
         elif vals[i] * vals[i + 1] < 0:
             roots.append(brentq(F, grid[i], grid[i + 1], xtol=1e-15, rtol=1e-13))
     if not roots:
-        raise ValueError("no self-consistent rate found")
+        raise ParameterError("no self-consistent rate found")
     if near is None:
         return float(max(roots))
     return float(min(roots, key=lambda x: abs(x - near)))
@@ -390,7 +424,7 @@ class NetworkResult:
         return float(self.activity.mean())
 
 
-def simulate_network(eta, J: float, T: float, dt: float, I: float | np.ndarray = 0.0, tau: float = 1.0,
+def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarray = 0.0, tau: float = 1.0,
                      transient: float = 0.0, bin_width: float | None = None, M: int = 0, raster: int = 0,
                      V0=None, r_init: float | None = None, seed: int = 0, progress: bool = False) -> NetworkResult:
     """Simulate N = len(eta) all-to-all QIF neurons exactly between kicks.
@@ -427,22 +461,22 @@ def simulate_network(eta, J: float, T: float, dt: float, I: float | np.ndarray =
     T, dt = positive("T", T), positive("dt", dt)
     transient = nonnegative("transient", transient)
     if transient >= T:
-        raise ValueError("T must be > transient, got T=%r, transient=%r" % (T, transient))
+        raise ParameterError("T must be > transient, got T=%r, transient=%r" % (T, transient))
     n_steps = int(round(T / dt))
     transient_steps = int(round(transient / dt))
     bw = dt if bin_width is None else positive("bin_width", bin_width)
     bin_steps = int(round(bw / dt))
     if bin_steps < 1 or abs(bin_steps * dt - bw) > 1e-9 * bw:
-        raise ValueError("bin_width must be a positive multiple of dt, got %r (dt=%r)" % (bw, dt))
+        raise ParameterError("bin_width must be a positive multiple of dt, got %r (dt=%r)" % (bw, dt))
     M = integer_at_least("M", M, 0)
     raster = integer_at_least("raster", raster, 0)
     if M > N or raster > N:
-        raise ValueError("M and raster must be <= N=%d, got M=%d, raster=%d" % (N, M, raster))
+        raise ParameterError("M and raster must be <= N=%d, got M=%d, raster=%d" % (N, M, raster))
     varying = not np.isscalar(I) and np.ndim(I) > 0
     if varying:
         I_series = finite_array("I", I)
         if I_series.size != n_steps:
-            raise ValueError("I series must have round(T/dt)=%d values, got %d" % (n_steps, I_series.size))
+            raise ParameterError("I series must have round(T/dt)=%d values, got %d" % (n_steps, I_series.size))
         I0 = float(I_series[0])
     else:
         I0 = finite("I", I)
@@ -452,12 +486,13 @@ def simulate_network(eta, J: float, T: float, dt: float, I: float | np.ndarray =
     order = rng.permutation(N)
     eta_o = eta[order]
     if V0 is None:
-        r_i = quenched_rate(eta_o, I0, J, tau) if r_init is None else positive("r_init", r_init)
-        V = stationary_initial_state(eta_o, I0, J, tau, r_i, rng)
+        r_i = quenched_rate(eta_o, J=J, I=I0, tau=tau) if r_init is None else positive("r_init", r_init)
+        V = stationary_initial_state(eta_o, r0=r_i, J=J, I=I0, tau=tau, rng=rng)
     else:
-        V = finite_array("V0", V0)[order].copy()
+        V = finite_array("V0", V0)
         if V.size != N:
-            raise ValueError("V0 must have N=%d values" % N)
+            raise ParameterError("V0 must have N=%d values, got %d" % (N, V.size))
+        V = V[order].copy()
     a_base = eta_o + (0.0 if varying else I0)
     A, B, C = np.empty(N), np.empty(N), np.empty(N)
     turns = np.zeros(N, dtype=np.int64)
@@ -466,7 +501,7 @@ def simulate_network(eta, J: float, T: float, dt: float, I: float | np.ndarray =
     max_phase = math.sqrt(max(amax, 0.0)) * dt / tau
     n_bins = (n_steps - transient_steps) // bin_steps
     if n_bins < 1:
-        raise ValueError("T - transient must cover at least one bin")
+        raise ParameterError("T - transient must cover at least one bin")
     counts = np.zeros(n_bins)
     counts_M = np.zeros(n_bins)
     Z = np.zeros(n_bins, dtype=np.complex128)
@@ -495,10 +530,10 @@ def simulate_network(eta, J: float, T: float, dt: float, I: float | np.ndarray =
     wall = time.perf_counter() - t0
     if not np.all(np.isfinite(Z)):
         raise FloatingPointError("non-finite voltages in the network (a denominator hit exactly zero); change dt")
-    W = (1 - np.conj(Z)) / (1 + np.conj(Z))
+    r_Z, v_Z = _rate_voltage(Z, tau)
     act = counts / (N * bw)
     act_M = counts_M / (M * bw) if M else None
-    return NetworkResult(bw, act, act_M, Z, W.real / (math.pi * tau), W.imag,
+    return NetworkResult(bw, act, act_M, Z, r_Z, v_Z,
                          raster_t[:n_ev] * dt + dt, order[raster_i[:n_ev]] if n_ev else raster_i[:0],
                          n_ev >= cap and cap > 0, eta_o, N, M, dt, T, transient, wall,
                          N * n_steps / wall if wall > 0 else math.inf, max_phase, V)

@@ -9,7 +9,11 @@ variance = int S d omega / (2 pi).  For the per-Hz two-sided PSD use S(2 pi f).
 * :func:`shot_spectrum_harmonic` -- the harmonic sum for any density g,
   (1/N) sum_n (1/n) f_n^2 p_f(f_n), with the rigorous truncation bound
 
-      |tail after K terms| <= tau^2 sup(g) omega^3 / (12 pi N K^3).
+      |tail after K terms| <= tau^2 sup(g) omega^3 / (12 pi N K^3)
+
+  (theory.harmonic_bound; the term factor, the bound and K are generated kernels).
+* :func:`shot_spectrum_asymptote` -- s_inf = Re sqrt(c)/(pi tau N) and the 1/omega
+  coefficient (theory.shot_noise).
 """
 from __future__ import annotations
 
@@ -18,12 +22,20 @@ import math
 import numba
 import numpy as np
 
-from ._generated.spectrum_kernels import (deta_df, eta_of_frequency, lorentzian_c, shot_inverse_omega_coefficient,
-                                         shot_spectrum_from_c)
+from shotnoise.theory.errors import ParameterError
+
+from ._generated.spectrum_kernels import (eta_of_frequency, harmonic_tail_bound, harmonic_term_factor,
+                                         harmonic_terms_root, lorentzian_c, shot_high_frequency_limit,
+                                         shot_inverse_omega_coefficient, shot_spectrum_from_c)
 from .densities import Density
-from .parameters import MPRParameters, finite_array, integer_at_least, positive
+from .parameters import MPRParameters, finite, finite_array, integer_at_least, positive
 
 CONVENTION = "two-sided, angular frequency"
+
+
+def _parameters(p) -> tuple:
+    """(eta_bar, Delta, J, I, tau) of an MPRParameters or any object with those attributes (e.g. a Model)."""
+    return (p.eta_bar, p.Delta, p.J, p.I, p.tau)
 
 
 @numba.njit(cache=True)
@@ -47,7 +59,7 @@ def _csqrt(c):
     return np.sqrt(c + 0j)
 
 
-def shot_spectrum_lorentzian(omega, p: MPRParameters, N: float, r0: float) -> np.ndarray:
+def shot_spectrum_lorentzian(omega, p: MPRParameters, *, N: float, r0: float) -> np.ndarray:
     """S_xi(omega) of N neurons with Lorentzian g, at firing rate r0 (closed form).
 
     Parameters
@@ -70,29 +82,33 @@ def shot_spectrum_lorentzian(omega, p: MPRParameters, N: float, r0: float) -> np
     w = finite_array("omega", omega)
     N = positive("N", N)
     if N < 1:
-        raise ValueError("N must be >= 1, got %r" % N)
+        raise ParameterError("N must be >= 1, got %r" % N)
     r0 = positive("r0", r0)
-    return _lorentzian_grid(w, r0, *p.as_tuple(), N)
+    return _lorentzian_grid(w, r0, *_parameters(p), N)
 
 
-def shot_spectrum_asymptote(p: MPRParameters, N: float, r0: float) -> tuple[float, float]:
+def shot_spectrum_asymptote(p: MPRParameters, *, N: float, r0: float) -> tuple[float, float]:
     """(s_inf, a) with S_xi = s_inf - a/|omega| + (exponentially small) at large omega.
 
     s_inf = Re sqrt(eta_t + i Delta) / (pi tau N) (= r0/N at the MPR fixed point) and
     a = 2 Delta / (pi^2 tau^2 N) (the "-1" term of the closed form).  Used to sum the
-    aliases of binned spectra in closed form.
+    aliases of binned spectra in closed form.  Two-sided, angular frequency.
     """
-    c = lorentzian_c.py_func(positive("r0", r0), *p.as_tuple())
-    return (c**0.5).real / (math.pi * p.tau * N), shot_inverse_omega_coefficient.py_func(p.Delta, p.tau, N)
+    N = positive("N", N)
+    c = lorentzian_c.py_func(positive("r0", r0), *_parameters(p))
+    return (shot_high_frequency_limit.py_func(c, p.tau, N),
+            shot_inverse_omega_coefficient.py_func(p.Delta, p.tau, N))
 
 
-def harmonic_terms_needed(omega_max: float, sup_g: float, tau: float, N: float, atol: float) -> int:
-    """Smallest K with tau^2 sup(g) omega^3 / (12 pi N K^3) <= atol."""
-    bound = tau**2 * sup_g * omega_max**3 / (12 * math.pi * N * atol)
-    return max(1, int(math.ceil(bound ** (1.0 / 3.0))))
+def harmonic_terms_needed(omega_max: float, *, sup_g: float, tau: float, N: float, atol: float) -> int:
+    """Smallest K with tau^2 sup(g) omega^3 / (12 pi N K^3) <= atol (ceil of the generated root, >= 1)."""
+    omega_max = abs(finite("omega_max", omega_max))
+    K = harmonic_terms_root.py_func(omega_max, positive("sup_g", sup_g), positive("tau", tau), positive("N", N),
+                                    positive("atol", atol))
+    return max(1, int(math.ceil(K)))
 
 
-def shot_spectrum_harmonic(omega, g: Density, N: float, r0: float, J: float = 0.0, I: float = 0.0,
+def shot_spectrum_harmonic(omega, g: Density, *, N: float, r0: float, J: float = 0.0, I: float = 0.0,
                            tau: float = 1.0, atol: float = 1e-12, n_max: int | None = None
                            ) -> tuple[np.ndarray, float]:
     """S_xi(omega) for any density g by the harmonic sum, with its truncation bound.
@@ -104,16 +120,17 @@ def shot_spectrum_harmonic(omega, g: Density, N: float, r0: float, J: float = 0.
     """
     w = np.abs(finite_array("omega", omega))
     N, r0, tau = positive("N", N), positive("r0", r0), positive("tau", tau)
+    J, I = finite("J", J), finite("I", I)
     atol = positive("atol", atol)
     wmax = float(w.max()) if w.size else 0.0
-    K = harmonic_terms_needed(wmax, g.sup, tau, N, atol) if n_max is None else integer_at_least("n_max", n_max, 1)
+    K = harmonic_terms_needed(wmax, sup_g=g.sup, tau=tau, N=N, atol=atol) if n_max is None \
+        else integer_at_least("n_max", n_max, 1)
     if K > 50_000_000:
-        raise ValueError("atol=%g needs K=%d harmonic terms at omega=%g; raise atol or lower omega" % (atol, K, wmax))
+        raise ParameterError("atol=%g needs K=%d harmonic terms at omega=%g; raise atol or lower omega"
+                             % (atol, K, wmax))
     S = np.zeros_like(w)
-    eta_f, jac = eta_of_frequency.py_func, deta_df.py_func  # polynomial: evaluate on arrays
+    eta_f, factor = eta_of_frequency.py_func, harmonic_term_factor.py_func  # polynomial: evaluate on arrays
     for n in range(1, K + 1):
         fn = w / (2 * np.pi * n)
-        pf = g.pdf(eta_f(fn, r0, J, I, tau)) * jac(fn, tau)
-        S += fn**2 * pf / n
-    bound = tau**2 * g.sup * wmax**3 / (12 * math.pi * N * K**3)
-    return S / N, bound
+        S += g.pdf(eta_f(fn, r0, J, I, tau)) * factor(w, n, tau, N)
+    return S, harmonic_tail_bound.py_func(wmax, g.sup, tau, N, K)

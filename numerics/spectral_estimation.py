@@ -5,7 +5,8 @@ S(omega) = int C(t) exp(-i omega t) dt; returned at omega >= 0 since the
 signals are real).  Also here: the equivalent degrees of freedom of an
 overlapped Welch estimate (Percival & Walden 1993, eq. 292b), band averaging
 with the correlation of neighbouring bins taken into account, the spectrum of
-a binned signal (sinc^2 filter plus aliasing), and the exact expectation of a
+a binned signal (sinc^2 filter plus aliasing; the closed-form alias sum of a
+1/|omega| tail is generated from theory.binning), and the exact expectation of a
 Welch estimate for a given theoretical spectrum (window leakage included).
 """
 from __future__ import annotations
@@ -15,7 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import signal, stats
 
-from .parameters import finite_array, positive
+from shotnoise.theory.errors import ParameterError
+
+from ._generated.binning_kernels import alias_inverse_omega_sum
+from .parameters import finite, finite_array, integer_at_least, positive
 
 CONVENTION = "two-sided, angular frequency"
 
@@ -35,7 +39,8 @@ class Spectrum:
     confidence: float
     convention: str = CONVENTION
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
+        """JSON-ready dict (lists), with the spectral convention."""
         return {"convention": self.convention, "omega": self.omega.tolist(), "psd": self.psd.tolist(),
                 "ci_low": self.ci_low.tolist(), "ci_high": self.ci_high.tolist(), "dof": self.dof,
                 "n_segments": self.n_segments, "confidence": self.confidence}
@@ -45,7 +50,7 @@ def _window(nperseg: int) -> np.ndarray:
     return signal.get_window("hann", nperseg)
 
 
-def equivalent_dof(n_segments: int, nperseg: int, noverlap: int) -> float:
+def equivalent_dof(n_segments: int, *, nperseg: int, noverlap: int) -> float:
     """nu = 2K / (1 + 2 sum_{m=1}^{K-1} (1 - m/K) rho(m)^2), rho(m) the window overlap correlation."""
     w = _window(nperseg)
     step = nperseg - noverlap
@@ -60,13 +65,13 @@ def equivalent_dof(n_segments: int, nperseg: int, noverlap: int) -> float:
     return 2 * K / denom
 
 
-def chi2_interval(dof: float, confidence: float) -> tuple[float, float]:
+def chi2_interval(dof: float, *, confidence: float) -> tuple[float, float]:
     """Multiplicative interval [lo, hi] for S given S_hat: S in [nu S_hat / chi2_hi, nu S_hat / chi2_lo]."""
     a = 1 - confidence
     return dof / stats.chi2.ppf(1 - a / 2, dof), dof / stats.chi2.ppf(a / 2, dof)
 
 
-def welch(x, dt: float, segment: float, overlap: float = 0.5, confidence: float = 0.95) -> Spectrum:
+def welch(x, *, dt: float, segment: float, overlap: float = 0.5, confidence: float = 0.95) -> Spectrum:
     """Welch PSD of a real signal sampled at dt, segments of length ``segment`` (time units).
 
     Hann window, mean removed per segment, two-sided density in angular frequency:
@@ -75,13 +80,17 @@ def welch(x, dt: float, segment: float, overlap: float = 0.5, confidence: float 
     """
     x = finite_array("x", x)
     dt, segment = positive("dt", dt), positive("segment", segment)
+    overlap = finite("overlap", overlap)
     if not 0 <= overlap < 1:
-        raise ValueError("overlap must be in [0, 1), got %r" % overlap)
+        raise ParameterError("overlap must be in [0, 1), got %r" % overlap)
+    confidence = finite("confidence", confidence)
+    if not 0 < confidence < 1:
+        raise ParameterError("confidence must be in (0, 1), got %r" % confidence)
     nperseg = int(round(segment / dt))
     if nperseg < 8:
-        raise ValueError("segment must be at least 8 samples (segment/dt = %d)" % nperseg)
+        raise ParameterError("segment must be at least 8 samples (segment/dt = %d)" % nperseg)
     if nperseg > x.size:
-        raise ValueError("segment (%g) is longer than the signal (%g)" % (segment, x.size * dt))
+        raise ParameterError("segment (%g) is longer than the signal (%g)" % (segment, x.size * dt))
     noverlap = int(round(overlap * nperseg))
     f, P = signal.welch(x, fs=1.0 / dt, window="hann", nperseg=nperseg, noverlap=noverlap,
                         return_onesided=False, scaling="density", detrend="constant")
@@ -90,12 +99,12 @@ def welch(x, dt: float, segment: float, overlap: float = 0.5, confidence: float 
     order = np.argsort(f)
     f, P = f[order], P[order]
     K = 1 + (x.size - nperseg) // (nperseg - noverlap)
-    nu = equivalent_dof(K, nperseg, noverlap)
-    lo, hi = chi2_interval(nu, confidence)
+    nu = equivalent_dof(K, nperseg=nperseg, noverlap=noverlap)
+    lo, hi = chi2_interval(nu, confidence=confidence)
     return Spectrum(2 * np.pi * f, P, P * lo, P * hi, nu, K, nperseg, dt, confidence)
 
 
-def bin_correlation(nperseg: int, max_lag: int = 8) -> np.ndarray:
+def bin_correlation(nperseg: int, *, max_lag: int = 8) -> np.ndarray:
     """Squared correlation rho^2(d) of periodogram ordinates d bins apart (locally white process)."""
     w = _window(nperseg)
     t = np.arange(nperseg)
@@ -117,7 +126,7 @@ def band_average(spec: Spectrum, edges) -> tuple[np.ndarray, np.ndarray, np.ndar
         sel = (spec.omega >= a) & (spec.omega < b) & (spec.omega > 0)
         n = int(sel.sum())
         if n == 0:
-            raise ValueError("band [%g, %g) contains no frequency bin; widen it" % (a, b))
+            raise ParameterError("band [%g, %g) contains no frequency bin; widen it" % (a, b))
         d = np.abs(np.subtract.outer(np.arange(n), np.arange(n)))
         corr = np.where(d < rho2.size, rho2[np.minimum(d, rho2.size - 1)], 0.0).sum()
         centres.append(0.5 * (a + b))
@@ -126,7 +135,7 @@ def band_average(spec: Spectrum, edges) -> tuple[np.ndarray, np.ndarray, np.ndar
     return np.array(centres), np.array(means), np.array(dofs)
 
 
-def binned_spectrum(S, omega, dt: float, s_inf: float = 0.0, inv_omega: float = 0.0, n_alias: int = 400,
+def binned_spectrum(S, omega, *, dt: float, s_inf: float = 0.0, inv_omega: float = 0.0, n_alias: int = 400,
                     rtol: float = 1e-13) -> np.ndarray:
     """Spectrum of the bin-averaged signal x_k = (1/dt) int_{k dt}^{(k+1) dt} x(t) dt.
 
@@ -136,18 +145,19 @@ def binned_spectrum(S, omega, dt: float, s_inf: float = 0.0, inv_omega: float = 
     s_inf = r0/N, inv_omega = 2 Delta/(pi^2 tau^2 N)) is summed in closed form:
     sum_m sinc^2 = 1, and sum_{m != 0} sinc^2(omega_m dt/2)/|omega_m|
     = sin^2(omega dt/2) (4/dt^2) (dt/2 pi)^3 [zeta(3, 1 + u) + zeta(3, 1 - u)], u = |omega| dt/(2 pi)
-    (Hurwitz zeta).  The remainder decays fast; aliases m = +-1, +-2, ... are added until a
-    pair changes no value by more than ``rtol`` times the largest (at most ``n_alias`` pairs).
-    Valid on the Nyquist band |omega| <= pi/dt.  S is a callable on angular-frequency arrays.
+    (Hurwitz zeta; generated from theory.binning).  The remainder decays fast; aliases
+    m = +-1, +-2, ... are added until a pair changes no value by more than ``rtol`` times the
+    largest (at most ``n_alias`` pairs).  Valid on the Nyquist band |omega| <= pi/dt (else
+    ParameterError).  S is a callable on angular-frequency arrays.  Two-sided, angular frequency.
     """
-    from scipy.special import zeta
-
     w = finite_array("omega", omega)
     dt = positive("dt", dt)
-    aw = np.abs(w)
-    u = np.minimum(aw * dt / (2 * np.pi), 0.5)
-    model_sum = (np.sin(w * dt / 2) ** 2 * (4 / dt**2) * (dt / (2 * np.pi)) ** 3
-                 * (zeta(3, 1 + u) + zeta(3, 1 - u)))
+    s_inf, inv_omega = finite("s_inf", s_inf), finite("inv_omega", inv_omega)
+    n_alias = integer_at_least("n_alias", n_alias, 0)
+    if w.size and np.max(np.abs(w)) > np.pi / dt * (1 + 1e-12):
+        raise ParameterError("omega must lie in the Nyquist band |omega| <= pi/dt = %g, got max |omega| = %g"
+                             % (np.pi / dt, np.max(np.abs(w))))
+    model_sum = alias_inverse_omega_sum(np.clip(w, -np.pi / dt, np.pi / dt), dt)
     out = float(s_inf) + (S(w) - s_inf) * np.sinc(w * dt / (2 * np.pi)) ** 2 - inv_omega * model_sum
     for m in range(1, n_alias + 1):
         add = np.zeros_like(out)
@@ -160,14 +170,14 @@ def binned_spectrum(S, omega, dt: float, s_inf: float = 0.0, inv_omega: float = 
     return out
 
 
-def sinc2_correction(spec: Spectrum, bin_width: float) -> Spectrum:
+def sinc2_correction(spec: Spectrum, *, bin_width: float) -> Spectrum:
     """Divide the estimate by sinc^2(omega dt/2) (valid only for a band-limited S; see binned_spectrum)."""
     h = np.sinc(spec.omega * bin_width / (2 * np.pi)) ** 2
     return Spectrum(spec.omega, spec.psd / h, spec.ci_low / h, spec.ci_high / h, spec.dof, spec.n_segments,
                     spec.nperseg, spec.dt, spec.confidence)
 
 
-def welch_expectation(S_binned, spec: Spectrum, oversample: int = 8) -> np.ndarray:
+def welch_expectation(S_binned, spec: Spectrum, *, oversample: int = 8) -> np.ndarray:
     """Exact expectation of the Welch estimate for a process with binned spectrum S_binned.
 
     E[P(omega_k)] = sum_m S_d(omega_m) |W(omega_k - omega_m)|^2 / (M sum w^2) on a grid of
@@ -175,7 +185,7 @@ def welch_expectation(S_binned, spec: Spectrum, oversample: int = 8) -> np.ndarr
     periodic).  Ignores the per-segment mean removal (affects only omega ~ 0).
     """
     L = spec.nperseg
-    M = oversample * L
+    M = integer_at_least("oversample", oversample, 1) * L
     dt = spec.dt
     grid = 2 * np.pi * np.fft.fftfreq(M, d=dt)
     Sd = S_binned(grid)

@@ -3,7 +3,9 @@
 Neuron j fires at t = (k - phase_j) / f_j, k = 1, 2, ...; silent neurons (f_j = 0)
 never fire.  Counts are binned exactly: the number of spikes in [a, b) is
 floor(f b + phase) - floor(f a + phase).  This is the model behind S_xi of
-THEORY.md section 4.
+THEORY.md section 4.  The firing frequency f = sqrt(max(a, 0))/(pi tau) of the drive
+a = eta + I + J tau r is printed from theory.shot_noise (generated kernels
+``effective_drive`` and ``frequency_of_drive``).
 """
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ import math
 import numba
 import numpy as np
 
-from ._generated.spectrum_kernels import frequency_of_drive
-from .parameters import finite_array, integer_at_least, positive
+from shotnoise.theory.errors import ParameterError
+
+from ._generated.spectrum_kernels import effective_drive, frequency_of_drive
+from .parameters import finite, finite_array, integer_at_least, positive
 
 
 @numba.njit(cache=True)
@@ -31,28 +35,49 @@ def _binned_counts(freqs, phases, bin_width, n_bins):
     return counts
 
 
-def periodic_activity(freqs, phases, bin_width: float, n_bins: int) -> np.ndarray:
-    """Activity s_b = (spikes in bin b) / (N bin_width) of N periodic trains (N = len(freqs))."""
+def periodic_activity(freqs, phases, *, bin_width: float, n_bins: int) -> np.ndarray:
+    """Activity s_b = (spikes in bin b) / (N bin_width) of N periodic trains (N = len(freqs)).
+
+    Parameters
+    ----------
+    freqs, phases : array_like
+        Firing frequency f_j >= 0 (0: silent) and phase in [0, 1) of each train;
+        train j fires at t = (k - phase_j)/f_j, k = 1, 2, ...
+    bin_width : float
+        Bin width (> 0); bins start at t = 0.
+    n_bins : int
+        Number of bins (>= 1).
+    """
     f = finite_array("freqs", freqs)
     ph = finite_array("phases", phases)
     if f.shape != ph.shape:
-        raise ValueError("freqs and phases must have the same length")
+        raise ParameterError("freqs and phases must have the same length")
     if np.any(f < 0):
-        raise ValueError("freqs must be >= 0")
+        raise ParameterError("freqs must be >= 0")
     bw = positive("bin_width", bin_width)
     nb = integer_at_least("n_bins", n_bins, 1)
     return _binned_counts(f, ph, bw, nb) / (f.size * bw)
 
 
 @numba.njit(cache=True)
-def _frequencies(eta, shift, tau):
+def _frequencies(eta, r, J, I, tau):
     out = np.empty(eta.size)
     for j in range(eta.size):
-        out[j] = frequency_of_drive(max(eta[j] + shift, 0.0), tau)
+        out[j] = frequency_of_drive(max(effective_drive(eta[j], r, J, I, tau), 0.0), tau)
     return out
 
 
-def qif_frequencies(eta, I: float = 0.0, J: float = 0.0, r0: float = 0.0, tau: float = 1.0) -> np.ndarray:
-    """QIF firing frequencies f_j = sqrt(max(eta_j + I + J tau r0, 0)) / (pi tau) (silent neurons: 0)."""
+def qif_frequencies(eta, *, r: float = 0.0, J: float = 0.0, I: float = 0.0, tau: float = 1.0) -> np.ndarray:
+    """QIF firing frequencies f_j = sqrt(max(eta_j + I + J tau r, 0)) / (pi tau) (silent neurons: 0).
+
+    Parameters
+    ----------
+    eta : array_like
+        Excitabilities.
+    r : float
+        Population rate entering the recurrent drive J tau r.
+    J, I, tau : float
+        Coupling, external current, membrane time constant (> 0).
+    """
     e = finite_array("eta", eta)
-    return _frequencies(e, I + J * tau * r0, positive("tau", tau))
+    return _frequencies(e, finite("r", r), finite("J", J), finite("I", I), positive("tau", tau))

@@ -31,10 +31,13 @@ import numba
 import numpy as np
 
 from ._generated.mpr_kernels import mpr_rhs, white_noise_amplitude, white_noise_intensity
-from ._generated.spectrum_kernels import frequency_of_drive
-from .parameters import MPRParameters, finite, integer_at_least, nonnegative, positive
+from ._generated.spectrum_kernels import effective_drive, frequency_of_drive
+from shotnoise.theory.errors import ParameterError
+
+from .parameters import finite, finite_array, integer_at_least, nonnegative, positive
 
 NOISE_KINDS = ("white", "colored", "surrogate")
+SCHEMES = ("euler", "heun")
 
 
 @numba.njit(cache=True)
@@ -57,9 +60,8 @@ def _integrate(r, v, dt, n_steps, bin_steps, transient_steps, scheme, kind, xi_s
         else:
             spikes = 0.0
             fsum = 0.0
-            shift = I + J * tau * r
             for j in range(eta.size):
-                a = eta[j] + shift
+                a = effective_drive(eta[j], r, J, I, tau)
                 if a > 0.0:
                     f = frequency_of_drive(a, tau)
                     fsum += f
@@ -117,7 +119,7 @@ def colored_shot_noise(n: int, dt: float, spectrum, rng: np.random.Generator) ->
     w = 2 * np.pi * np.fft.rfftfreq(n, d=dt)
     S = np.asarray(spectrum(w), dtype=float)
     if not np.all(np.isfinite(S)) or np.any(S < -1e-12 * np.max(np.abs(S))):
-        raise ValueError("spectrum must be finite and >= 0")
+        raise ParameterError("spectrum must be finite and >= 0")
     S = np.maximum(S, 0.0)  # rounding at omega = 0, where S_d vanishes exactly
     amp = np.sqrt(S * n / dt)
     X = amp * (rng.standard_normal(w.size) + 1j * rng.standard_normal(w.size)) / math.sqrt(2)
@@ -129,90 +131,93 @@ def colored_shot_noise(n: int, dt: float, spectrum, rng: np.random.Generator) ->
 
 @dataclass
 class MassRun:
-    """Binned output of a stochastic mass-model run: activity s = r + xi, rate r, voltage v."""
+    """Binned output of a stochastic mass-model run: activity s = r + xi, rate r, voltage v (per bin)."""
 
-    kind: str
+    noise: str
+    scheme: str
     bin_width: float
     s: np.ndarray
     r: np.ndarray
     v: np.ndarray
     dt: float
     steps: int
+    start: tuple
+    seed: int
 
     @property
     def mean_rate(self) -> float:
+        """Time average of the activity s = r + xi."""
         return float(self.s.mean())
 
+    def to_dict(self) -> dict:
+        """Metadata and means (the arrays stay in the object)."""
+        return {"noise": self.noise, "scheme": self.scheme, "bin_width": self.bin_width, "dt": self.dt,
+                "steps": self.steps, "bins": int(self.s.size), "start": {"r": self.start[0], "v": self.start[1]},
+                "seed": self.seed, "mean_rate": self.mean_rate, "mean_r": float(self.r.mean()),
+                "mean_v": float(self.v.mean())}
 
-def simulate_stochastic_mass(p: MPRParameters, N: float, T: float, dt: float, noise: str = "white",
-                             scheme: str = "heun", r0: float | None = None, v0: float | None = None,
-                             transient: float = 0.0, bin_width: float | None = None, seed: int = 0,
-                             heterogeneity=None, branch: str | None = None) -> MassRun:
-    """Integrate the stochastic MPR model with shot noise of kind ``noise``.
+
+def simulate_stochastic_mass(model, *, T: float, dt: float, noise: str = "white", scheme: str = "heun",
+                             transient: float = 0.0, bin_width: float | None = None, branch: str | None = None,
+                             r0: float | None = None, v0: float | None = None, eta=None, seed: int = 0) -> MassRun:
+    """Integrate the stochastic MPR model of ``model`` with shot noise of kind ``noise``.
 
     Parameters
     ----------
-    p : MPRParameters
-    N : float
-        Number of neurons (>= 1): noise intensity r/N.
+    model : Model
+        The population (its N sets the noise intensity r/N).
     T, dt : float
-        Duration (including transient) and step.
+        Duration (including the transient) and step, in units of time (tau).
     noise : 'white' | 'colored' | 'surrogate'
         See the module docstring for what each captures.
     scheme : 'euler' | 'heun'
-    r0, v0 : float, optional
-        Initial state; default: the (selected) stable fixed point.
+    transient : float
+        Initial time discarded from the output.
     bin_width : float
         Output bin (multiple of dt; default dt).
-    heterogeneity : array, optional
-        eta_j of the surrogate oscillators (default: Lorentzian quantiles with round(N) neurons).
+    branch : str, optional
+        Fixed point to start from (and, for coloured noise, whose S_xi is used) when several exist.
+    r0, v0 : float, optional
+        Initial state; default: the chosen fixed point.
+    eta : array, optional
+        Excitabilities of the surrogate oscillators (default: the model's quantiles).
+    seed : int
     """
-    from .densities import lorentzian
-    from .mpr import fixed_points, select_branch
-    from .linear_response import binned_network_spectrum
-
     if noise not in NOISE_KINDS:
-        raise ValueError("noise must be one of %s, got %r" % (", ".join(NOISE_KINDS), noise))
-    if scheme not in ("euler", "heun"):
-        raise ValueError("scheme must be 'euler' or 'heun', got %r" % scheme)
-    N = positive("N", N)
-    if N < 1:
-        raise ValueError("N must be >= 1, got %r" % N)
+        raise ParameterError("noise must be one of %s, got %r" % (", ".join(NOISE_KINDS), noise))
+    if scheme not in SCHEMES:
+        raise ParameterError("scheme must be one of %s, got %r" % (", ".join(SCHEMES), scheme))
+    N = model.require_N()
     T, dt = positive("T", T), positive("dt", dt)
     transient = nonnegative("transient", transient)
     if transient >= T:
-        raise ValueError("T must be > transient, got T=%r, transient=%r" % (T, transient))
+        raise ParameterError("T must be > transient, got T=%r, transient=%r" % (T, transient))
     bw = dt if bin_width is None else positive("bin_width", bin_width)
     bin_steps = int(round(bw / dt))
     if bin_steps < 1 or abs(bin_steps * dt - bw) > 1e-9 * bw:
-        raise ValueError("bin_width must be a positive multiple of dt, got %r" % bw)
-    fp = select_branch(fixed_points(p), branch)
-    r_init = fp.r if r0 is None else positive("r0", r0)
-    v_init = fp.v if v0 is None else finite("v0", v0)
+        raise ParameterError("bin_width must be a positive multiple of dt, got %r" % bw)
+    op = model.operating_point(branch=branch, require_stable=(noise == "colored"))
+    r_init = op.r if r0 is None else positive("r0", r0)
+    v_init = op.v if v0 is None else finite("v0", v0)
     n_steps = int(round(T / dt))
     tr = int(round(transient / dt))
     n_bins = (n_steps - tr) // bin_steps
     if n_bins < 1:
-        raise ValueError("T - transient must cover at least one bin")
+        raise ParameterError("T - transient must cover at least one bin")
     rng = np.random.default_rng(seed)
     xi_series = np.zeros(1)
-    eta = np.zeros(0)
+    eta_s = np.zeros(0)
     phases = np.zeros(0)
     if noise == "colored":
-        if not fp.stable:
-            raise ValueError("colored noise uses S_xi at a stable fixed point; the %s fixed point is a %s"
-                             % (branch or "selected", fp.stability))
-        S_binned, _ = binned_network_spectrum(p, N, dt, kind="shot", branch=branch)
-        xi_series = colored_shot_noise(n_steps, dt, S_binned, rng)
+        xi_series = colored_shot_noise(n_steps, dt, op.binned(bin_width=dt, kind="shot"), rng)
     elif noise == "surrogate":
-        eta = lorentzian(p.eta_bar, p.Delta).quantiles(int(round(N))) if heterogeneity is None \
-            else np.asarray(heterogeneity, dtype=float)
-        phases = rng.random(eta.size)
+        eta_s = model.excitabilities(draw="quantile") if eta is None else finite_array("eta", eta)
+        phases = rng.random(eta_s.size)
     out_s, out_r, out_v = np.zeros(n_bins), np.zeros(n_bins), np.zeros(n_bins)
-    bad = _integrate(r_init, v_init, dt, n_steps, bin_steps, tr, 0 if scheme == "euler" else 1,
-                     NOISE_KINDS.index(noise), xi_series, float(N), eta, phases, *p.as_tuple(),
-                     int(rng.integers(2**31)), out_s, out_r, out_v)
+    bad = _integrate(r_init, v_init, dt, n_steps, bin_steps, tr, SCHEMES.index(scheme), NOISE_KINDS.index(noise),
+                     xi_series, float(N), eta_s, phases, *model.parameters.as_tuple(), int(rng.integers(2**31)),
+                     out_s, out_r, out_v)
     if bad >= 0:
         raise FloatingPointError("stochastic mass model diverged at step %d (t=%g); reduce dt or raise N"
                                  % (bad, bad * dt))
-    return MassRun(noise, bw, out_s, out_r, out_v, dt, n_steps)
+    return MassRun(noise, scheme, bw, out_s, out_r, out_v, dt, n_steps, (r_init, v_init), seed)

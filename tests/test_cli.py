@@ -88,10 +88,10 @@ def test_spectrum_json_contract(capsys):
     for key in ("shot", "activity", "rate", "voltage", "subpopulation"):
         assert len(doc[key]) == 3 and all(x >= 0 for x in doc[key])
     assert set(doc["fixed_point"]) >= {"r", "v"}
-    from shotnoise.numerics.linear_response import network_spectra
-    from shotnoise.numerics.parameters import MPRParameters
-    ns = network_spectra(np.array([0.5, 2, 4]), MPRParameters(1, 0.1, -2), 500, M=50)
+    from shotnoise.numerics import Model
+    ns = Model(eta_bar=1, Delta=0.1, J=-2, N=500, M=50).operating_point().spectra(np.array([0.5, 2, 4]))
     assert np.allclose(doc["activity"], ns.activity, rtol=1e-15)
+    assert np.allclose(doc["subpopulation"], ns.subpopulation, rtol=1e-15)
 
 
 def test_spectrum_grid_csv_and_plot(capsys, tmp_path):
@@ -158,3 +158,50 @@ def test_simulate_network_bad_input_exits_2_and_writes_nothing(capsys, tmp_path,
     argv = ["simulate", "network", "--quiet", "--save", str(f)] + [x for kv in base.items() for x in kv]
     code, out, err = run(capsys, *argv)
     assert code == 2 and needle in err and out == "" and not f.exists()
+
+
+def test_version_is_the_package_metadata(capsys):
+    from importlib.metadata import version
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0 and capsys.readouterr().out.strip() == "shotnoise %s" % version("shotnoise")
+
+
+def test_only_parameter_errors_exit_2_and_bugs_propagate(capsys, monkeypatch):
+    """A ParameterError is exit 2 with one line; any other exception (a bug) is not swallowed."""
+    from shotnoise.validation import tasks
+    monkeypatch.setattr(tasks, "fixed_points_report", lambda model: (_ for _ in ()).throw(ValueError("boom")))
+    with pytest.raises(ValueError, match="boom"):
+        main(["fixed-points", "--eta-bar", "1", "--delta", "1", "--J", "0"])
+    monkeypatch.setattr(tasks, "fixed_points_report", lambda model: (_ for _ in ()).throw(ZeroDivisionError()))
+    with pytest.raises(ZeroDivisionError):
+        main(["fixed-points", "--eta-bar", "1", "--delta", "1", "--J", "0"])
+
+
+def test_model_file_and_overrides(capsys, tmp_path):
+    from shotnoise.numerics import Model
+    f = tmp_path / "m.json"
+    f.write_text(json.dumps(Model(eta_bar=-5, Delta=1, J=15).to_dict()))
+    code, out, _ = run(capsys, "fixed-points", "--model-file", str(f), "--json")
+    assert code == 0 and len(json.loads(out)["fixed_points"]) == 3
+    code, out, _ = run(capsys, "fixed-points", "--model-file", str(f), "--J", "0", "--json")
+    assert code == 0 and len(json.loads(out)["fixed_points"]) == 1
+    f.write_text(json.dumps({"populations": {"E": {"eta_bar": 1, "Delta": 1, "colour": "red"}}}))
+    code, out, err = run(capsys, "fixed-points", "--model-file", str(f))
+    assert code == 2 and "colour" in err and out == ""
+    code, out, err = run(capsys, "fixed-points", "--eta-bar", "1", "--delta", "1")
+    assert code == 2 and "--J" in err
+
+
+@pytest.mark.parametrize("argv,option", [
+    (["spectrum", "--eta-bar", "1", "--delta", "0.1", "--J", "-2", "--N", "500", "--omega", "1", "--csv", "{d}/no/x.csv"],
+     "--csv"),
+    (["spectrum", "--eta-bar", "1", "--delta", "0.1", "--J", "-2", "--N", "500", "--omega", "1", "--csv", "{d}/ok.csv",
+      "--plot", "{d}/no/x.png"], "--plot"),
+    (["simulate", "network", "--eta-bar", "1", "--delta", "0.2", "--J", "1", "--N", "100", "--T", "50", "--dt", "0.01",
+      "--save", "{d}"], "--save"),
+])
+def test_bad_output_paths_exit_2_and_write_nothing(capsys, tmp_path, argv, option):
+    code, out, err = run(capsys, *[a.format(d=tmp_path) for a in argv])
+    assert code == 2 and option in err and out == "" and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []

@@ -21,7 +21,7 @@ def test_converters_preserve_variance():
 def test_welch_estimate_integrates_to_the_sample_variance():
     rng = np.random.default_rng(0)
     x = rng.standard_normal(2**16)
-    spec = welch(x, 0.01, 10.24, overlap=0.0)
+    spec = welch(x, dt=0.01, segment=10.24, overlap=0.0)
     # white noise of variance 1 sampled at dt: S = var * dt (two-sided, angular)
     assert np.median(spec.psd) == pytest.approx(0.01, rel=0.05)
     dw = spec.omega[1] - spec.omega[0]
@@ -29,3 +29,4 @@ def test_welch_estimate_integrates_to_the_sample_variance():
     assert var == pytest.approx(x.var(), rel=0.02)
     with pytest.raises(ValueError, match="one-sided"):
         to_per_frequency([-1.0], [1.0], one_sided=True)
+    assert set(spec.to_dict()) >= {"convention", "omega", "psd", "dof"}

@@ -9,9 +9,9 @@ from hypothesis import given
 from scipy import stats
 
 from shotnoise.numerics.densities import gaussian, lorentzian
-from shotnoise.numerics.linear_response import (annealed_rate, network_spectra, resonance, susceptibility,
-                                                susceptibility_general, variance)
-from shotnoise.numerics.mpr import fixed_points, jacobian, rhs
+from shotnoise.numerics import Model, ParameterError
+from shotnoise.numerics.linear_response import annealed_rate, susceptibility, susceptibility_general, variance
+from shotnoise.numerics.mpr import jacobian, rhs
 from shotnoise.numerics.parameters import MPRParameters
 from shotnoise.numerics.spectral_estimation import band_average, welch, welch_expectation
 from shotnoise.theory import linear_response as lr
@@ -36,10 +36,10 @@ def test_closed_loop_poles_are_the_eigenvalues_of_the_full_jacobian():
 
 def test_G_against_finite_difference_linearisation_of_the_numba_rhs():
     p = MPRParameters(0.5, 0.4, 3.0, 0.2, 1.3)
-    fp = fixed_points(p)[0]
+    fp = Model(eta_bar=0.5, Delta=0.4, J=3.0, I=0.2, tau=1.3).operating_point()
     h = 1e-6
     A = np.empty((2, 2))
-    p0 = MPRParameters(p.eta_bar, p.Delta, 0.0, p.I, p.tau)  # open loop: J tau s is an external input
+    # open loop: the mean input J tau r0 becomes a constant current, J = 0 in the linearised RHS
     base_I = p.I + p.J * p.tau * fp.r
     for j, d in enumerate([(h, 0.0), (0.0, h)]):
         plus = np.array(rhs(fp.r + d[0], fp.v + d[1], MPRParameters(p.eta_bar, p.Delta, 0.0, base_I, p.tau)))
@@ -52,18 +52,16 @@ def test_G_against_finite_difference_linearisation_of_the_numba_rhs():
     B = (up - dn) / (2 * dI) * p.tau  # per unit tau * ds  ->  per unit ds (times J below)
     for w in (0.1, 1.0, 3.7):
         x = np.linalg.solve(1j * w * np.eye(2) - A, B)
-        G, Gv = susceptibility([w], fp.r, fp.v, p.tau)
+        G, Gv = susceptibility([w], r=fp.r, v=fp.v, tau=p.tau)
         assert G[0] == pytest.approx(x[0], rel=1e-7) and Gv[0] == pytest.approx(x[1], rel=1e-7)
-    assert p0.J == 0.0
 
 
 @pytest.mark.parametrize("eta_bar,D,Jc", [(1.0, 0.3, -2.0), (2.0, 0.5, 1.0), (-0.5, 0.6, 0.5)])
 def test_general_population_integral_reproduces_lorentzian_G(eta_bar, D, Jc):
-    p = MPRParameters(eta_bar, D, Jc)
-    fp = [q for q in fixed_points(p) if q.stable][0]
-    w = np.array([0.2, 1.0, 2.0 * math.sqrt(max(eta_bar + Jc * fp.r, 0.05)), 5.0])
-    G, _ = susceptibility(w, fp.r, fp.v)
-    Gg = susceptibility_general(w, lorentzian(eta_bar, D), fp.r, J=Jc)
+    fp = [q for q in Model(eta_bar=eta_bar, Delta=D, J=Jc).fixed_points() if q.stable][0]
+    w = np.array([0.2, 1.0, 2.0 * math.sqrt(max(fp.eta_t, 0.05)), 5.0])
+    G, _ = susceptibility(w, r=fp.r, v=fp.v)
+    Gg = susceptibility_general(w, lorentzian(eta_bar, D), r=fp.r, J=Jc)
     assert np.allclose(Gg, G, rtol=1e-7, atol=1e-10)
 
 
@@ -71,7 +69,7 @@ def test_general_G_for_gaussian_is_causal_and_consistent_at_zero_frequency():
     g = gaussian(1.0, 0.3)
     r0 = annealed_rate(g)
     w = np.array([1e-3, 0.5, 2.0, 4.0])
-    G = susceptibility_general(w, g, r0)
+    G = susceptibility_general(w, g, r=r0)
     # omega -> 0: the static response d r / d(tau ds... ) = d/dI of int g sqrt(eta+I)/pi
     dI = 1e-5
     from shotnoise.numerics.densities import gaussian as gs
@@ -82,39 +80,48 @@ def test_general_G_for_gaussian_is_causal_and_consistent_at_zero_frequency():
 
 
 def test_resonance_numbers():
-    p = MPRParameters(1.0, 0.05, 3.0)
-    fp = fixed_points(p)[0]
-    res = resonance(p, fp)
+    fp = Model(eta_bar=1.0, Delta=0.05, J=3.0).operating_point()
+    res = fp.resonance()
     ev = fp.eigenvalues[0]
     assert res.omega_res == pytest.approx(abs(ev.imag), rel=1e-12)
     assert res.damping == pytest.approx(-ev.real, rel=1e-12)
     assert res.Q > 5  # weakly damped for small Delta
-    assert res.gain_at_peak > 0
+    assert res.omega_peak == pytest.approx(2 * math.sqrt(fp.eta_t), rel=1e-14)
+    G, Gv = susceptibility([res.omega_peak], r=fp.r, v=fp.v)
+    assert res.gain_at_peak == pytest.approx(1 / abs(1 - 3.0 * G[0]) ** 2, rel=1e-12)
 
 
-@given(stable_asynchronous())
-def test_spectra_properties(p):
+@given(stable_asynchronous(N=1000))
+def test_spectra_properties(m):
     w = np.linspace(0.01, 30, 200)
-    ns = network_spectra(w, p, 1000, M=100)
+    ns = m.replace(M=100).operating_point().spectra(w)
     for S in (ns.shot, ns.activity, ns.rate, ns.voltage, ns.subpopulation):
         assert np.all(np.isfinite(S)) and np.all(S >= 0)
     assert np.allclose(np.abs(ns.cross_rv) ** 2, ns.rate * ns.voltage, rtol=1e-10)  # coherence 1
-    if p.J == 0:
+    if m.J == 0:
         assert np.array_equal(ns.activity, ns.shot)
     # M = N gives the network activity; 1/N scaling
-    assert np.allclose(network_spectra(w, p, 1000, M=1000).subpopulation, ns.activity, rtol=1e-12)
-    assert np.allclose(network_spectra(w, p, 2000).activity * 2, ns.activity, rtol=1e-12)
+    assert np.allclose(m.replace(M=1000).operating_point().spectra(w).subpopulation, ns.activity, rtol=1e-12)
+    assert np.allclose(m.replace(N=2000).operating_point().spectra(w).activity * 2, ns.activity, rtol=1e-12)
+
+
+def test_uncoupled_activity_is_the_bare_shot_noise():
+    sp = Model(eta_bar=1.0, Delta=0.1, J=0.0, N=300).operating_point().spectra(np.linspace(0.1, 10, 50))
+    assert np.array_equal(sp.activity, sp.shot) and np.all(sp.rate == 0)
 
 
 def test_unstable_or_ambiguous_fixed_point_is_rejected():
-    p = MPRParameters(-5, 1, 15)
-    with pytest.raises(ValueError, match="branch"):
-        network_spectra([1.0], p, 100)
-    with pytest.raises(ValueError, match="saddle"):
-        network_spectra([1.0], p, 100, branch="mid")
-    assert network_spectra([1.0], p, 100, branch="high").fixed_point.stable
-    with pytest.raises(ValueError, match="M"):
-        network_spectra([1.0], MPRParameters(1, 0.1, 0), 100, M=200)
+    m = Model(eta_bar=-5, Delta=1, J=15, N=100)
+    with pytest.raises(ParameterError, match="branch"):
+        m.operating_point()
+    with pytest.raises(ParameterError, match="saddle"):
+        m.operating_point(branch="mid")
+    assert m.operating_point(branch="mid", require_stable=False).stability == "saddle"
+    with pytest.raises(ParameterError, match="saddle"):
+        m.operating_point(branch="mid", require_stable=False).spectra([1.0])
+    assert m.operating_point(branch="high").stable
+    with pytest.raises(ParameterError, match="M"):
+        Model(eta_bar=1, Delta=0.1, J=0, N=100, M=200)
 
 
 @numba.njit(cache=True)
@@ -137,21 +144,21 @@ def _linear_sde(A, b, dt, n, D, seed):
 def test_closed_loop_spectrum_against_a_simulated_linear_sde():
     """Linearised network driven by white xi (intensity D): S_s = D / |1 - J G|^2 within chi-square bands."""
     p = MPRParameters(1.0, 0.1, 2.0)
-    fp = fixed_points(p)[0]
+    fp = Model(eta_bar=1.0, Delta=0.1, J=2.0).operating_point()
     A = jacobian(fp.r, fp.v, p)            # closed loop (s = r)
     b = np.array([0.0, p.J])               # xi enters dv/dt as J xi
     D, dt = 1.0, 2e-3
     s = _linear_sde(A, b, dt, 2_000_000, D, 7)
-    spec = welch(s, dt, 40.0)
+    spec = welch(s, dt=dt, segment=40.0)
     edges = np.linspace(0.5, 12, 24)
     c, m, nu = band_average(spec, edges)
 
     def S_theory(w):
-        G, _ = susceptibility(w, fp.r, fp.v)
+        G, _ = susceptibility(w, r=fp.r, v=fp.v)
         return D / np.abs(1 - p.J * G) ** 2
 
     # exact expectation of the Welch estimate (window leakage matters at the sharp resonance)
-    E = welch_expectation(S_theory, spec)
+    E = welch_expectation(S_binned=S_theory, spec=spec)
     th = np.array([E[(spec.omega >= a) & (spec.omega < b_)].mean() for a, b_ in zip(edges[:-1], edges[1:])])
     alpha = 1e-3 / len(c)  # Bonferroni over bands
     lo, hi = stats.chi2.ppf(alpha / 2, nu) / nu, stats.chi2.ppf(1 - alpha / 2, nu) / nu
@@ -162,7 +169,7 @@ def test_closed_loop_spectrum_against_a_simulated_linear_sde():
 
 
 def test_variance_of_rate_is_finite_and_scales_as_1_over_N():
-    p = MPRParameters(1.0, 0.2, -1.0)
-    v1 = variance(lambda w: network_spectra(w, p, 100).rate)
-    v2 = variance(lambda w: network_spectra(w, p, 400).rate)
+    m = Model(eta_bar=1.0, Delta=0.2, J=-1.0)
+    v1 = variance(lambda w: m.replace(N=100).operating_point().spectra(w).rate)
+    v2 = variance(lambda w: m.replace(N=400).operating_point().spectra(w).rate)
     assert v1 > 0 and v1 / v2 == pytest.approx(4, rel=1e-6)

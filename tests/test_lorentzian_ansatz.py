@@ -38,3 +38,10 @@ def test_mpr_equations_have_the_published_form():
     assert sp.simplify(dr - (Delta / (sp.pi * tau) + 2 * r * v) / tau) == 0
     expected = (v**2 + eta_bar + I_ext + J * tau * s - (sp.pi * tau * r) ** 2) / tau
     assert sp.simplify(dv - expected) == 0
+
+
+def test_models_use_the_canonical_parameter_tuple():
+    from shotnoise.theory.models import mpr_export_model
+    from shotnoise.theory.symbols import PARAMETERS
+    assert la.mpr_model().parameters == PARAMETERS == (eta_bar, Delta, J, I_ext, tau)
+    assert mpr_export_model().parameters == PARAMETERS

@@ -6,12 +6,13 @@ import pytest
 import sympy as sp
 from hypothesis import given
 
-from shotnoise.numerics.mpr import fixed_points, jacobian, rhs, select_branch
+from shotnoise.numerics import Model, ParameterError
+from shotnoise.numerics.mpr import fixed_points, jacobian, rhs
 from shotnoise.numerics.parameters import MPRParameters
 from shotnoise.theory import mpr_analysis as ma
 from shotnoise.theory.lorentzian_ansatz import mpr_model
 from shotnoise.theory.symbols import Delta, J, eta_bar, r, tau, v
-from shotnoise.validation.strategies import mpr_parameters
+from shotnoise.validation.strategies import models
 
 
 def test_known_bistable_values():
@@ -28,8 +29,9 @@ def _residual(p, q):
     return abs(dr) / scale_r, abs(dv) / scale_v
 
 
-@given(mpr_parameters())
-def test_fixed_points_satisfy_equations_and_stability_matches_eigenvalues(p):
+@given(models())
+def test_fixed_points_satisfy_equations_and_stability_matches_eigenvalues(m):
+    p = m.parameters
     pts = fixed_points(p)
     assert len(pts) in (1, 2, 3)
     for q in pts:
@@ -44,19 +46,20 @@ def test_fixed_points_satisfy_equations_and_stability_matches_eigenvalues(p):
             assert np.sum(eig.real > 0) == 1
 
 
-@given(mpr_parameters(J_min=-20, J_max=0))
-def test_inhibitory_or_uncoupled_has_exactly_one_stable_fixed_point(p):
-    pts = fixed_points(p)
+@given(models(J_min=-20, J_max=0))
+def test_inhibitory_or_uncoupled_has_exactly_one_stable_fixed_point(m):
+    pts = m.fixed_points()
     assert len(pts) == 1 and pts[0].stable
 
 
-def test_select_branch_requires_choice_when_ambiguous():
-    pts = fixed_points(MPRParameters(-5, 1, 15))
-    with pytest.raises(ValueError, match="branch"):
-        select_branch(pts, None)
-    assert select_branch(pts, "high").r == pytest.approx(1.0306, abs=1e-4)
-    with pytest.raises(ValueError, match="branch"):
-        select_branch(fixed_points(MPRParameters(1, 1, 0)), "mid")
+def test_operating_point_requires_a_branch_when_ambiguous():
+    m = Model(eta_bar=-5, Delta=1, J=15)
+    with pytest.raises(ParameterError, match="branch"):
+        m.operating_point()
+    assert m.operating_point(branch="high").r == pytest.approx(1.0306, abs=1e-4)
+    assert [q.branch for q in m.fixed_points()] == ["low", "mid", "high"]
+    with pytest.raises(ParameterError, match="branch"):
+        Model(eta_bar=1, Delta=1, J=0).operating_point(branch="mid")
 
 
 def test_symbolic_fixed_points_by_substitution():

@@ -18,7 +18,7 @@ def test_mean_rate_of_periodic_trains_equals_the_annealed_rate(eta_bar, sigma, s
     g = gaussian(eta_bar, sigma)
     N, T, bw = 400, 200.0, 0.05
     f = qif_frequencies(g.sample(N, rng))
-    s = periodic_activity(f, rng.random(N), bw, int(T / bw))
+    s = periodic_activity(f, rng.random(N), bin_width=bw, n_bins=int(T / bw))
     assert abs(s.mean() - f.mean()) <= 1.0 / T
     se = f.std(ddof=1) / math.sqrt(N)
-    assert abs(f.mean() - annealed_rate(g)) <= 5 * se + 1.0 / T
+    assert abs(f.mean() - annealed_rate(g, J=0.0)) <= 5 * se + 1.0 / T

@@ -25,6 +25,18 @@ def test_line_weight_of_periodic_train():
 def test_high_frequency_limit_is_rate_over_N():
     a = sp.Symbol("a", real=True)
     assert sp.simplify(sn.high_frequency_limit() - a / (sp.pi * N * tau)) == 0
+    # the kernel form Re sqrt(c)/(pi tau N) is the limit of the closed form at large omega (mpmath)
+    s_inf = sp.lambdify((sn.c, tau, N), sn.high_frequency_limit_of_c(), "mpmath")
+    with mpmath.workdps(40):
+        big = sn.closed_form_mpmath(mpmath.mpf(10) ** 6, 0.7, 0.3, 1.3, 10, dps=40)
+        a_inv = 2 * mpmath.mpf(0.3) / (mpmath.pi**2 * mpmath.mpf(1.3) ** 2 * 10)  # the -a/omega term
+        assert abs(big + a_inv / 10**6 - s_inf(mpmath.mpc(0.7, 0.3), mpmath.mpf(1.3), 10)) < mpmath.mpf(10) ** -30
+
+
+def test_c_and_z_are_defined_once():
+    assert sn.closed_form_kernel_parts()["c"] == sn.lorentzian_c()
+    assert sp.simplify(sn.mode_z() ** 2 * sn.lorentzian_c() - (sn.w * tau / 2) ** 2) == 0
+    assert sp.simplify(sn.shot_peak_frequency() - 2 * sp.sqrt(sn.eta_t) / tau) == 0
 
 
 def test_low_frequency_cubic_coefficient_matches_closed_form():
@@ -48,10 +60,7 @@ def _mp_harmonic(w, eta_t, D, tau_, N_):
 
 
 def _mp_closed(w, eta_t, D, tau_, N_):
-    eta_t, D, tau_ = mpmath.mpf(eta_t), mpmath.mpf(D), mpmath.mpf(tau_)
-    c = mpmath.mpc(eta_t, D)
-    z = w * tau_ / (2 * mpmath.sqrt(c))
-    return 2 / (mpmath.pi**2 * tau_**2 * N_ * w) * mpmath.im(c * (mpmath.pi * z * mpmath.cot(mpmath.pi * z) - 1))
+    return sn.closed_form_mpmath(w, eta_t, D, tau_, N_, dps=mpmath.mp.dps)
 
 
 @pytest.mark.parametrize("w,eta_t,D,tau_", [(0.3, 1.0, 0.1, 1.0), (2.0, 1.0, 0.1, 1.0), (5.0, -0.5, 0.4, 1.5),

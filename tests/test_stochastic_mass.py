@@ -2,25 +2,8 @@
 import numpy as np
 import pytest
 
-from shotnoise.numerics.parameters import MPRParameters
-from shotnoise.numerics.stochastic_mass import colored_shot_noise, simulate_stochastic_mass
-from shotnoise.validation.checks import check_stochastic_mass_spectrum
-
-
-@pytest.mark.parametrize("noise", ["white", "colored"])
-def test_spectrum_matches_own_linear_theory(noise):
-    res = check_stochastic_mass_spectrum(noise)
-    assert res.passed, res
-
-
-def test_white_noise_approximation_fails_near_the_shot_noise_peak():
-    res = check_stochastic_mass_spectrum("white", reference="network")
-    assert not res.passed
-
-
-def test_surrogate_oscillators_reproduce_shot_noise_theory():
-    res = check_stochastic_mass_spectrum("surrogate", N=1000, T=1500, dt=1e-2)
-    assert res.passed, res
+from shotnoise.numerics import Model, ParameterError
+from shotnoise.numerics.stochastic_mass import colored_shot_noise
 
 
 def test_colored_noise_has_the_requested_variance():
@@ -34,13 +17,15 @@ def test_colored_noise_has_the_requested_variance():
 
 
 def test_runs_are_seeded_and_validated():
-    p = MPRParameters(1.0, 0.1, -2.0)
-    a = simulate_stochastic_mass(p, 100, T=10, dt=1e-3, seed=4)
-    b = simulate_stochastic_mass(p, 100, T=10, dt=1e-3, seed=4)
-    assert np.array_equal(a.s, b.s)
-    with pytest.raises(ValueError, match="noise"):
-        simulate_stochastic_mass(p, 100, T=10, dt=1e-3, noise="pink")
-    with pytest.raises(ValueError, match="N"):
-        simulate_stochastic_mass(p, 0.5, T=10, dt=1e-3)
-    with pytest.raises(ValueError, match="branch"):
-        simulate_stochastic_mass(MPRParameters(-5, 1, 15), 100, T=10, dt=1e-3)
+    m = Model(eta_bar=1.0, Delta=0.1, J=-2.0, N=100)
+    a = m.simulate_stochastic_mass(T=10, dt=1e-3, seed=4)
+    b = m.simulate_stochastic_mass(T=10, dt=1e-3, seed=4)
+    c = m.simulate_stochastic_mass(T=10, dt=1e-3, seed=5)
+    assert np.array_equal(a.s, b.s) and not np.array_equal(a.s, c.s)
+    assert a.to_dict()["bins"] == a.s.size == 10_000
+    with pytest.raises(ParameterError, match="noise"):
+        m.simulate_stochastic_mass(T=10, dt=1e-3, noise="pink")
+    with pytest.raises(ParameterError, match="N"):
+        Model(eta_bar=1.0, Delta=0.1, J=-2.0).simulate_stochastic_mass(T=10, dt=1e-3)
+    with pytest.raises(ParameterError, match="branch"):
+        Model(eta_bar=-5, Delta=1, J=15, N=100).simulate_stochastic_mass(T=10, dt=1e-3)

@@ -74,7 +74,13 @@ def resonance() -> dict:
     """
     omega_res = sp.sqrt(4 * sp.pi**2 * r**2 - 2 * J * r / tau)
     gamma = -2 * v / tau
-    return {"omega_res": omega_res, "damping": gamma, "Q": omega_res / (2 * gamma)}
+    return {"omega_res": omega_res, "damping": gamma, "Q": quality_factor(omega_res, gamma)}
+
+
+def quality_factor(omega_res: sp.Expr = sp.Symbol("omega_res", positive=True),
+                   damping: sp.Expr = sp.Symbol("damping", positive=True)) -> sp.Expr:
+    """Q = omega_res / (2 damping) of a mode with eigenvalues -damping +- i omega_res."""
+    return omega_res / (2 * damping)
 
 
 def closed_loop_transfer(G: sp.Expr, Gv: sp.Expr) -> dict:

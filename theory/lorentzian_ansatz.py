@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import sympy as sp
 
-from .symbols import Delta, I_ext, J, eta_bar, r, s, tau, v
+from .symbols import PARAMETERS, Delta, I_ext, J, eta_bar, r, s, tau, v
 
 V = sp.Symbol("V", real=True)
 eta = sp.Symbol("eta", real=True)
@@ -144,4 +144,4 @@ def mpr_model(thermodynamic_limit: bool = True) -> MassModel:
     dr, dv = mpr_rhs()
     if thermodynamic_limit:
         dr, dv = dr.subs(s, r), sp.expand(dv.subs(s, r))
-    return MassModel(state=(r, v), rhs=(dr, dv), parameters=(eta_bar, Delta, J, I_ext, tau), name="mpr")
+    return MassModel(state=(r, v), rhs=(dr, dv), parameters=PARAMETERS, name="mpr")

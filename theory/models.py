@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .export import ExportModel
 from .lorentzian_ansatz import mpr_model
-from .symbols import Delta, I_ext, J, eta_bar, tau
+from .symbols import PARAMETERS
 
 MPR_DEFAULTS = {"eta_bar": -5.0, "Delta": 1.0, "J": 15.0, "I": 0.0, "tau": 1.0}
 
@@ -16,7 +16,7 @@ def mpr_export_model() -> ExportModel:
     """The deterministic MPR model (THEORY.md section 2)."""
     m = mpr_model()
     return ExportModel(name="mpr", title="Montbrio-Pazo-Roxin neural mass model (derived by residues)",
-                       state=m.state, rhs=m.rhs, parameters=(eta_bar, Delta, J, I_ext, tau),
+                       state=m.state, rhs=m.rhs, parameters=PARAMETERS,
                        defaults=MPR_DEFAULTS, initial={"r": 0.1, "v": -2.0})
 
 
@@ -28,7 +28,7 @@ def stochastic_mpr_export_model() -> ExportModel:
     noise = {k: e for k, e in (("r", b_r), ("v", b_v)) if e != 0}
     return ExportModel(name="stochastic-mpr",
                        title="Stochastic MPR model: drift + shot noise J sqrt(r/N) dW in the v equation (Ito)",
-                       state=mpr_model().state, rhs=drift(), parameters=(eta_bar, Delta, J, I_ext, tau, N),
+                       state=mpr_model().state, rhs=drift(), parameters=PARAMETERS + (N,),
                        defaults=dict(MPR_DEFAULTS, N=1000.0), initial={"r": 0.1, "v": -2.0}, noise=noise,
                        extra_parameters={"N": {"description": "number of neurons", "range": ">= 1"}})
 

@@ -35,6 +35,20 @@ w = sp.Symbol("omega_p", positive=True)  # |omega| > 0
 eta_t = sp.Symbol("eta_t", real=True)
 
 
+def lorentzian_c(e_t: sp.Expr = eta_t) -> sp.Expr:
+    """c = eta_t + i Delta: the complex drive at the Lorentzian pole (the one definition of c)."""
+    return e_t + sp.I * Delta
+
+
+def mode_z(cc: sp.Expr | None = None, sqrt_c: sp.Expr | None = None) -> sp.Expr:
+    """z = omega tau / (2 sqrt(c)) (principal root; omega = omega_p > 0): the one definition of z.
+
+    ``sqrt_c`` gives the root directly (e.g. a + i b) instead of sqrt(cc)."""
+    if sqrt_c is None:
+        sqrt_c = sp.sqrt(lorentzian_c() if cc is None else cc)
+    return w * tau / (2 * sqrt_c)
+
+
 a_drive = sp.Symbol("a", nonnegative=True)
 
 
@@ -108,16 +122,14 @@ def lorentzian_closed_form() -> sp.Expr:
     Returned with c, z substituted (c = eta_t + i Delta, z = omega tau/(2 sqrt c)),
     as a sympy expression in omega_p (= |omega| > 0), eta_t, Delta, tau, N.
     """
-    cc = eta_t + sp.I * Delta
-    zz = w * tau / (2 * sp.sqrt(cc))
+    cc, zz = lorentzian_c(), mode_z()
     return 2 / (sp.pi**2 * tau**2 * N * w) * sp.im(cc * (sp.pi * zz * sp.cot(sp.pi * zz) - 1))
 
 
 def closed_form_kernel_parts() -> dict:
     """Pieces for the compiled kernel: c, z and the prefactor of Im[c (pi z cot pi z - 1)]."""
-    cc = eta_t + sp.I * Delta
-    return {"c": cc, "z": w * tau / (2 * sp.sqrt(cc)), "prefactor": 2 / (sp.pi**2 * tau**2 * N * w),
-            "eta_t": eta_bar + I_ext + J * tau * r}
+    return {"c": lorentzian_c(), "z": mode_z(), "prefactor": 2 / (sp.pi**2 * tau**2 * N * w),
+            "eta_t": effective_drive(eta_bar)}
 
 
 def verify_closed_form() -> dict[str, bool]:
@@ -137,8 +149,8 @@ def verify_closed_form() -> dict[str, bool]:
     x_sym = sp.Symbol("X", real=True)
     g_complex = sp.im(1 / (x_sym - eta_bar - sp.I * Delta)) / sp.pi
     out["lorentzian_is_im_resolvent"] = sp.simplify(g_complex - lorentzian_g().subs(eta, x_sym)) == 0
-    cc = eta_bar + I_ext + J * tau * r + sp.I * Delta
-    zz2 = (w * tau) ** 2 / (4 * cc)
+    cc = lorentzian_c(effective_drive(eta_bar))
+    zz2 = mode_z(cc) ** 2
     complex_term = lorentzian_term_in_z().subs({c: cc, z**2: zz2})
     resolvent_form = (f**2 * 2 * sp.pi**2 * tau**2 * f / (N * n) / sp.pi
                       / ((sp.pi * tau * f) ** 2 - cc)).subs(f, w / (2 * sp.pi * n))
@@ -170,9 +182,25 @@ def high_frequency_limit() -> sp.Expr:
     """
     a, b = sp.symbols("a b", real=True)
     sc = a + sp.I * b
-    zz = w * tau / (2 * sc)
+    zz = mode_z(sqrt_c=sc)
     asym = 2 / (sp.pi**2 * tau**2 * N * w) * sp.im(sp.expand(sc**2 * (sp.pi * zz * sp.I - 1)))
     return sp.limit(sp.simplify(asym), w, sp.oo)
+
+
+def high_frequency_limit_of_c() -> sp.Expr:
+    """s_inf = Re sqrt(c) / (pi tau N) for a complex symbol c (principal root).
+
+    :func:`high_frequency_limit` with a = Re sqrt(c); equals r0/N at the MPR fixed
+    point, where pi tau r0 = Re sqrt(eta_t + i Delta).
+    """
+    a = sp.Symbol("a", real=True)
+    # UnevaluatedExpr keeps Re sqrt(c) as written (sympy would rewrite it in polar form)
+    return high_frequency_limit().xreplace({a: sp.re(sp.UnevaluatedExpr(sp.sqrt(c)))})
+
+
+def shot_peak_frequency() -> sp.Expr:
+    """omega_peak = 2 pi f(eta_t) = 2 sqrt(eta_t)/tau: the first shot-noise peak (angular frequency)."""
+    return 2 * sp.pi * frequency_of_drive().subs(a_drive, eta_t)
 
 
 def inverse_omega_coefficient() -> sp.Expr:
@@ -184,8 +212,7 @@ def inverse_omega_coefficient() -> sp.Expr:
 
 def low_frequency_coefficient() -> sp.Expr:
     """A in S_xi ~ A omega^3 as omega -> 0: pi^2 tau^2 Delta / (360 N (eta_t^2 + Delta^2))."""
-    cc = eta_t + sp.I * Delta
-    zz = w * tau / (2 * sp.sqrt(cc))
+    cc, zz = lorentzian_c(), mode_z()
     lead = sp.series(sp.pi * z * sp.cot(sp.pi * z) - 1, z, 0, 6).removeO()
     s_low = 2 / (sp.pi**2 * tau**2 * N * w) * sp.im(sp.expand(cc * lead.subs(z, zz)))
     return sp.simplify(sp.expand_complex(s_low / w**3))
@@ -195,3 +222,23 @@ def mittag_leffler_zeta_coefficients(kmax: int) -> list[sp.Expr]:
     """zeta(2k) for k = 2..kmax (exact), for the small-|z| series of the regularised
     h(z) = pi z cot(pi z) - 1 + pi^2 z^2/3 = -2 sum_{k>=2} zeta(2k) z^(2k)."""
     return [sp.zeta(2 * j) for j in range(2, kmax + 1)]
+
+
+@lru_cache(maxsize=None)
+def _closed_form_mp():
+    return sp.lambdify((w, eta_t, Delta, tau, N), lorentzian_closed_form(), modules="mpmath")
+
+
+def closed_form_mpmath(omega, eta_t, Delta, tau=1, N=1, dps: int = 30):
+    """The Lorentzian closed form evaluated in ``dps``-digit mpmath arithmetic (an ``mpf``).
+
+    lambdify of :func:`lorentzian_closed_form` (modules='mpmath'); omega is used as
+    |omega| (> 0).  Two-sided, angular frequency.  The formula cancels up to ~25
+    digits at small omega, so use dps >= 40 there.
+    """
+    import mpmath
+
+    with mpmath.workdps(dps):
+        args = [mpmath.mpf(abs(omega)) if not isinstance(omega, mpmath.mpf) else abs(omega)]
+        args += [mpmath.mpf(x) if not isinstance(x, mpmath.mpf) else x for x in (eta_t, Delta, tau, N)]
+        return +_closed_form_mp()(*args)

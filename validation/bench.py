@@ -23,30 +23,24 @@ def _best(fn, repeat: int = 5) -> float:
 
 def bench_spectrum(points: int = 1_000_000) -> dict:
     """Lorentzian closed form (numba) vs the harmonic sum (numpy) vs mpmath, points per second."""
-    import mpmath
+    from shotnoise.numerics.model import Model
+    from shotnoise.numerics.shot_spectrum import shot_spectrum_harmonic
+    from shotnoise.theory.shot_noise import closed_form_mpmath
 
-    from shotnoise.numerics.densities import lorentzian
-    from shotnoise.numerics.mpr import fixed_points
-    from shotnoise.numerics.parameters import MPRParameters
-    from shotnoise.numerics.shot_spectrum import shot_spectrum_harmonic, shot_spectrum_lorentzian
-
-    p = MPRParameters(1.0, 0.1, 0.0)
-    r0 = fixed_points(p)[0].r
+    m = Model(eta_bar=1.0, Delta=0.1, J=0.0, N=1000)
+    op = m.operating_point()
+    r0 = op.r
     w = np.linspace(0.01, 10.0, points)
-    t_closed = _best(lambda: shot_spectrum_lorentzian(w, p, 1000.0, r0))
-    g = lorentzian(1.0, 0.1)
+    t_closed = _best(lambda: op.shot(w))
+    g = m.density()
     wh = np.linspace(0.01, 10.0, 2000)
     atol = 1e-10 * r0 / 1000.0
-    t_harm = _best(lambda: shot_spectrum_harmonic(wh, g, 1000.0, r0, atol=atol), repeat=2)
-    _, bound = shot_spectrum_harmonic(wh[:1], g, 1000.0, r0, atol=atol)
+    t_harm = _best(lambda: shot_spectrum_harmonic(wh, g=g, N=1000.0, r0=r0, atol=atol), repeat=2)
+    _, bound = shot_spectrum_harmonic(wh[:1], g=g, N=1000.0, r0=r0, atol=atol)
 
     def mp_closed():
-        with mpmath.workdps(30):
-            c = mpmath.mpc(1.0, 0.1)
-            sc = mpmath.sqrt(c)
-            for x in wh[:200]:
-                z = mpmath.mpf(x) / (2 * sc)
-                2 / (mpmath.pi**2 * 1000 * x) * mpmath.im(c * (mpmath.pi * z * mpmath.cot(mpmath.pi * z) - 1))
+        for x in wh[:200]:
+            closed_form_mpmath(x, eta_t=op.eta_t, Delta=m.Delta, tau=m.tau, N=m.N, dps=30)
     t_mp = _best(mp_closed, repeat=2)
     closed = points / t_closed
     harm = wh.size / t_harm
@@ -63,24 +57,25 @@ def bench_network(sizes=(1_000, 10_000, 100_000, 1_000_000), budget: float = 2e9
     Each size runs ~``budget`` neuron-steps (activity binning, order parameter every
     bin and kicks included); the reference runs 1/50 of that.
     """
-    from shotnoise.numerics.densities import lorentzian
-    from shotnoise.numerics.qif_network import reference_network, simulate_network
+    from shotnoise.numerics.model import Model
+    from shotnoise.numerics.qif_network import reference_network
 
     out = {"sizes": list(sizes), "fast_neuron_steps_per_s": [], "reference_neuron_steps_per_s": [], "ratio": []}
     dt = 1e-3
     for N in sizes:
-        eta = lorentzian(1.0, 0.2).quantiles(N)
+        m = Model(eta_bar=1.0, Delta=0.2, J=2.0, N=N)
+        eta = m.excitabilities(draw="quantile")
         steps = max(200, int(budget / N))
-        simulate_network(eta, 2.0, T=10 * dt, dt=dt, bin_width=10 * dt)  # compile / cache load
+        m.simulate_network(eta=eta, T=10 * dt, dt=dt, bin_width=10 * dt)  # compile / cache load
         best = 0.0
         for _ in range(2):
-            res = simulate_network(eta, 2.0, T=steps * dt, dt=dt, bin_width=20 * dt)
+            res = m.simulate_network(eta=eta, T=steps * dt, dt=dt, bin_width=20 * dt)
             best = max(best, res.neuron_steps_per_second)
         V0 = res.final_V
         ref_steps = max(20, steps // 50)
-        reference_network(eta[:10], 2.0, 1.0, 0.0, dt, 2, V0[:10], per_neuron=False)
+        reference_network(eta[:10], J=2.0, I=0.0, tau=1.0, dt=dt, n_steps=2, V0=V0[:10], per_neuron=False)
         t0 = time.perf_counter()
-        reference_network(eta, 2.0, 1.0, 0.0, dt, ref_steps, V0, per_neuron=False)
+        reference_network(eta, J=2.0, I=0.0, tau=1.0, dt=dt, n_steps=ref_steps, V0=V0, per_neuron=False)
         ref = N * ref_steps / (time.perf_counter() - t0)
         out["fast_neuron_steps_per_s"].append(best)
         out["reference_neuron_steps_per_s"].append(ref)
@@ -90,14 +85,12 @@ def bench_network(sizes=(1_000, 10_000, 100_000, 1_000_000), budget: float = 2e9
 
 def bench_stochastic_mass(steps: int = 1_000_000) -> dict:
     """Wall time of 1e6 steps of the stochastic mass model with white and coloured noise (after compilation)."""
-    from shotnoise.numerics.parameters import MPRParameters
-    from shotnoise.numerics.stochastic_mass import simulate_stochastic_mass
+    from shotnoise.numerics.model import Model
 
-    p = MPRParameters(1.0, 0.1, -2.0)
+    m = Model(eta_bar=1.0, Delta=0.1, J=-2.0, N=1000)
     out = {"steps": steps}
     for kind in ("white", "colored"):
-        t = _best(lambda: simulate_stochastic_mass(p, 1000, T=steps * 1e-3, dt=1e-3, noise=kind, bin_width=0.02),
-                  repeat=3)
+        t = _best(lambda: m.simulate_stochastic_mass(T=steps * 1e-3, dt=1e-3, noise=kind, bin_width=0.02), repeat=3)
         out["%s_seconds" % kind] = t
     return out
 

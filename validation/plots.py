@@ -13,31 +13,35 @@ def _plt():
     return plt
 
 
-def plot_network_spectra(ns, path: str, title: str = "", resonance=None) -> None:
-    """All spectra of a :class:`~shotnoise.numerics.linear_response.NetworkSpectra` on log axes,
-    with the shot-noise peak (2 sqrt(eta_t)/tau and harmonics) and the resonance marked."""
+def plot_spectrum_report(doc: dict, path: str, title: str = "") -> None:
+    """All spectra of a ``tasks.spectrum_report`` dict on log axes, with the shot-noise peak
+    (2 sqrt(eta_t)/tau and harmonics) and the resonance marked."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    w = ns.omega
+    w = np.asarray(doc["omega"])
     pos = w > 0
-    for name, S, st in (("shot noise $S_\\xi$", ns.shot, "-"), ("activity $S_s$", ns.activity, "-"),
-                        ("rate $S_r$", ns.rate, "--"), ("voltage $S_v$", ns.voltage, "--"),
-                        ("subpopulation $S_{sM}$", ns.subpopulation, ":")):
-        if S is None:
+    for name, key, st in (("shot noise $S_\\xi$", "shot", "-"), ("activity $S_s$", "activity", "-"),
+                          ("rate $S_r$", "rate", "--"), ("voltage $S_v$", "voltage", "--"),
+                          ("subpopulation $S_{sM}$", "subpopulation", ":")):
+        if key not in doc:
             continue
+        S = np.asarray(doc[key])
         ok = pos & (S > 0)
         if np.any(ok):
             ax.loglog(w[ok], S[ok], st, label=name, lw=1.4)
-    if resonance is not None:
-        if math.isfinite(resonance.omega_peak):
-            for n in (1, 2, 3):
-                ax.axvline(n * resonance.omega_peak, color="0.6", lw=0.8, ls=":")
-            ax.axvline(resonance.omega_peak, color="0.4", lw=0.8, ls=":", label="shot-noise peak $2\\sqrt{\\eta_t}/\\tau$")
-        if math.isfinite(resonance.omega_res):
-            ax.axvline(resonance.omega_res, color="C3", lw=0.9, ls="-.", label="resonance $\\omega_{res}$ (Q=%.2g)" % resonance.Q)
+    res = doc.get("resonance") or {}
+    if res.get("omega_shot_peak") is not None:
+        for n in (2, 3):
+            ax.axvline(n * res["omega_shot_peak"], color="0.6", lw=0.8, ls=":")
+        ax.axvline(res["omega_shot_peak"], color="0.4", lw=0.8, ls=":", label="shot-noise peak $2\\sqrt{\\eta_t}/\\tau$")
+    if res.get("omega_res") is not None:
+        ax.axvline(res["omega_res"], color="C3", lw=0.9, ls="-.",
+                   label="resonance $\\omega_{res}$ (Q=%.2g)" % (res["Q"] or math.nan))
+    par = doc.get("parameters", {})
     ax.set_xlabel("angular frequency $\\omega$ (rad / time unit)")
     ax.set_ylabel("S($\\omega$), two-sided")
-    ax.set_title(title or "Finite-size spectra (two-sided, angular frequency)")
+    ax.set_title(title or ", ".join("%s=%g" % (k, par[k]) for k in ("eta_bar", "Delta", "J", "N", "M")
+                                    if par.get(k) is not None) or "Finite-size spectra")
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)

@@ -9,13 +9,45 @@ import numpy as np
 from .results import CheckResult
 
 
-def format_table(results: list[CheckResult]) -> str:
-    """Fixed-width table: check, measured, predicted, tolerance, verdict."""
+def format_checks(checks: list[dict]) -> str:
+    """Fixed-width table of check dicts (``CheckResult.to_dict()``): check, measured, predicted, tolerance, verdict."""
     head = "%-62s %12s %12s %12s  %s" % ("check", "measured", "predicted", "tolerance", "verdict")
     lines = [head, "-" * len(head)]
-    for r in results:
-        lines.append("%-62s %12.5g %12.5g %12.4g  %s" % (r.name[:62], r.measured, r.predicted, r.tolerance,
-                                                         "PASS" if r.passed else "FAIL"))
+    num = lambda x: "%12s" % "-" if x is None else "%12.5g" % x
+    for c in checks:
+        lines.append("%-62s %s %s %s  %s" % (c["name"][:62], num(c["measured"]), num(c["predicted"]),
+                                             num(c["tolerance"]), "PASS" if c["passed"] else "FAIL"))
+    return "\n".join(lines)
+
+
+def format_fixed_points(doc: dict) -> str:
+    """Table of ``tasks.fixed_points_report``: r, v, stability, eigenvalues."""
+    lines = ["%-12s %-12s %-15s %s" % ("r", "v", "stability", "eigenvalues")]
+    for q in doc["fixed_points"]:
+        ev = ", ".join("%.6g%+.6gi" % (re, im) for re, im in q["eigenvalues"])
+        lines.append("%-12.6g %-12.6g %-15s %s" % (q["r"], q["v"], q["stability"], ev))
+    return "\n".join(lines)
+
+
+def format_spectrum(doc: dict) -> str:
+    """Table of ``tasks.spectrum_report``: omega and the four spectra."""
+    fp = doc["fixed_point"]
+    lines = ["# %s; fixed point r=%.6g v=%.6g (%s)" % (doc["convention"], fp["r"], fp["v"], fp["stability"]),
+             "%-12s %-14s %-14s %-14s %-14s" % ("omega", "shot", "activity", "rate", "voltage")]
+    for row in zip(doc["omega"], doc["shot"], doc["activity"], doc["rate"], doc["voltage"]):
+        lines.append("%-12.6g %-14.6g %-14.6g %-14.6g %-14.6g" % row)
+    return "\n".join(lines)
+
+
+def format_run(doc: dict) -> str:
+    """Summary of a simulation report (network or stochastic mass): rates, speed, spectrum size."""
+    lines = ["%-16s %.6g" % (k, doc[k]) for k in ("mean_rate", "quenched_rate", "mpr_rate", "mean_rate_Z")
+             if k in doc]
+    if "timing" in doc:
+        lines.append("%-16s %.3g neuron-steps/s" % ("speed", doc["timing"]["neuron_steps_per_second"]))
+    sp = doc["spectrum"]
+    lines.append("spectrum: %d bins, %d segments, %.1f dof per bin (%s)"
+                 % (len(sp["omega"]), sp["n_segments"], sp["dof"], sp["convention"]))
     return "\n".join(lines)
 
 

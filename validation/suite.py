@@ -6,7 +6,10 @@ Full: more realizations, longer runs, larger N (under 30 minutes; pytest -m slow
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from typing import Callable
+
+from shotnoise.theory.errors import ParameterError
 
 from . import checks as C
 from .results import CheckResult
@@ -43,11 +46,38 @@ CHECKS: list[tuple[str, Callable[..., CheckResult], dict | None, dict]] = [
 ]
 
 
+LABELS = tuple(c[0] for c in CHECKS)
+
+
+@lru_cache(maxsize=None)
+def run_check(label: str, mode: str = "quick") -> CheckResult:
+    """Run one check of the suite with the sizes of ``mode`` (memoised: every check is seeded, so a
+    second call in the same process — the demo after the suite, a test after the CLI — returns the
+    same result without simulating again)."""
+    if mode not in ("quick", "full"):
+        raise ParameterError("mode must be 'quick' or 'full', got %r" % mode)
+    table = {c[0]: c for c in CHECKS}
+    if label not in table:
+        raise ParameterError("unknown check %r; known: %s" % (label, ", ".join(LABELS)))
+    _, fn, quick, full = table[label]
+    kw = quick if mode == "quick" else full
+    if kw is None:
+        raise ParameterError("check %r is not part of the %s suite" % (label, mode))
+    t0 = time.perf_counter()
+    res = fn(**kw)
+    res.details["label"] = label
+    res.details["seconds"] = time.perf_counter() - t0
+    return res
+
+
 def run_suite(mode: str = "quick", only: list[str] | None = None, progress: Callable[[str], None] | None = None
               ) -> list[CheckResult]:
-    """Run the checks of ``mode`` ('quick' or 'full'); returns their results (with timings in details)."""
+    """Run the checks of ``mode`` ('quick' or 'full'), or only the labels in ``only``; returns their results."""
     if mode not in ("quick", "full"):
-        raise ValueError("mode must be 'quick' or 'full', got %r" % mode)
+        raise ParameterError("mode must be 'quick' or 'full', got %r" % mode)
+    unknown = set(only or ()) - set(LABELS)
+    if unknown:
+        raise ParameterError("unknown check(s) %s; known: %s" % (", ".join(sorted(unknown)), ", ".join(LABELS)))
     out = []
     for label, fn, quick, full in CHECKS:
         kw = quick if mode == "quick" else full
@@ -55,9 +85,5 @@ def run_suite(mode: str = "quick", only: list[str] | None = None, progress: Call
             continue
         if progress:
             progress(label)
-        t0 = time.perf_counter()
-        res = fn(**kw)
-        res.details["label"] = label
-        res.details["seconds"] = time.perf_counter() - t0
-        out.append(res)
+        out.append(run_check(label, mode))
     return out

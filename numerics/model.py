@@ -1,0 +1,333 @@
+"""The model description: a QIF population (today one Lorentzian population with delta synapses).
+
+:class:`Model` is plain, validated data — the population (N, tau, eta_bar, Delta,
+heterogeneity family, input I), the coupling J and an optional read-out subset M —
+and the entry point of the spine
+
+    Model ──► OperatingPoint ──► spectra / resonance / expected estimates
+      └──► simulate_network / simulate_stochastic_mass / integrate ──► estimates ──► checks
+
+``Model.fixed_points()`` is the only place that solves for fixed points (theory/THEORY.md,
+MPR fixed points); everything downstream takes an :class:`~shotnoise.numerics.operating_point.OperatingPoint`.
+
+Extension points (kept in the data layout, so later model families extend this class
+without changing its callers): ``heterogeneity`` names the excitability family, and the
+dictionary form (:meth:`Model.to_dict`, :meth:`Model.from_dict`, :meth:`Model.from_file`)
+has a ``populations`` / ``coupling`` layout that already describes P populations.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import pathlib
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from shotnoise.theory.errors import ParameterError
+
+from .densities import Density, make_density
+from .parameters import MPRParameters, finite, integer_at_least, positive
+
+#: excitability families a network can be drawn from
+HETEROGENEITIES = ("lorentzian", "gaussian", "uniform")
+#: families with a closed-form (MPR) theory: fixed points, spectra, linear response
+THEORY_FAMILIES = ("lorentzian",)
+#: how a finite network draws its excitabilities
+DRAWS = ("quantile", "random")
+#: fixed-point branch names when there are several
+BRANCHES = ("low", "mid", "high")
+
+
+@dataclass(frozen=True)
+class Model:
+    """One population of QIF neurons, all-to-all coupled with delta synapses.
+
+    ``tau dV_j/dt = V_j^2 + eta_j + I + J tau s(t)``, eta_j ~ g (centre ``eta_bar``, width ``Delta``),
+    each spike of the N neurons kicks every V by J/N.
+
+    Parameters (keyword-only, in the package order)
+    ----------------------------------------------
+    eta_bar : float
+        Centre of the excitability distribution g.
+    Delta : float
+        Width of g (> 0): Lorentzian half-width, Gaussian standard deviation or uniform half-width.
+    J : float
+        Coupling; J tau s enters tau dV/dt.
+    I : float
+        Constant external current (default 0).
+    tau : float
+        Membrane time constant (> 0, default 1); rates are in spikes per unit of time.
+    N : float or None
+        Population size (>= 1); needed for spectra and simulations, not for fixed points.
+    M : float or None
+        Size of a random read-out subset (1 <= M <= N), for subpopulation spectra.
+    heterogeneity : str
+        Family of g: 'lorentzian' (exact MPR theory), 'gaussian' or 'uniform' (network only).
+    """
+
+    eta_bar: float
+    Delta: float
+    J: float
+    I: float = 0.0
+    tau: float = 1.0
+    N: float | None = None
+    M: float | None = None
+    heterogeneity: str = "lorentzian"
+
+    def __init__(self, *, eta_bar: float, Delta: float, J: float, I: float = 0.0, tau: float = 1.0,
+                 N: float | None = None, M: float | None = None, heterogeneity: str = "lorentzian"):
+        s = lambda k, v: object.__setattr__(self, k, v)
+        s("eta_bar", finite("eta_bar", eta_bar))
+        s("Delta", positive("Delta", Delta))
+        s("J", finite("J", J))
+        s("I", finite("I", I))
+        s("tau", positive("tau", tau))
+        if N is not None:
+            N = finite("N", N)
+            if N < 1:
+                raise ParameterError("N must be >= 1, got %r" % N)
+        s("N", N)
+        if M is not None:
+            M = finite("M", M)
+            if N is None:
+                raise ParameterError("M (a read-out subset) needs N")
+            if not 1 <= M <= N:
+                raise ParameterError("M must satisfy 1 <= M <= N, got M=%r, N=%r" % (M, N))
+        s("M", M)
+        if heterogeneity not in HETEROGENEITIES:
+            raise ParameterError("heterogeneity must be one of %s, got %r" % (", ".join(HETEROGENEITIES),
+                                                                             heterogeneity))
+        s("heterogeneity", heterogeneity)
+
+    # ------------------------------------------------------------------ data
+    def replace(self, **changes) -> "Model":
+        """A copy with some parameters changed (validated again)."""
+        return Model(**{**self._fields(), **changes})
+
+    def _fields(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    @property
+    def parameters(self) -> MPRParameters:
+        """The MPR parameters (eta_bar, Delta, J, I, tau) in kernel order."""
+        return MPRParameters(self.eta_bar, self.Delta, self.J, self.I, self.tau)
+
+    def require_N(self) -> float:
+        """N, or a ParameterError saying that this computation needs it."""
+        if self.N is None:
+            raise ParameterError("N (the number of neurons) is required here: Model(..., N=...)")
+        return self.N
+
+    def to_dict(self) -> dict:
+        """The model as plain data (the model-file layout; one population named 'pop')."""
+        pop = {"N": self.N, "eta_bar": self.eta_bar, "Delta": self.Delta, "tau": self.tau, "tau_s": 0.0,
+               "heterogeneity": self.heterogeneity}
+        if self.M is not None:
+            pop["M"] = self.M
+        return {"populations": {"pop": pop}, "coupling": {"pop": {"pop": self.J}}, "input": {"pop": self.I}}
+
+    def flat_dict(self) -> dict:
+        """The parameters as one flat dict (eta_bar, Delta, J, I, tau, N, M, heterogeneity)."""
+        return self._fields()
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> "Model":
+        """Inverse of :meth:`to_dict` (also accepts the flat form of :meth:`flat_dict`).
+
+        Unknown keys, several populations (not implemented yet) or synaptic filtering
+        (tau_s != 0, not implemented yet) raise :class:`ParameterError` naming the key.
+        """
+        if not isinstance(doc, dict):
+            raise ParameterError("a model description must be a JSON object, got %s" % type(doc).__name__)
+        if "populations" not in doc:
+            unknown = set(doc) - {f.name for f in dataclasses.fields(cls)}
+            if unknown:
+                raise ParameterError("unknown model key(s): %s" % ", ".join(sorted(unknown)))
+            return cls(**doc)
+        unknown = set(doc) - {"populations", "coupling", "input"}
+        if unknown:
+            raise ParameterError("unknown model key(s): %s" % ", ".join(sorted(unknown)))
+        pops = doc["populations"]
+        if not isinstance(pops, dict) or len(pops) != 1:
+            raise ParameterError("populations: exactly one population is supported so far, got %r"
+                                 % (list(pops) if isinstance(pops, dict) else pops))
+        (name, pop), = pops.items()
+        allowed = {"N", "M", "eta_bar", "Delta", "tau", "tau_s", "heterogeneity"}
+        unknown = set(pop) - allowed
+        if unknown:
+            raise ParameterError("populations.%s: unknown key(s) %s" % (name, ", ".join(sorted(unknown))))
+        if finite("populations.%s.tau_s" % name, pop.get("tau_s", 0.0)) != 0.0:
+            raise ParameterError("populations.%s.tau_s: only delta synapses (tau_s = 0) are supported so far" % name)
+        coupling = doc.get("coupling", {})
+        if set(coupling) - {name} or any(set(row) - {name} for row in coupling.values()):
+            raise ParameterError("coupling names an unknown population (known: %s)" % name)
+        J = coupling.get(name, {}).get(name, 0.0)
+        inp = doc.get("input", {})
+        if set(inp) - {name}:
+            raise ParameterError("input names an unknown population (known: %s)" % name)
+        kw = {k: pop[k] for k in ("N", "M", "eta_bar", "Delta", "tau", "heterogeneity") if k in pop}
+        for k in ("eta_bar", "Delta"):
+            if k not in kw:
+                raise ParameterError("populations.%s.%s is required" % (name, k))
+        return cls(J=J, I=inp.get(name, 0.0), **kw)
+
+    @classmethod
+    def from_file(cls, path: str | pathlib.Path) -> "Model":
+        """Read a JSON model file (layout of :meth:`to_dict`)."""
+        p = pathlib.Path(path)
+        try:
+            text = p.read_text()
+        except OSError as e:
+            raise ParameterError("cannot read model file %s: %s" % (p, e.strerror)) from None
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ParameterError("model file %s is not valid JSON: %s" % (p, e)) from None
+        return cls.from_dict(doc)
+
+    # ------------------------------------------------------------------ heterogeneity
+    def density(self) -> Density:
+        """The excitability density g (centre eta_bar, width Delta)."""
+        return make_density(self.heterogeneity, self.eta_bar, self.Delta)
+
+    def excitabilities(self, *, draw: str = "quantile", seed: int | np.random.Generator = 0) -> np.ndarray:
+        """eta_j of a network of N neurons: deterministic quantiles or i.i.d. random draws (seeded).
+
+        For the Lorentzian, quantiles are the literature's eta_bar + Delta tan(pi/2 (2j - N - 1)/(N + 1)).
+        """
+        N = integer_at_least("N", self.require_N(), 1)
+        g = self.density()
+        if draw == "quantile":
+            return g.quantiles(N)
+        if draw == "random":
+            rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+            return g.sample(N, rng)
+        raise ParameterError("draw must be one of %s, got %r" % (", ".join(DRAWS), draw))
+
+    # ------------------------------------------------------------------ operating points
+    @cached_property
+    def _fixed_points(self) -> tuple:
+        from .mpr import fixed_points
+        from .operating_point import OperatingPoint
+
+        self._require_theory("fixed points")
+        pts = fixed_points(self.parameters)
+        names = [None] if len(pts) == 1 else (["low", "high"] if len(pts) == 2 else list(BRANCHES))
+        return tuple(OperatingPoint(model=self, r=q.r, v=q.v, eigenvalues=q.eigenvalues, stability=q.stability,
+                                    branch=nm) for q, nm in zip(pts, names))
+
+    def _require_theory(self, what: str) -> None:
+        if self.heterogeneity not in THEORY_FAMILIES:
+            raise ParameterError("%s: the mass-model theory is implemented for heterogeneity %s only, got %r"
+                                 % (what, " or ".join(THEORY_FAMILIES), self.heterogeneity))
+
+    def fixed_points(self) -> list:
+        """All fixed points of the mass model (r > 0), sorted by r, each an OperatingPoint (solved once)."""
+        return list(self._fixed_points)
+
+    def operating_point(self, *, branch: str | None = None, require_stable: bool = True):
+        """The operating point for linear response.
+
+        branch=None: the unique fixed point (ParameterError naming the branches if there are
+        several); 'low' | 'mid' | 'high': that branch.  With ``require_stable`` an unstable
+        point is a ParameterError (linear response needs a stable fixed point).
+        """
+        pts = self._fixed_points
+        if branch is None:
+            if len(pts) != 1:
+                raise ParameterError("%d fixed points exist (r = %s); choose one with branch = %s"
+                                     % (len(pts), ", ".join("%.6g" % q.r for q in pts),
+                                        " | ".join(q.branch for q in pts)))
+            op = pts[0]
+        else:
+            if branch not in BRANCHES:
+                raise ParameterError("branch must be one of %s, got %r" % (", ".join(BRANCHES), branch))
+            match = [q for q in pts if q.branch == branch]
+            if not match:
+                raise ParameterError("branch %r does not exist: %d fixed point(s)%s" % (
+                    branch, len(pts), "" if len(pts) < 2 else " (%s)" % ", ".join(q.branch for q in pts)))
+            op = match[0]
+        if require_stable and not op.stable:
+            raise ParameterError("the %s fixed point (r=%.6g) is a %s: linear response needs a stable fixed point"
+                                 % (branch or "unique", op.r, op.stability))
+        return op
+
+    def nearest_stable_point(self, *, r: float):
+        """The stable fixed point whose rate is closest to ``r`` (ParameterError if none is stable)."""
+        stable = [q for q in self._fixed_points if q.stable]
+        if not stable:
+            raise ParameterError("no stable fixed point")
+        return min(stable, key=lambda q: abs(q.r - r))
+
+    def self_consistent_rate(self) -> float:
+        """Thermodynamic-limit rate r = int g(eta) sqrt(max(eta + I + J tau r, 0)) d eta / (pi tau), any g.
+
+        For the Lorentzian this is the MPR fixed point (unique cases; the highest branch otherwise).
+        """
+        if self.heterogeneity in THEORY_FAMILIES:
+            return self._fixed_points[-1].r
+        from .linear_response import annealed_rate
+        return annealed_rate(self.density(), J=self.J, I=self.I, tau=self.tau)
+
+    # ------------------------------------------------------------------ simulations
+    def simulate_network(self, *, T: float, dt: float, transient: float = 0.0, bin_width: float | None = None,
+                         draw: str = "quantile", eta=None, seed: int = 0, raster: int = 0, V0=None,
+                         r_init: float | None = None, progress: bool = False):
+        """The finite network of N QIF neurons, exact between kicks (see ``numerics.qif_network``).
+
+        ``eta`` overrides the draw (an explicit sample of N excitabilities).  ``seed`` seeds the random
+        draw (its own stream), the initial phases and the choice of the subsets; the subset M of the
+        model (if any) is recorded separately.  Returns a ``NetworkResult``.
+        """
+        from .qif_network import simulate_network
+
+        if eta is None:
+            eta = self.excitabilities(draw=draw, seed=np.random.default_rng([int(seed), 1]))
+        else:
+            eta = np.asarray(eta, dtype=float)
+            if self.N is not None and eta.size != int(self.N):
+                raise ParameterError("eta must have N=%d values, got %d" % (int(self.N), eta.size))
+        return simulate_network(eta, J=self.J, T=T, dt=dt, I=self.I, tau=self.tau, transient=transient,
+                                bin_width=bin_width, M=int(self.M or 0), raster=raster, V0=V0, r_init=r_init,
+                                seed=seed, progress=progress)
+
+    def simulate_stochastic_mass(self, *, T: float, dt: float, noise: str = "white", scheme: str = "heun",
+                                 transient: float = 0.0, bin_width: float | None = None, branch: str | None = None,
+                                 r0: float | None = None, v0: float | None = None, eta=None, seed: int = 0):
+        """The stochastic mass model with shot noise of kind ``noise`` (white | colored | surrogate).
+
+        Starts at the chosen fixed point unless (r0, v0) are given; see ``numerics.stochastic_mass``.
+        """
+        from .stochastic_mass import simulate_stochastic_mass
+
+        return simulate_stochastic_mass(self, T=T, dt=dt, noise=noise, scheme=scheme, transient=transient,
+                                        bin_width=bin_width, branch=branch, r0=r0, v0=v0, eta=eta, seed=seed)
+
+    def integrate(self, *, r0: float, v0: float, T: float, dt: float, method: str = "rk4", save_every: int = 1):
+        """Deterministic MPR trajectory from (r0, v0) (``numerics.mpr.integrate``)."""
+        from .mpr import integrate
+
+        self._require_theory("integrate")
+        return integrate(self.parameters, r0=r0, v0=v0, T=T, dt=dt, method=method, save_every=save_every)
+
+    def describe(self) -> str:
+        """Short human-readable parameter string."""
+        s = "eta_bar=%g, Delta=%g, J=%g" % (self.eta_bar, self.Delta, self.J)
+        if self.I:
+            s += ", I=%g" % self.I
+        if self.tau != 1.0:
+            s += ", tau=%g" % self.tau
+        if self.N is not None:
+            s += ", N=%g" % self.N
+        if self.M is not None:
+            s += ", M=%g" % self.M
+        if self.heterogeneity != "lorentzian":
+            s += ", %s" % self.heterogeneity
+        return s
+
+
+def _finite_or_none(x: float):
+    return x if math.isfinite(x) else None

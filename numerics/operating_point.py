@@ -1,0 +1,191 @@
+"""An operating point of the mass model and everything that follows from it.
+
+An :class:`OperatingPoint` is one fixed point (r0, v0) of a :class:`~shotnoise.numerics.model.Model`
+(found by ``Model.fixed_points()``, the only fixed-point solver) with its eigenvalues
+and stability.  It caches what follows from it and evaluates, at any angular frequency
+(two-sided convention, S(omega) = int C(t) exp(-i omega t) dt, variance = int S d omega/(2 pi)):
+
+* the shot-noise spectrum S_xi (closed form, theory/THEORY.md "shot-noise spectrum"),
+* the closed-loop spectra S_s = S_xi/|1 - J G|^2, S_r, S_v, S_rv and the subpopulation
+  spectrum S_sM (theory/THEORY.md "linear response", "subpopulations"),
+* the resonance (omega_res, damping, Q, shot-noise peak and its closed-loop gain),
+* binned spectra (sinc^2 filter plus aliases) and the exact expectation of a Welch estimate.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
+
+import numpy as np
+
+from shotnoise.theory.errors import ParameterError
+
+from ._generated.spectrum_kernels import effective_drive
+from .linear_response import NetworkSpectra, Resonance, closed_loop_spectra, resonance_of
+from .parameters import finite_array, positive
+from .shot_spectrum import CONVENTION, shot_spectrum_asymptote, shot_spectrum_lorentzian
+
+#: what a binned / expected spectrum describes
+SPECTRUM_KINDS = ("activity", "shot", "white", "subpopulation")
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """A fixed point of the mass model: rate r (spikes per unit time), mean voltage v, eigenvalues (1/time).
+
+    ``branch`` is None when the fixed point is unique, else 'low' | 'mid' | 'high'.
+    """
+
+    model: object = field(repr=False)
+    r: float
+    v: float
+    eigenvalues: tuple
+    stability: str
+    branch: str | None = None
+
+    # ------------------------------------------------------------------ scalars
+    @property
+    def stable(self) -> bool:
+        """True for a stable node or focus (all eigenvalues with negative real part)."""
+        return self.stability.startswith("stable")
+
+    @cached_property
+    def eta_t(self) -> float:
+        """Effective drive of the distribution centre, eta_t = eta_bar + I + J tau r0."""
+        m = self.model
+        return float(effective_drive.py_func(m.eta_bar, self.r, m.J, m.I, m.tau))
+
+    def to_dict(self) -> dict:
+        """r, v, stability, branch, eta_t and eigenvalues as [re, im] pairs."""
+        return {"r": self.r, "v": self.v, "stability": self.stability, "branch": self.branch, "eta_t": self.eta_t,
+                "eigenvalues": [[float(z.real), float(z.imag)] for z in self.eigenvalues]}
+
+    def _require_stable(self) -> None:
+        if not self.stable:
+            raise ParameterError("the fixed point r=%.6g is a %s: linear response needs a stable fixed point"
+                                 % (self.r, self.stability))
+
+    # ------------------------------------------------------------------ spectra
+    def shot(self, omega) -> np.ndarray:
+        """S_xi(omega) of the N neurons (closed form; two-sided, angular frequency)."""
+        N = self.model.require_N()
+        return shot_spectrum_lorentzian(omega=finite_array("omega", omega), p=self.model.parameters, N=N, r0=self.r)
+
+    def spectra(self, omega) -> NetworkSpectra:
+        """Shot-noise, activity, rate and voltage spectra (and the subpopulation one if the model has M)."""
+        self._require_stable()
+        m = self.model
+        N = m.require_N()
+        w = finite_array("omega", omega)
+        S_xi = shot_spectrum_lorentzian(omega=w, p=m.parameters, N=N, r0=self.r)
+        return closed_loop_spectra(w, S_xi=S_xi, r=self.r, v=self.v, J=m.J, tau=m.tau, N=N, M=m.M)
+
+    def resonance(self) -> Resonance:
+        """Damped closed-loop mode (omega_res, damping, Q) and the closed-loop gain at the shot-noise peak."""
+        m = self.model
+        return resonance_of(r=self.r, v=self.v, eta_t=self.eta_t, J=m.J, tau=m.tau)
+
+    def asymptote(self, kind: str = "activity") -> tuple[float, float]:
+        """(s_inf, a) with S = s_inf - a/|omega| + (exponentially small) at large omega for ``kind``."""
+        m = self.model
+        N = m.require_N()
+        s_inf, a = shot_spectrum_asymptote(p=m.parameters, N=N, r0=self.r)
+        if kind == "white":
+            return self.r / N, 0.0
+        if kind == "subpopulation":
+            return s_inf * N / m.M, a * N / m.M  # S_sM -> N S_xi / M at large omega
+        return s_inf, a
+
+    def binned(self, *, bin_width: float, kind: str = "activity") -> "BinnedSpectrum":
+        """Spectrum of the bin-averaged signal (bin ``bin_width``): sum over aliases of S sinc^2.
+
+        kind: 'activity' (S_s), 'subpopulation' (S_sM, needs M), 'shot' (S_xi) or 'white'
+        (the diffusion limit (r0/N) |1/(1 - J G)|^2).  The large-omega behaviour
+        s_inf - a/|omega| is summed in closed form.
+        """
+        bw = positive("bin_width", bin_width)
+        if kind not in SPECTRUM_KINDS:
+            raise ParameterError("kind must be one of %s, got %r" % (", ".join(SPECTRUM_KINDS), kind))
+        if kind == "subpopulation" and self.model.M is None:
+            raise ParameterError("kind='subpopulation' needs a model with M")
+        if kind != "shot":
+            self._require_stable()
+        return BinnedSpectrum(point=self, bin_width=bw, kind=kind)
+
+    def expected_welch(self, *, segment: float, bin_width: float, kind: str = "activity", overlap: float = 0.5
+                       ) -> "ExpectedWelch":
+        """Exact expectation of a Welch estimate (Hann window, ``segment`` long, on bins of ``bin_width``).
+
+        Includes binning (sinc^2, aliases) and window leakage; the grid is that of
+        ``numerics.spectral_estimation.welch(x, dt=bin_width, segment=segment)``.
+        """
+        from .spectral_estimation import welch_expectation
+
+        bw, seg = positive("bin_width", bin_width), positive("segment", segment)
+        L = int(round(seg / bw))
+        if L < 8:
+            raise ParameterError("segment must be at least 8 bins (segment/bin_width = %d)" % L)
+        f = np.fft.fftfreq(L, d=bw)  # the frequencies welch() keeps: f >= 0 of the two-sided grid
+        grid = _WelchGrid(nperseg=L, dt=bw, omega=2 * np.pi * np.sort(f[f >= 0]))
+        S = self.binned(bin_width=bw, kind=kind)
+        return ExpectedWelch(omega=grid.omega, psd=welch_expectation(S_binned=S, spec=grid), segment=seg, bin_width=bw, kind=kind)
+
+
+@dataclass(frozen=True)
+class _WelchGrid:
+    """The three attributes of a Welch estimate that its expectation depends on."""
+
+    nperseg: int
+    dt: float
+    omega: np.ndarray
+
+
+@dataclass(frozen=True)
+class BinnedSpectrum:
+    """S_d(omega) = sum_m S(omega + 2 pi m/dt) sinc^2((omega + 2 pi m/dt) dt/2), dt = bin_width; callable."""
+
+    point: OperatingPoint
+    bin_width: float
+    kind: str
+
+    def unbinned(self, omega) -> np.ndarray:
+        """The spectrum S(omega) before binning."""
+        op = self.point
+        if self.kind == "shot":
+            return op.shot(omega)
+        sp = op.spectra(omega)
+        if self.kind == "white":
+            return (op.r / op.model.require_N()) * sp.gain
+        return sp.subpopulation if self.kind == "subpopulation" else sp.activity
+
+    def __call__(self, omega) -> np.ndarray:
+        from .spectral_estimation import binned_spectrum
+
+        s_inf, a = self.point.asymptote(self.kind)
+        return binned_spectrum(S=self.unbinned, omega=finite_array("omega", omega), dt=self.bin_width, s_inf=s_inf,
+                               inv_omega=a)
+
+
+@dataclass(frozen=True)
+class ExpectedWelch:
+    """Expected Welch estimate on the Welch grid omega >= 0 (two-sided, angular frequency)."""
+
+    omega: np.ndarray
+    psd: np.ndarray
+    segment: float
+    bin_width: float
+    kind: str
+    convention: str = CONVENTION
+
+    def to_dict(self) -> dict:
+        return {"convention": self.convention, "kind": self.kind, "segment": self.segment,
+                "bin_width": self.bin_width, "omega": self.omega.tolist(), "psd": self.psd.tolist()}
+
+
+SpectrumFunction = Callable[[np.ndarray], np.ndarray]
+
+
+def _finite_or_none(x: float):
+    return float(x) if math.isfinite(x) else None

@@ -1,0 +1,882 @@
+"""Build theory/THEORY.md, the package's theory document, from the sympy sources.
+
+Every numbered equation of theory/THEORY.md is *printed* (``sympy.latex``) from
+an object returned by a function of ``shotnoise.theory``; nothing is retyped.
+Each equation is one entry of :data:`EQUATIONS` (ordered: key -> number, title,
+source function), so docstrings can cite "theory/THEORY.md eq. (N)" with
+``equation_number(key)``.  Unnumbered inline math in the prose is notation only.
+
+    python -m shotnoise.theory.document            # (re)write theory/THEORY.md
+    python -m shotnoise.theory.document --check    # exit 1 if the committed file is out of date
+
+Adding an equation is one entry in ``_SPECS``: ``_E(key, section, title, "module.function",
+lhs=...)`` prints ``lhs = latex(function())`` (tuples/dicts/matrices handled by
+:func:`_auto`); pass ``build=`` for anything that needs more than that.
+Output is deterministic: sympy printing of the same expression is, and nothing
+here iterates over sets.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+import sympy as sp
+
+PATH = Path(__file__).with_name("THEORY.md")
+_PACKAGE = "shotnoise.theory"
+
+# --------------------------------------------------------------------------------------------
+# printing helpers
+# --------------------------------------------------------------------------------------------
+
+#: LaTeX names for symbols whose sympy name is an ASCII spelling
+_NAMES = {
+    "eta_bar": r"\bar{\eta}",
+    "eta_t": r"\eta_{t}",
+    "omega_p": r"\omega",
+    "xdot": r"\dot{x}",
+    "ydot": r"\dot{y}",
+    "S1": r"S_{1}",
+    "T2": r"\left|T_{s}\right|^{2}",
+    "G_v": r"G_{v}",
+    "S_xi": r"S_{\xi}",
+    "t'": r"t'",
+    "sup_g": r"g_{\max}",
+    "atol": r"\mathrm{atol}",
+    "omega_m": r"\omega_{m}",
+}
+
+R0 = sp.Symbol("r_0", positive=True)
+V0 = sp.Symbol("v_0", real=True)
+
+
+def tex(expr, **settings) -> str:
+    """sympy.latex with the package's symbol names (deterministic)."""
+    expr = sp.sympify(expr)
+    names = {s: _NAMES[s.name] for s in expr.free_symbols if isinstance(s, sp.Symbol) and s.name in _NAMES}
+    return sp.latex(expr, symbol_names=names, **settings)
+
+
+def _at_fixed_point(expr):
+    """(r, v) -> (r_0, v_0): the expression evaluated at a fixed point."""
+    from .symbols import r, v
+    return sp.sympify(expr).subs({r: R0, v: V0})
+
+
+def _i_omega(expr):
+    """Replace the rational-function placeholder iomega by i*omega."""
+    from .linear_response import i_omega
+    from .symbols import omega
+    return sp.sympify(expr).subs(i_omega, sp.I * omega)
+
+
+def _aligned(rows) -> str:
+    """rows of (lhs, rhs) LaTeX strings -> an aligned block."""
+    body = " \\\\\n".join("%s &= %s" % (lhs, rhs) for lhs, rhs in rows)
+    return "\\begin{aligned}\n" + body + "\n\\end{aligned}"
+
+
+def _auto(value, lhs) -> str:
+    """Print ``lhs = value`` for an expression, tuple, dict or matrix returned by a source function."""
+    if isinstance(value, sp.Poly):
+        value = value.as_expr()
+    if isinstance(value, dict):
+        keys = list(value)
+        names = lhs if lhs is not None else [tex(sp.Symbol(str(k))) for k in keys]
+        return _aligned([(n, tex(value[k])) for n, k in zip(names, keys)])
+    if isinstance(value, (tuple, list)) and not isinstance(value, sp.Basic):
+        return _aligned([(n, tex(e)) for n, e in zip(lhs, value)])
+    if isinstance(value, bool):
+        value = sp.true if value else sp.false
+    return "%s = %s" % (lhs, tex(value)) if lhs else tex(value)
+
+
+# --------------------------------------------------------------------------------------------
+# the registry
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _E:
+    """One numbered equation: printed from ``source`` (``module.function`` in shotnoise.theory)."""
+
+    key: str
+    section: str
+    title: str
+    source: str
+    lhs: object = None
+    build: Callable | None = None  # build(fn) -> LaTeX; default: _auto(fn(), lhs)
+    note: str = ""  # one or two sentences printed before the equation
+
+
+class EquationInfo(NamedTuple):
+    number: int
+    title: str
+    source: str
+
+
+def _resolve(source: str) -> Callable:
+    module, _, name = source.rpartition(".")
+    return getattr(importlib.import_module("%s.%s" % (_PACKAGE, module)), name)
+
+
+# ---- builders that need more than "lhs = value" -------------------------------------------
+
+
+def _b_velocity(fn):
+    from .symbols import tau
+    return r"\tau \frac{dV}{dt} = " + tex(sp.expand(tau * fn()))
+
+
+def _b_continuity(fn):
+    """Continuity equation d_t rho + d_V(velocity rho) = 0, checked against continuity_residual."""
+    from .lorentzian_ansatz import V, lorentzian_density, t, velocity, x, x_dot, y, y_dot
+    rho = sp.Function("rho")(V, t)
+    generic = sp.Derivative(rho, t) + sp.Derivative(velocity() * rho, V)
+    # the source applies exactly this operator to the Lorentzian ansatz
+    X, Y = sp.Function("X")(t), sp.Function("Y")(t)
+    ansatz = lorentzian_density().subs({x: X, y: Y})
+    applied = generic.subs(rho, ansatz).doit()
+    applied = applied.subs({sp.Derivative(X, t): x_dot, sp.Derivative(Y, t): y_dot}).subs({X: x, Y: y})
+    if sp.simplify(applied - fn()) != 0:
+        raise RuntimeError("continuity equation does not match lorentzian_ansatz.continuity_residual")
+    return tex(generic) + " = 0"
+
+
+def _b_ansatz_dynamics(fn):
+    from .symbols import tau
+    xd, yd = fn()
+    return _aligned([(r"\tau \dot{x}", tex(sp.expand(tau * xd))), (r"\tau \dot{y}", tex(sp.expand(tau * yd)))])
+
+
+def _b_complex(fn):
+    from .lorentzian_ansatz import x, y
+    w = sp.Symbol("w")
+    return r"\tau \frac{dw}{dt} = " + tex(fn().subs(x + sp.I * y, w)) + r", \qquad w = " + tex(x + sp.I * y)
+
+
+def _b_flux(fn):
+    from .lorentzian_ansatz import V, lorentzian_density, velocity
+    lim = sp.Limit(velocity() * lorentzian_density(), V, sp.oo)
+    return r"r(\eta) = " + tex(lim) + " = " + tex(fn())
+
+
+def _b_weight(fn):
+    from .lorentzian_ansatz import eta, lorentzian_g
+    pole, weight = fn()
+    w = sp.Function("w")
+    integral = sp.Integral(lorentzian_g() * w(eta), (eta, -sp.oo, sp.oo))
+    return (tex(integral) + r" = -2\pi i \operatorname{Res}_{\eta = %s}\, g \; w(%s) = " % (tex(pole), tex(pole))
+            + tex(weight * w(pole)))
+
+
+def _b_mpr(fn):
+    from .symbols import tau
+    dr, dv = fn()
+    return _aligned([(r"\tau \frac{dr}{dt}", tex(sp.expand(tau * dr))),
+                     (r"\tau \frac{dv}{dt}", tex(sp.expand(tau * dv)))])
+
+
+def _b_fp_v(fn):
+    return "v_{0} = " + tex(_at_fixed_point(fn()))
+
+
+def _b_quartic(fn):
+    return tex(_at_fixed_point(fn().as_expr()), order="grlex") + " = 0"
+
+
+def _b_jacobian(fn):
+    return r"\mathcal{J}(r, v) = " + tex(fn())
+
+
+def _b_eigenvalues(fn):
+    lp, lm = fn()
+    return _aligned([(r"\lambda_{+}", tex(_at_fixed_point(lp))), (r"\lambda_{-}", tex(_at_fixed_point(lm)))])
+
+
+def _b_saddle(fn):
+    e, j = fn()
+    return _aligned([(r"\bar{\eta}_{\mathrm{sn}}(r_0)", tex(_at_fixed_point(e))),
+                     (r"J_{\mathrm{sn}}(r_0)", tex(_at_fixed_point(j)))])
+
+
+def _b_cusp(fn):
+    d = fn()
+    return _aligned([(r"r_{c}", tex(d["r"])), (r"\bar{\eta}_{c}", tex(d["eta_bar"])), (r"J_{c}", tex(d["J"]))])
+
+
+def _b_firing_frequency(fn):
+    return r"f(\eta) = " + tex(_at_fixed_point(fn()))
+
+
+def _b_effective_drive(fn):
+    from .symbols import eta_bar
+    return r"\eta_{t} = " + tex(_at_fixed_point(fn(eta_bar)))
+
+
+def _b_eta_of_f(fn):
+    return r"\eta(f) = " + tex(_at_fixed_point(fn()))
+
+
+def _b_frequency_density(fn):
+    from .lorentzian_ansatz import eta
+    return r"p_{f}(f) = " + tex(_at_fixed_point(fn(sp.Function("g")(eta))))
+
+
+def _b_line_weight(fn):
+    return r"\bar{S}_{n}(\omega) = " + tex(fn().replace(sp.Function("P"), sp.Function("p_f"))) + \
+        r", \qquad \omega > 0"
+
+
+def _b_harmonic_sum(fn):
+    from .lorentzian_ansatz import eta
+    from .shot_noise import n
+    term = _at_fixed_point(fn(sp.Function("g")(eta)))
+    return r"S_{\xi}(\omega) = " + tex(sp.Sum(term, (n, 1, sp.oo)))
+
+
+def _b_harmonic_lorentzian(fn):
+    from .lorentzian_ansatz import lorentzian_g
+    return r"S_{\xi,n}(\omega) = " + tex(_at_fixed_point(fn(lorentzian_g())))
+
+
+def _b_mittag_leffler(fn):
+    """pi z cot(pi z) - 1 = sum_n 2 z^2/(z^2 - n^2) = -2 sum_k zeta(2k) z^2k, verified by the source."""
+    from .shot_noise import n, z
+    if not all(d == 0 for d in fn()):
+        raise RuntimeError("Mittag-Leffler check failed")
+    k = sp.Symbol("k", positive=True, integer=True)
+    lhs = sp.pi * z * sp.cot(sp.pi * z) - 1
+    return (tex(lhs) + " = " + tex(sp.Sum(2 * z**2 / (z**2 - n**2), (n, 1, sp.oo))) + " = "
+            + tex(sp.Sum(-2 * sp.zeta(2 * k) * z ** (2 * k), (k, 1, sp.oo))))
+
+
+def _b_closed_form(fn):
+    """Printed from closed_form_kernel_parts, checked numerically against lorentzian_closed_form."""
+    from .shot_noise import c, closed_form_kernel_parts, eta_t, w, z
+    from .symbols import Delta, N, tau
+    parts = closed_form_kernel_parts()
+    folded = parts["prefactor"] * sp.im(c * (sp.pi * z * sp.cot(sp.pi * z) - 1), evaluate=False)
+    full = folded.subs({z: parts["z"]}).subs({c: parts["c"]})
+    point = {w: sp.Rational(7, 3), eta_t: sp.Rational(3, 2), Delta: sp.Rational(1, 2), tau: sp.Rational(5, 4),
+             N: 10}
+    a, b = sp.N(full.subs(point), 30), sp.N(fn().subs(point), 30)
+    if abs(a - b) > sp.Float("1e-25") * abs(b):
+        raise RuntimeError("closed_form_kernel_parts disagree with lorentzian_closed_form")
+    return _aligned([(r"S_{\xi}(\omega)", tex(folded)), ("c", tex(parts["c"])),
+                     ("z", tex(parts["z"]) + r", \qquad \omega > 0 \text{ (principal root)}")])
+
+
+def _b_high_frequency(fn):
+    """lim S = a/(pi tau N) with a = Re sqrt(c) = pi tau r0 at the MPR fixed point, i.e. r0/N."""
+    from .symbols import tau
+    a = sp.Symbol("a", real=True)
+    at_fp = fn().subs(a, sp.pi * tau * R0)
+    return (r"\lim_{\omega \to \infty} S_{\xi}(\omega) = " + tex(fn()) + r", \qquad a = \operatorname{Re}\sqrt{c} = "
+            + tex(sp.pi * tau * R0) + r" \;\Rightarrow\; \lim_{\omega \to \infty} S_{\xi} = " + tex(at_fp))
+
+
+def _b_inverse_omega(fn):
+    from .symbols import N, omega
+    A1 = sp.Symbol("A_1")
+    return (r"S_{\xi}(\omega) = " + tex(R0 / N - A1 / omega) + r" + (\text{exponentially small}), \qquad A_{1} = "
+            + tex(fn()))
+
+
+def _b_low_frequency(fn):
+    return r"S_{\xi}(\omega) \simeq A_{3} \omega^{3}, \qquad A_{3} = " + tex(fn())
+
+
+def _b_open_loop(fn):
+    from .linear_response import input_vector
+    return (r"\left(i\omega - A\right) \begin{pmatrix} \delta r \\ \delta v \end{pmatrix} = B\, \delta s, \qquad A = "
+            + tex(fn()) + r", \quad B = " + tex(input_vector()))
+
+
+def _b_susceptibilities(fn):
+    G, Gv = fn()
+    return _aligned([(r"G(\omega)", tex(_at_fixed_point(_i_omega(G)))),
+                     (r"G_{v}(\omega)", tex(_at_fixed_point(_i_omega(Gv))))])
+
+
+def _generic_transfer(fn):
+    G, Gv = sp.Symbol("G"), sp.Symbol("G_v")
+    return fn(G, Gv)
+
+
+def _b_transfer(fn):
+    T = _generic_transfer(fn)
+    return _aligned([(r"T_{s}", tex(T["T_s"])), (r"T_{r}", tex(T["T_r"])), (r"T_{v}", tex(T["T_v"]))])
+
+
+def _b_denominator(fn):
+    """numer(1 - J G) = tau^2 det(i omega - J_full): the factor is computed and checked, not assumed."""
+    from .linear_response import full_jacobian, i_omega
+    det = (i_omega * sp.eye(2) - full_jacobian()).det()
+    ratio = sp.simplify(fn() / det)
+    if i_omega in ratio.free_symbols:
+        raise RuntimeError("closed_loop_denominator is not proportional to det(i omega - J)")
+    return (r"D(\omega) = \operatorname{numer}\left(1 - J G\right) = " + tex(_at_fixed_point(_i_omega(fn())))
+            + " = " + tex(ratio) + r" \det\left(i\omega - \mathcal{J}\right)")
+
+
+def _b_resonance(fn):
+    d = fn()
+    return _aligned([(r"\omega_{\mathrm{res}}", tex(_at_fixed_point(d["omega_res"]))),
+                     (r"\gamma", tex(_at_fixed_point(d["damping"]))),
+                     (r"Q", tex(_at_fixed_point(d["Q"])))])
+
+
+def _b_network_spectra(fn):
+    T = _generic_transfer(fn)
+    S = sp.Symbol("S_xi", nonnegative=True)
+    return _aligned([(r"S_{s}", tex(sp.Abs(T["T_s"]) ** 2 * S)), (r"S_{r}", tex(sp.Abs(T["T_r"]) ** 2 * S)),
+                     (r"S_{v}", tex(sp.Abs(T["T_v"]) ** 2 * S)),
+                     (r"S_{rv}", tex(T["T_r"] * sp.conjugate(T["T_v"]) * S))])
+
+
+def _b_subpopulation(fn):
+    return r"S_{s,M}(\omega) = " + tex(fn()) + r", \qquad S_{1} = N S_{\xi}"
+
+
+def _b_stochastic_rhs(fn):
+    from .symbols import tau
+    dr, dv = fn()
+    return _aligned([(r"\tau \frac{dr}{dt}", tex(sp.expand(tau * dr))),
+                     (r"\tau \frac{dv}{dt}", tex(sp.expand(tau * dv)))])
+
+
+def _b_drift(fn):
+    fr, fv = fn()
+    return _aligned([(r"f_{r}(r, v)", tex(fr)), (r"f_{v}(r, v)", tex(fv))])
+
+
+def _b_noise_coupling(fn):
+    return (r"\frac{\partial}{\partial \xi}\begin{pmatrix} \dot{r} \\ \dot{v} \end{pmatrix} = "
+            + tex(sp.Matrix(fn())))
+
+
+def _b_white_intensity(fn):
+    t, t2 = sp.Symbol("t"), sp.Symbol("t'")
+    return r"\left\langle \xi(t) \xi(t') \right\rangle = " + tex(fn() * sp.DiracDelta(t - t2))
+
+
+def _b_diffusion_coefficients(fn):
+    def row(f, b):
+        return r"%s\, dt" % f + ("" if b == 0 else r" + %s\, dW" % tex(b))
+    br, bv = fn()
+    return _aligned([("dr", row("f_{r}", br)), ("dv", row("f_{v}", bv))])
+
+
+def _b_diffusion_matrix(fn):
+    return r"B = b\, b^{T} = " + tex(fn())
+
+
+def _b_ito(fn):
+    return (r"\frac{1}{2} \sum_{j} b_{j} \frac{\partial b_{i}}{\partial x_{j}} = " + tex(sp.Matrix(fn()))
+            + r", \qquad x = (r, v)")
+
+
+def _b_frequency_of_drive(fn):
+    return r"f(a) = " + tex(fn()) + r", \qquad a_{j}(t) = \max\left(\eta_{j} + I + J \tau r(t),\, 0\right)"
+
+
+# ---- builders for densities, Riccati flow, observables, harmonic bound, binning ------------
+
+
+def _require(checks: dict, what: str) -> None:
+    """Refuse to print an equation whose source's own verification fails."""
+    bad = [k for k, ok in checks.items() if not ok]
+    if bad:
+        raise RuntimeError("%s: verification failed for %s" % (what, ", ".join(bad)))
+
+
+def _eta_of_x(expr):
+    """densities.py writes the excitability as x; print it as eta."""
+    from .densities import x
+    from .lorentzian_ansatz import eta
+    return sp.sympify(expr).subs(x, eta)
+
+
+_FAMILIES = (("lorentzian", "L"), ("gaussian", "G"), ("uniform", "U"))
+
+
+def _b_pdf(fn):
+    from .lorentzian_ansatz import lorentzian_g
+    if sp.simplify(_eta_of_x(fn("lorentzian")) - lorentzian_g()) != 0:
+        raise RuntimeError("densities.pdf('lorentzian') differs from lorentzian_ansatz.lorentzian_g")
+    return _aligned([(r"g_{%s}(\eta)" % tag, tex(_eta_of_x(fn(kind)))) for kind, tag in _FAMILIES[1:]])
+
+
+def _b_cdf(fn):
+    return _aligned([(r"G_{%s}(\eta)" % tag, tex(_eta_of_x(fn(kind)))) for kind, tag in _FAMILIES])
+
+
+def _b_ppf(fn):
+    from .densities import verify_densities
+    _require(verify_densities(), "densities")
+    return _aligned([(r"G_{%s}^{-1}(u)" % tag, tex(fn(kind))) for kind, tag in _FAMILIES])
+
+
+def _b_quantile_rule(fn):
+    from .densities import j, n_pop, ppf, u
+    q = j / (n_pop + 1)
+    if sp.simplify(ppf("lorentzian").subs(u, q) - fn()) != 0:
+        raise RuntimeError("densities.lorentzian_quantile_rule is not G_L^-1(j/(N+1))")
+    return r"\eta_{j} = " + tex(fn()) + r" = G_{L}^{-1}\left(%s\right), \qquad j = 1, \dots, N" % tex(q)
+
+
+def _b_moebius_map(fn):
+    from .riccati import verify_flow
+    _require(verify_flow(), "riccati")
+    A, B, C = sp.symbols("A B C")
+    return r"V(t + \tau h) = " + tex(fn((A, B, C))) + r", \qquad \tau \frac{dV}{dt} = V^{2} + a, \quad V_{0} = V(t)"
+
+
+def _b_moebius_case(condition, extra=""):
+    def build(fn):
+        A, B, C = fn()
+        return (r"%s: \quad A = %s, \quad B = %s, \quad C = %s" % (condition, tex(A), tex(B), tex(C))) + extra
+    return build
+
+
+def _b_phase_factor(fn):
+    from .observables import verify_observables
+    _require(verify_observables(), "observables")
+    return r"e^{i\theta} = " + tex(fn()) + r", \qquad \theta = 2 \arctan V"
+
+
+def _b_lorentzian_mean(fn):
+    from .observables import order_parameter_of_w, W
+    return (r"Z = \int \rho(V)\, e^{i\theta}\, dV = " + tex(fn()) + " = " + tex(order_parameter_of_w(W))
+            + r", \qquad W = x + i y")
+
+
+def _b_w_of_z(fn):
+    return r"W = " + tex(fn()) + r" = \pi \tau r + i v"
+
+
+def _b_term_factor(fn):
+    return r"t_{n} = \frac{S_{\xi,n}}{g(\eta(f_{n}))} = " + tex(fn())
+
+
+def _b_tail_bound(fn):
+    from .harmonic_bound import verify_bound
+    _require(verify_bound(), "harmonic_bound")
+    return r"\left|\sum_{n > K} S_{\xi,n}\right| \le " + tex(fn())
+
+
+def _b_terms_needed(fn):
+    return r"K^{*} = " + tex(fn()) + r", \qquad K = \lceil K^{*} \rceil"
+
+
+def _b_peak(fn):
+    return r"\omega_{\mathrm{peak}} = " + tex(fn())
+
+
+def _b_binned(fn):
+    from .binning import dt, m, omega_alias
+    S, wm = sp.Function("S"), sp.Symbol("omega_m", real=True)
+    X = sp.Symbol("x")
+    return _aligned([(r"S_{d}(\omega)", tex(sp.Sum(S(wm) * fn(wm * dt / 2), (m, -sp.oo, sp.oo)))),
+                     (r"\omega_{m}", tex(omega_alias(m))),
+                     (r"\operatorname{sinc}^{2}(x)", tex(fn(X)))])
+
+
+def _b_alias_sum(fn):
+    from .binning import alias_u, dt, sinc2, verify_alias_sum
+    _require(verify_alias_sum(), "binning")
+    wm = sp.Symbol("omega_m", real=True)
+    lhs = r"\sum_{m \neq 0} " + tex(sinc2(wm * dt / 2) / sp.Abs(wm))
+    u = sp.Symbol("u", nonnegative=True)
+    return _aligned([(lhs, tex(fn().subs(alias_u(), u))), ("u", tex(alias_u()) + r", \qquad |\omega| \le \pi / dt")])
+
+
+# ---- the ordered list: document order = numbering order ------------------------------------
+
+_SPECS: tuple[_E, ...] = (
+    # 1. microscopic model
+    _E("qif", "model", "QIF neuron", "lorentzian_ansatz.velocity", build=_b_velocity,
+       note=r"Each neuron $j = 1, \dots, N$ obeys, with $\eta = \eta_j$ and the network activity $s(t)$,"),
+    _E("lorentzian_g", "model", "Lorentzian excitability density", "lorentzian_ansatz.lorentzian_g",
+       lhs=r"g(\eta)",
+       note=r"The excitabilities $\eta_j$ are drawn from a density $g(\eta)$; the Lorentzian is the exact case."),
+    _E("densities_pdf", "model", "Gaussian and uniform densities", "densities.pdf", build=_b_pdf,
+       note=r"The non-exact families have the same centre $\bar\eta$; $\Delta$ is the Gaussian standard "
+            r"deviation and the half-width of the uniform support:"),
+    _E("densities_cdf", "model", "Cumulative distributions", "densities.cdf", build=_b_cdf,
+       note=r"Deterministic samples are quantiles of the cumulative distributions (by integration)"),
+    _E("densities_ppf", "model", "Quantile functions", "densities.ppf", build=_b_ppf,
+       note=r"and their inverses (by solving), $0 < u < 1$:"),
+    _E("quantile_rule", "model", "Deterministic Lorentzian sample", "densities.lorentzian_quantile_rule",
+       build=_b_quantile_rule,
+       note=r"Two ways to draw the $\eta_j$ are used: i.i.d. random draws with a seed, or deterministic "
+            r"quantiles; for the Lorentzian the latter is the usual choice in the literature,"),
+    _E("moebius_map", "model", "Riccati flow as a Moebius map", "riccati.moebius_map", build=_b_moebius_map,
+       note=r"Between kicks a neuron has the constant drive $a = \eta + I$ and its flow over a reduced time "
+            r"$h$ (time $\tau h$) is a Moebius map,"),
+    _E("moebius_oscillating", "model", "Moebius coefficients, a > 0", "riccati.moebius_oscillating",
+       build=_b_moebius_case(r"a = s^{2} > 0", r", \qquad \phi = s h")),
+    _E("moebius_excitable", "model", "Moebius coefficients, a < 0", "riccati.moebius_excitable",
+       build=_b_moebius_case(r"a = -b^{2} < 0")),
+    _E("moebius_critical", "model", "Moebius coefficients, a = 0", "riccati.moebius_critical",
+       build=_b_moebius_case(r"a = 0")),
+    # 2. MPR derivation
+    _E("continuity", "mpr", "Continuity equation", "lorentzian_ansatz.continuity_residual",
+       build=_b_continuity,
+       note=r"For $N \to \infty$ the density $\rho(V \mid \eta, t)$ of each $\eta$ class is transported by the "
+            r"velocity of eq. ([[qif]]):"),
+    _E("lorentzian_density", "mpr", "Lorentzian ansatz", "lorentzian_ansatz.lorentzian_density",
+       lhs=r"\rho(V)", note=r"Ansatz with half-width $x > 0$ and centre $y$:"),
+    _E("ansatz_dynamics", "mpr", "Ansatz dynamics", "lorentzian_ansatz.ansatz_dynamics",
+       build=_b_ansatz_dynamics,
+       note=r"Inserting eq. ([[lorentzian_density]]) into eq. ([[continuity]]) leaves a polynomial in $V$; all its "
+            r"coefficients vanish if and only if"),
+    _E("complex_ansatz", "mpr", "Complex ansatz equation", "lorentzian_ansatz.complex_ansatz_equation",
+       build=_b_complex, note=r"Equivalently, in one complex variable:"),
+    _E("firing_rate_flux", "mpr", "Firing rate as flux", "lorentzian_ansatz.firing_rate_flux",
+       build=_b_flux, note=r"The firing rate of a class is the probability flux through $V = +\infty$:"),
+    _E("residue_weight", "mpr", "Residue average over a Lorentzian g",
+       "lorentzian_ansatz.lorentzian_average_weight", build=_b_weight,
+       note=r"For $w(\eta)$ analytic and bounded in the lower half $\eta$-plane, closing the contour there gives"),
+    _E("mpr", "mpr", "MPR equations", "lorentzian_ansatz.mpr_rhs", build=_b_mpr,
+       note=r"With $W = w(\bar\eta - i\Delta) = \pi\tau r + i v$ (eqs. ([[complex_ansatz]]), ([[firing_rate_flux]])) "
+            r"the real and imaginary parts of the complex equation give the MPR model; $s = r$ for $N \to \infty$."),
+    _E("phase_factor", "observables", "Theta-neuron phase factor", "observables.phase_factor",
+       build=_b_phase_factor),
+    _E("order_parameter", "observables", "Order parameter of a Lorentzian", "observables.lorentzian_mean_of_phase_factor",
+       build=_b_lorentzian_mean,
+       note=r"Averaged over the Lorentzian ansatz (eq. ([[lorentzian_density]])) by residues, the Kuramoto order "
+            r"parameter is a conformal map of $W$ (eq. ([[complex_ansatz]]))"),
+    _E("w_of_order_parameter", "observables", "Conformal map back", "observables.w_of_order_parameter",
+       build=_b_w_of_z,
+       note=r"and, inverted, gives the MPR variables of a population (eq. ([[mpr]])) without binning spikes:"),
+    _E("fixed_point_v", "fixed", "Fixed-point voltage", "mpr_analysis.fixed_point_v", build=_b_fp_v,
+       note=r"With $s = r$, $\dot r = 0$ gives"),
+    _E("fixed_point_quartic", "fixed", "Fixed-point quartic", "mpr_analysis.fixed_point_quartic",
+       build=_b_quartic,
+       note=r"and $\dot v = 0$ (times $\tau r_0^2$) the quartic whose positive roots are the fixed-point rates "
+            r"(up to three for $J > 0$):"),
+    _E("jacobian", "fixed", "Jacobian", "mpr_analysis.jacobian", build=_b_jacobian),
+    _E("eigenvalues", "fixed", "Eigenvalues at a fixed point", "mpr_analysis.eigenvalues",
+       build=_b_eigenvalues),
+    _E("saddle_node", "fixed", "Saddle-node curve", "mpr_analysis.saddle_node_curve", build=_b_saddle,
+       note=r"The saddle-node boundary $\det \mathcal{J} = 0$, parametrised by $r_0 > 0$ ($I = 0$; read "
+            r"$\bar\eta + I$ otherwise):"),
+    _E("cusp", "fixed", "Cusp point", "mpr_analysis.cusp_point", build=_b_cusp,
+       note=r"The two branches meet at the cusp ($d\bar\eta_{\mathrm{sn}}/dr_0 = 0$):"),
+    # 3. shot noise
+    _E("firing_frequency", "shot", "Firing frequency", "shot_noise.firing_frequency",
+       build=_b_firing_frequency,
+       note=r"In the asynchronous state ($r = r_0$) a neuron with $\eta + I + J\tau r_0 > 0$ is periodic with"),
+    _E("effective_drive", "shot", "Effective drive of the Lorentzian centre", "shot_noise.effective_drive",
+       build=_b_effective_drive),
+    _E("eta_of_frequency", "shot", "Excitability of a given frequency", "shot_noise.eta_of_frequency",
+       build=_b_eta_of_f),
+    _E("frequency_density", "shot", "Density of firing frequencies", "shot_noise.frequency_density",
+       build=_b_frequency_density, note=r"Silent neurons contribute nothing; for any $g$,"),
+    _E("line_weight", "shot", "Averaged n-th spectral line", "shot_noise.line_weight_check",
+       build=_b_line_weight,
+       note=r"A spike train of rate $f$ with random phase has lines $2\pi f^2 \delta(\omega - 2\pi n f)$, "
+            r"$n \neq 0$. Averaging the $n$-th line over $p_f$ gives, with $f_n = \omega / (2\pi n)$,"),
+    _E("harmonic_sum", "shot", "Shot-noise spectrum, any g", "shot_noise.harmonic_term",
+       build=_b_harmonic_sum,
+       note=r"Summing the $N$ independent trains ($\xi$ is their mean minus $r_0$), for $\omega > 0$ "
+            r"($S_\xi$ is even):"),
+    _E("harmonic_term_lorentzian", "shot", "Harmonic term for the Lorentzian", "shot_noise.harmonic_term",
+       build=_b_harmonic_lorentzian),
+    _E("mittag_leffler", "shot", "Mittag-Leffler identity", "shot_noise.mittag_leffler_series_coefficients",
+       build=_b_mittag_leffler,
+       note=r"Partial fractions in $n$ and the expansion of the cotangent (checked coefficient by coefficient "
+            r"to $z^{24}$ by the source function):"),
+    _E("closed_form", "shot", "Closed form for the Lorentzian", "shot_noise.lorentzian_closed_form",
+       build=_b_closed_form,
+       note=r"give the closed form (printed from `closed_form_kernel_parts`, checked against the source):"),
+    _E("high_frequency_limit", "shot", "High-frequency limit", "shot_noise.high_frequency_limit",
+       build=_b_high_frequency,
+       note=r"For $\omega \to \infty$, $\operatorname{Im} z < 0$ and $\cot \pi z \to i$:"),
+    _E("inverse_omega", "shot", "1/omega correction", "shot_noise.inverse_omega_coefficient",
+       build=_b_inverse_omega, note=r"The $-1$ term of eq. ([[closed_form]]) gives the algebraic correction"),
+    _E("low_frequency", "shot", "Low-frequency asymptote", "shot_noise.low_frequency_coefficient",
+       build=_b_low_frequency),
+    _E("shot_peak", "shot", "First shot-noise peak", "shot_noise.shot_peak_frequency", build=_b_peak,
+       note=r"The spectrum peaks near $n\,\omega_{\mathrm{peak}}$ (the firing rate of the centre and its "
+            r"harmonics), sharply when $\eta_t \gg \Delta$:"),
+    _E("harmonic_term_factor", "shot", "Harmonic term factor", "harmonic_bound.term_factor",
+       build=_b_term_factor,
+       note=r"Truncating eq. ([[harmonic_sum]]) after $K$ terms: each term is $g(\eta(f_n))$ times"),
+    _E("harmonic_tail_bound", "shot", "Truncation bound", "harmonic_bound.tail_bound", build=_b_tail_bound,
+       note=r"so, with $g_{\max} = \sup g$ and $\sum_{n>K} n^{-4} \le 1/(3K^3)$,"),
+    _E("harmonic_terms_needed", "shot", "Terms for an absolute tolerance", "harmonic_bound.terms_needed",
+       build=_b_terms_needed, note=r"and an absolute error $\mathrm{atol}$ needs"),
+    # 4. linear response
+    _E("open_loop", "response", "Linearisation, activity as input", "linear_response.open_loop_matrix",
+       build=_b_open_loop,
+       note=r"Linearising eq. ([[mpr]]) with $s$ held as an input, $x(\omega) = \int x(t) e^{-i\omega t} dt$:"),
+    _E("susceptibilities", "response", "Open-loop susceptibilities", "linear_response.susceptibilities",
+       build=_b_susceptibilities, note=r"so $\delta r = J G\, \delta s$ and $\delta v = J G_v\, \delta s$ with"),
+    _E("closed_loop_transfer", "response", "Closed-loop transfer functions",
+       "linear_response.closed_loop_transfer", build=_b_transfer,
+       note=r"Closing the loop with $\delta s = \delta r + \xi$, the transfer functions from $\xi$ are"),
+    _E("closed_loop_denominator", "response", "Characteristic polynomial", "linear_response.closed_loop_denominator",
+       build=_b_denominator,
+       note=r"The zeros of $1 - JG$ are the eigenvalues of the closed-loop Jacobian (eq. ([[jacobian]])):"),
+    _E("resonance", "response", "Resonance", "linear_response.resonance", build=_b_resonance,
+       note=r"The damped mode $\lambda = -\gamma \pm i\omega_{\mathrm{res}}$ of the mass model:"),
+    _E("network_spectra", "response", "Network spectra", "linear_response.closed_loop_transfer",
+       build=_b_network_spectra,
+       note=r"Hence, with $S_{xy} = \langle x(\omega) \overline{y(\omega)} \rangle$ per unit time,"),
+    # 5. subpopulations
+    _E("subpopulation", "subpop", "Spectrum of a subpopulation readout", "linear_response.subpopulation_spectrum",
+       build=_b_subpopulation),
+    # 6. stochastic models
+    _E("stochastic_rhs", "stochastic", "Stochastic MPR model", "stochastic_mpr.stochastic_rhs",
+       build=_b_stochastic_rhs),
+    _E("drift", "stochastic", "Drift", "stochastic_mpr.drift", build=_b_drift,
+       note=r"$\xi$ has zero mean, so the drift is the MPR field with $s = r$ (per unit time):"),
+    _E("noise_coupling", "stochastic", "Noise coupling", "stochastic_mpr.noise_coupling",
+       build=_b_noise_coupling),
+    _E("white_noise_intensity", "stochastic", "White-noise intensity", "stochastic_mpr.white_noise_intensity",
+       build=_b_white_intensity,
+       note=r"The diffusion limit keeps only the high-frequency level of $S_\xi$ (eq. ([[high_frequency_limit]])), "
+            r"evaluated at the current rate:"),
+    _E("diffusion_coefficients", "stochastic", "Ito SDE", "stochastic_mpr.diffusion_coefficients",
+       build=_b_diffusion_coefficients),
+    _E("diffusion_matrix", "stochastic", "Diffusion matrix", "stochastic_mpr.diffusion_matrix",
+       build=_b_diffusion_matrix, note=r"Fokker-Planck term $\frac12 \partial_v^2 (B_{vv} p)$ with"),
+    _E("ito_stratonovich", "stochastic", "Ito-Stratonovich correction", "stochastic_mpr.ito_stratonovich_correction",
+       build=_b_ito,
+       note=r"The noise amplitude depends on $r$ only and $dr$ has no noise, so the two readings agree:"),
+    _E("surrogate_frequency", "stochastic", "Surrogate oscillator frequency", "shot_noise.frequency_of_drive",
+       build=_b_frequency_of_drive,
+       note=r"The surrogate model drives $N$ uniform-phase oscillators by the current mean field, with"),
+    # 7. binning
+    _E("binned_spectrum", "binning", "Spectrum of bin averages", "binning.sinc2", build=_b_binned),
+    _E("alias_sum", "binning", "Alias sum of a 1/omega tail", "binning.alias_inverse_omega_sum",
+       build=_b_alias_sum,
+       note=r"The asymptote $S \simeq r_0/N - A_1/|\omega|$ (eq. ([[inverse_omega]])) is summed in closed form: "
+            r"$\sum_m \operatorname{sinc}^2 = 1$, and with the Hurwitz zeta function"),
+)
+
+# --------------------------------------------------------------------------------------------
+# sections and prose
+# --------------------------------------------------------------------------------------------
+
+# (id, heading, prose before the equations, prose after the equations)
+_SECTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("model", "## 1. Microscopic model",
+     "A network of $N$ all-to-all coupled quadratic integrate-and-fire (QIF) neurons with delta synapses. "
+     "A neuron spikes when $V_j$ reaches $+\\infty$ and is reset to $-\\infty$. The network activity is "
+     "$s(t) = \\frac{1}{N} \\sum_k \\delta(t - t_k)$ over all spikes $t_k$ of the network, so every spike "
+     "kicks every $V$ by $J/N$. The input $I$ is constant unless stated.",
+     "The map sends $V = +\\infty$ to $-\\infty$ (a spike) when $C V_0 + A < 0$; for $a > 0$ it is "
+     "$\\pi$-periodic in $\\phi$, so whole turns are counted separately. The simulator advances $V$ exactly "
+     "with it: no $V_{\\mathrm{peak}}$ cut-off and no refractory period. With $\\theta = 2\\arctan V$ "
+     "(eq. ([[phase_factor]])) the neuron is a theta-neuron and never overflows. Rational multi-pole "
+     "densities are a planned extension."),
+    ("mpr", "## 2. Thermodynamic limit: the MPR equations\n\n### 2.1 Lorentzian ansatz",
+     "Following Montbrió, Pazó & Roxin (2015), the $N \\to \\infty$ limit is closed exactly by a Lorentzian "
+     "ansatz for the voltage density of each $\\eta$ class and a residue integration over $\\eta$.", ""),
+    ("observables", "### 2.2 Order parameter",
+     "Network observables without spike binning: the Kuramoto order parameter "
+     "$Z = \\frac{1}{N}\\sum_j e^{i\\theta_j}$ of the theta-neurons,", ""),
+    ("fixed", "### 2.3 Fixed points and their stability",
+     "Fixed points are written $(r_0, v_0)$.",
+     "Equivalently $\\pi\\tau r_0 = \\operatorname{Re}\\sqrt{\\eta_t + i\\Delta}$ with $\\eta_t$ of "
+     "eq. ([[effective_drive]])."),
+    ("shot", "## 3. Finite size: the shot-noise spectrum",
+     "For finite $N$ the activity is $s = r + \\xi$: $r$ is what the infinite population would fire given the "
+     "same input and $\\xi$ the zero-mean sampling fluctuation of $N$ neurons (Klinshov & Kirillov 2022). "
+     "Spectra are two-sided in angular frequency, "
+     "$S(\\omega) = \\int C(t) e^{-i\\omega t} dt$, variance $= \\int S\\, d\\omega / 2\\pi$ (section 8).",
+     "Numerically, eq. ([[closed_form]]) is evaluated with the cotangent written stably for large "
+     "$|\\operatorname{Im} z|$ ($\\cot \\pi z \\to i$); `shot_noise.closed_form_mpmath` evaluates it in "
+     "arbitrary precision for reference values."),
+    ("response", "## 4. Linear response and network spectra",
+     "Linear response of the fixed point $(r_0, v_0)$ of eq. ([[mpr]]) to the shot noise.",
+     "For $J = 0$ the network spectrum is the bare shot noise. When the resonance meets a shot-noise peak, "
+     "weak noise is strongly amplified. For a non-Lorentzian $g$, eq. ([[harmonic_sum]]) still holds and $G$ "
+     "becomes an integral over the frequency distribution (Klinshov, Kirillov & Nekorkin 2021)."),
+    ("subpop", "## 5. Subpopulations",
+     "Readout of a random subset of $M$ of the $N$ neurons (sparse projections; Kirillov, Goryunov, Zhu & "
+     "Klinshov 2026). With $\\left|T_s\\right|^2$ of eq. ([[network_spectra]]):",
+     "The readout is a mixture of the network-filtered and the bare per-neuron spectrum; its shape changes "
+     "with $M$."),
+    ("stochastic", "## 6. Stochastic neural mass models",
+     "Replacing $J\\tau s$ by $J\\tau(r + \\xi)$ in eq. ([[mpr]]): the noise enters the $v$ equation only.",
+     "Three models of $\\xi$ are simulated (`numerics/stochastic_mass.py`):\n\n"
+     "- **white**: Gaussian white noise, eqs. ([[white_noise_intensity]])-([[diffusion_matrix]]). Captures the "
+     "total high-frequency power and its rate dependence; misses the peak of $S_\\xi$ at the firing rate and "
+     "the low-frequency dip, so it is wrong near the shot-noise peak and the resonance.\n"
+     "- **colored**: stationary Gaussian noise with the spectrum of eq. ([[closed_form]]) at the fixed point, "
+     "binned with aliases (section 7), synthesised by FFT. Captures the spectral shape in the linear regime; "
+     "misses non-Gaussian and non-stationary effects (rate-dependent intensity, switching between states).\n"
+     "- **surrogate**: $N$ uniform-phase oscillators with frequencies eq. ([[surrogate_frequency]]); "
+     "$\\xi$ = their spikes per bin $/(N\\,dt)$ minus $\\frac1N\\sum_j f_j$. Captures the periodic, "
+     "non-Gaussian, rate-dependent shot noise; misses the QIF phase response (phases do not react to "
+     "input); costs $O(N)$ per step."),
+    ("binning", "## 7. Binning and spectral estimation",
+     "Simulated activity is observed as bin averages $x_k = \\frac{1}{dt} \\int_{k\\,dt}^{(k+1)\\,dt} "
+     "x(t)\\,dt$. On the Nyquist band $|\\omega| \\le \\pi/dt$ their spectrum is the sinc$^2$-filtered "
+     "spectrum plus its aliases $\\omega_m = \\omega + 2\\pi m/dt$:",
+     "The remainder $S - r_0/N + A_1/|\\omega|$ decays fast and its aliases are summed numerically "
+     "(`numerics/spectral_estimation.binned_spectrum`).\n\n"
+     "Spectra are estimated by Welch's method (Hann window $w$ of $L$ samples, mean removed per segment, "
+     "two-sided, angular). The exact expectation of the estimate is the binned spectrum convolved with the "
+     "window's spectral kernel, "
+     "$E[\\hat P(\\omega_k)] = \\sum_m S_d(\\omega_m) |\\hat w(\\omega_k - \\omega_m)|^2 / (M \\sum w^2)$ "
+     "on a grid of $M$ frequencies over one Nyquist band, $\\hat w$ the transform of $w$ "
+     "(`numerics/spectral_estimation.welch_expectation`). "
+     "Averaged over $K$ overlapping segments the estimate is $\\chi^2$-distributed with equivalent degrees "
+     "of freedom (Percival & Walden 1993, eq. 292b) "
+     "$\\nu = 2K / \\left(1 + 2\\sum_{m=1}^{K-1} (1 - m/K) \\rho(m)^2\\right)$, $\\rho(m)$ the window "
+     "overlap correlation at a shift of $m$ segments; test tolerances come from this, not from guesses. "
+     "These estimator formulas are numerical (not in `shotnoise.theory`) and carry no equation number."),
+    ("conventions", "## 8. Conventions",
+     "- Units: $V$, $v$, $\\eta$, $\\bar\\eta$, $\\Delta$, $I$ and $J$ share one unit (the canonical QIF "
+     "form; $J\\tau s$ enters the voltage equation); time and $\\tau$ share another; rates $r$, $f$, $s$ "
+     "are per unit time, $\\omega$ in radians per unit time. $\\tau$ is kept explicit; $\\tau = 1$ "
+     "measures time in units of $\\tau$.\n"
+     "- Spectra: two-sided, angular frequency, $S(\\omega) = \\int C(t) e^{-i\\omega t} dt$, so variance "
+     "$= \\int_{-\\infty}^{\\infty} S(\\omega)\\, d\\omega / 2\\pi$; returned at $\\omega \\ge 0$ for real "
+     "signals. `scipy.signal.welch(..., return_onesided=False, scaling='density')` estimates $S(2\\pi f)$.\n"
+     "- Conversions (`numerics/conventions.py`): two-sided per unit frequency $P_2(f) = S(2\\pi f)$; "
+     "one-sided per unit frequency (per Hz if time is in s) $P_1(f) = 2 S(2\\pi f)$, $f \\ge 0$; one-sided "
+     "per unit angular frequency $G_1(\\omega) = S(\\omega)/\\pi$, $\\omega \\ge 0$.\n"
+     "- Fourier transform of signals $x(\\omega) = \\int x(t) e^{-i\\omega t} dt$; "
+     "cross-spectra $S_{xy} = \\langle x(\\omega) \\overline{y(\\omega)} \\rangle$ per unit time.\n"
+     "- Square roots of complex numbers are principal; $\\omega > 0$ where a formula is written for "
+     "$\\omega$ (spectra are even).", ""),
+    ("references", "## References",
+     "- E. Montbrió, D. Pazó, A. Roxin, Macroscopic description for networks of spiking neurons, "
+     "Phys. Rev. X 5, 021028 (2015).\n"
+     "- V. Klinshov, S. Kirillov, Shot noise in next-generation neural mass models for finite-size networks, "
+     "Phys. Rev. E 106, L062302 (2022), arXiv:2205.01984.\n"
+     "- V. Klinshov, S. Kirillov, V. Nekorkin, Reduction of the collective dynamics of neural populations "
+     "with realistic forms of heterogeneity, Phys. Rev. E 103, L040302 (2021).\n"
+     "- S. Yu. Kirillov, O. A. Goryunov, J. Zhu, V. V. Klinshov, arXiv:2605.16982 (2026).\n"
+     "- D. B. Percival, A. T. Walden, Spectral Analysis for Physical Applications, Cambridge University "
+     "Press (1993).", ""),
+)
+
+_SECTION_IDS = tuple(s[0] for s in _SECTIONS)
+
+
+def _check_specs() -> None:
+    keys = [e.key for e in _SPECS]
+    if len(set(keys)) != len(keys):
+        raise RuntimeError("duplicate equation keys in theory/document.py")
+    for e in _SPECS:
+        if e.section not in _SECTION_IDS:
+            raise RuntimeError("equation %r: unknown section %r" % (e.key, e.section))
+    # numbering follows document order: equations must be grouped by section, in section order
+    order = [_SECTION_IDS.index(e.section) for e in _SPECS]
+    if order != sorted(order):
+        raise RuntimeError("equations in _SPECS must be listed in section order")
+
+
+_check_specs()
+
+#: ordered registry: key -> (number, title, source function)
+EQUATIONS: dict[str, EquationInfo] = {
+    e.key: EquationInfo(i, e.title, "%s.%s" % (_PACKAGE, e.source)) for i, e in enumerate(_SPECS, start=1)
+}
+
+
+def equation_number(key: str) -> int:
+    """Number of equation ``key`` in theory/THEORY.md (``KeyError`` for an unknown key)."""
+    try:
+        return EQUATIONS[key].number
+    except KeyError:
+        raise KeyError("no equation %r in theory/THEORY.md; known: %s" % (key, ", ".join(EQUATIONS))) from None
+
+
+def _refs(text: str) -> str:
+    """Replace every [[key]] by the number of equation ``key`` (KeyError for an unknown key)."""
+    return re.sub(r"\[\[([A-Za-z0-9_]+)\]\]", lambda m: str(equation_number(m.group(1))), text)
+
+
+def equation_latex(key: str) -> str:
+    """The LaTeX of equation ``key`` (without the tag), printed from its source function."""
+    spec = next(e for e in _SPECS if e.key == key)
+    fn = _resolve(spec.source)
+    return spec.build(fn) if spec.build is not None else _auto(fn(), spec.lhs)
+
+
+_HEADER = """\
+# Theory of shot noise in next-generation neural mass models
+
+<!-- Generated by `python -m shotnoise.theory.document` from the sympy expressions of shotnoise.theory.
+     Do not edit by hand: edit theory/document.py or the theory functions and regenerate. -->
+
+This document is printed from the package: every numbered equation is `sympy.latex` of an object returned
+by the function named under it (in `shotnoise.theory`), the same objects the generated numerical kernels
+come from. Unnumbered formulas are notation or are not (yet) derived in `theory/`. Code cites equations as
+"theory/THEORY.md eq. (N)"; `shotnoise.theory.document.equation_number(key)` gives N.
+"""
+
+
+def _render_equation(number: int, spec: _E) -> str:
+    body = equation_latex(spec.key)
+    out = []
+    if spec.note:
+        out.append(_refs(spec.note))
+        out.append("")
+    out.append("$$\n%s \\tag{%d}\n$$" % (body, number))
+    out.append("")
+    out.append("<sub>(%d) %s &mdash; source: `%s`</sub>" % (number, spec.title, EQUATIONS[spec.key].source))
+    return "\n".join(out)
+
+
+def render() -> str:
+    """The full text of theory/THEORY.md."""
+    parts = [_HEADER]
+    for sid, heading, before, after in _SECTIONS:
+        parts.append(heading)
+        parts.append("")
+        if before:
+            parts.append(_refs(before))
+            parts.append("")
+        for spec in _SPECS:
+            if spec.section == sid:
+                parts.append(_render_equation(EQUATIONS[spec.key].number, spec))
+                parts.append("")
+        if after:
+            parts.append(_refs(after))
+            parts.append("")
+    parts.append("## Equation index")
+    parts.append("")
+    parts.append("| eq. | key | title | source |")
+    parts.append("|---|---|---|---|")
+    for key, info in EQUATIONS.items():
+        parts.append("| (%d) | `%s` | %s | `%s` |" % (info.number, key, info.title, info.source))
+    text = "\n".join(parts).rstrip("\n") + "\n"
+    return text
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m shotnoise.theory.document",
+                                     description="Write theory/THEORY.md from the sympy sources.")
+    parser.add_argument("--check", action="store_true", help="exit 1 if theory/THEORY.md is out of date")
+    parser.add_argument("--output", type=Path, default=PATH, help="file to write or check (default: %(default)s)")
+    args = parser.parse_args(argv)
+    text = render()
+    if args.check:
+        current = args.output.read_bytes() if args.output.exists() else None
+        if current != text.encode("utf-8"):
+            print("%s is out of date; run: python -m shotnoise.theory.document" % args.output, file=sys.stderr)
+            return 1
+        print("%s is up to date (%d equations)" % (args.output, len(EQUATIONS)))
+        return 0
+    args.output.write_bytes(text.encode("utf-8"))
+    print("wrote %s (%d equations)" % (args.output, len(EQUATIONS)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
