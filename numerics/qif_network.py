@@ -24,8 +24,9 @@ measured for N = 500, J = +-2 (``tests/test_qif_network.py``), halving dt from
 2e-3 changes the mean rate by less than its batch-means standard error (~1e-4
 relative); near a sharp resonance (Q ~ 10) keep omega_res dt / 2 << 1/Q.
 
-The readable reference (:func:`_reference_step`) evaluates tan/atan per neuron
-and per step; the fast path must agree with it spike for spike.
+The readable reference (``numerics.qif_reference``) evaluates tan/atan per neuron
+and per step; the fast path must agree with it spike for spike.  The literature's
+V_peak / V_reset scheme, for comparison, is in ``numerics.qif_vpeak``.
 
 Formulas generated from the theory (``numerics/_generated/network_kernels.py``):
 the Moebius coefficients (theory.riccati), exp(i theta) = (1 + i V)/(1 - i V) and
@@ -187,148 +188,6 @@ def _run_chunk(V, a_base, I_series, varying, dt_over_tau, kick_per_spike, step0,
                     zr, zi = _order_parameter(V)
                     Z[b] = complex(zr, zi)
     return prev_count, n_raster_events
-
-
-# --------------------------------------------------------------------------- V_peak / V_reset mode
-@numba.njit(cache=True, error_model="numpy")
-def _run_vpeak(V, A, B, C, turns, kick_per_spike, n_steps, bin_steps, transient_steps, v_peak, ref_steps,
-               half_steps, counts):
-    """Literature practice: threshold V_peak, reset to -V_peak after a refractory period 2 tau/V_peak,
-    spike emitted half-way (tau/V_peak after the threshold crossing).  The flow between events is
-    still the exact Moebius map.  Whole turns within one step are not resolved in this mode."""
-    N = V.size
-    refr = np.zeros(N, dtype=np.int64)
-    L = ref_steps + 2
-    ring = np.zeros(L, dtype=np.int64)
-    prev = 0
-    for step in range(n_steps):
-        kick = kick_per_spike * prev
-        for j in range(N):
-            if refr[j] > 0:
-                refr[j] -= 1
-                if refr[j] == 0:
-                    V[j] = -v_peak
-                continue
-            v = V[j] + kick
-            den = C[j] * v + A[j]
-            vn = (A[j] * v + B[j]) / den
-            if den < 0.0 or vn >= v_peak or turns[j] > 0:
-                refr[j] = ref_steps
-                ring[(step + half_steps) % L] += 1
-                V[j] = v_peak
-            else:
-                V[j] = vn
-        cnt = ring[step % L]
-        ring[step % L] = 0
-        prev = cnt
-        if step >= transient_steps:
-            b = (step - transient_steps) // bin_steps
-            if b < counts.size:
-                counts[b] += cnt
-    return counts
-
-
-def simulate_network_vpeak(eta, *, J: float, T: float, dt: float, I: float = 0.0, tau: float = 1.0,
-                           v_peak: float = 100.0, transient: float = 0.0, bin_width: float | None = None,
-                           V0=None, seed: int = 0) -> np.ndarray:
-    """Network with the usual V_peak/V_reset cut-off (refractory 2 tau/V_peak); returns the activity per bin.
-
-    For comparison with the exact method of :func:`simulate_network` (same kicks at step ends).
-    """
-    eta = finite_array("eta", eta)
-    N = eta.size
-    J, tau, T, dt = finite("J", J), positive("tau", tau), positive("T", T), positive("dt", dt)
-    v_peak = positive("v_peak", v_peak)
-    transient = nonnegative("transient", transient)
-    if transient >= T:
-        raise ParameterError("T must be > transient, got T=%r, transient=%r" % (T, transient))
-    bw = dt if bin_width is None else positive("bin_width", bin_width)
-    bin_steps = max(1, int(round(bw / dt)))
-    ref_steps = max(1, int(round(2 * tau / (v_peak * dt))))
-    rng = np.random.default_rng(seed)
-    I = finite("I", I)
-    V = stationary_initial_state(eta, r0=quenched_rate(eta, J=J, I=I, tau=tau), J=J, I=I, tau=tau, rng=rng) \
-        if V0 is None else finite_array("V0", V0).copy()
-    V = np.clip(V, -v_peak, v_peak)
-    A, B, C = np.empty(N), np.empty(N), np.empty(N)
-    turns = np.zeros(N, dtype=np.int64)
-    _coefficients(eta + I, dt / tau, A, B, C, turns)
-    n_steps = int(round(T / dt))
-    tr = int(round(transient / dt))
-    counts = np.zeros((n_steps - tr) // bin_steps)
-    _run_vpeak(V, A, B, C, turns, J / N, n_steps, bin_steps, tr, v_peak, ref_steps, ref_steps // 2, counts)
-    return counts / (N * bw)
-
-
-# --------------------------------------------------------------------------- reference path
-@numba.njit(cache=True)
-def _reference_step(V: np.ndarray, a: np.ndarray, dt_over_tau: float) -> np.ndarray:
-    """Readable reference for one step of the free Riccati flow: returns spikes per neuron.
-
-    a > 0: theta = atan(V/sqrt a) advances by sqrt(a) dt/tau; every crossing of
-    pi/2 (mod pi) is a spike; V = sqrt(a) tan(theta).  a < 0: V = -b tanh(psi)
-    inside (-b, b), V = -b coth(psi) outside; psi advances by b dt/tau and a
-    spike happens when psi crosses 0 from below with |V| > b.  a = 0: u = -1/V
-    advances by dt/tau; a spike when u crosses 0.  Modifies V in place.
-    """
-    spikes = np.zeros(V.size, dtype=np.int64)
-    for j in range(V.size):
-        v, aj = V[j], a[j]
-        if aj > 0:
-            s = math.sqrt(aj)
-            theta = math.atan(v / s) + s * dt_over_tau
-            n = math.floor((theta + math.pi / 2) / math.pi)
-            spikes[j] = n
-            V[j] = s * math.tan(theta - n * math.pi)
-        elif aj < 0:
-            b = math.sqrt(-aj)
-            beta = b * dt_over_tau
-            if abs(v) < b:
-                V[j] = -b * math.tanh(math.atanh(-v / b) + beta)
-            else:
-                psi = math.atanh(-b / v)  # V = -b coth(psi)  <=>  tanh(psi) = -b/V
-                psi_new = psi + beta
-                if psi < 0.0 <= psi_new:
-                    spikes[j] = 1
-                V[j] = -b / math.tanh(psi_new) if psi_new != 0.0 else -math.inf
-        else:
-            u = -1.0 / v if v != 0.0 else -math.inf
-            u_new = u + dt_over_tau
-            if u < 0.0 <= u_new:
-                spikes[j] = 1
-            V[j] = -1.0 / u_new
-    return spikes
-
-
-def reference_network(eta, *, J: float, I: float = 0.0, tau: float = 1.0, dt: float, n_steps: int, V0,
-                      per_neuron: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Straightforward per-step simulation (tan/atan per neuron per step), kicks at step ends.
-
-    Returns (spike count per step, spikes per step and neuron as an (n_steps, N) array,
-    or None when ``per_neuron`` is False).  Compiled with numba like the fast path, so
-    the benchmark ratio measures the algorithm, not the language.
-    """
-    eta = finite_array("eta", eta)
-    V = finite_array("V0", V0).copy()
-    if V.size != eta.size:
-        raise ParameterError("V0 must have N=%d values, got %d" % (eta.size, V.size))
-    return _reference_kernel(V, eta + finite("I", I), finite("J", J) / eta.size, positive("dt", dt) / positive("tau", tau),
-                             integer_at_least("n_steps", n_steps, 1), per_neuron)
-
-
-@numba.njit(cache=True)
-def _reference_kernel(V, a, kick_per_spike, dt_over_tau, n_steps, per_neuron):
-    counts = np.zeros(n_steps, dtype=np.int64)
-    per = np.zeros((n_steps if per_neuron else 0, V.size), dtype=np.int64)
-    kick = 0.0
-    for k in range(n_steps):
-        V += kick
-        sp = _reference_step(V, a, dt_over_tau)
-        if per_neuron:
-            per[k] = sp
-        counts[k] = sp.sum()
-        kick = kick_per_spike * counts[k]
-    return counts, per
 
 
 # --------------------------------------------------------------------------- public API

@@ -38,6 +38,7 @@ class Spectrum:
     dt: float
     confidence: float
     convention: str = CONVENTION
+    overlap: float = 0.5
 
     def to_dict(self) -> dict:
         """JSON-ready dict (lists), with the spectral convention."""
@@ -101,7 +102,7 @@ def welch(x, *, dt: float, segment: float, overlap: float = 0.5, confidence: flo
     K = 1 + (x.size - nperseg) // (nperseg - noverlap)
     nu = equivalent_dof(K, nperseg=nperseg, noverlap=noverlap)
     lo, hi = chi2_interval(nu, confidence=confidence)
-    return Spectrum(2 * np.pi * f, P, P * lo, P * hi, nu, K, nperseg, dt, confidence)
+    return Spectrum(2 * np.pi * f, P, P * lo, P * hi, nu, K, nperseg, dt, confidence, overlap=overlap)
 
 
 def bin_correlation(nperseg: int, *, max_lag: int = 8) -> np.ndarray:
@@ -113,26 +114,26 @@ def bin_correlation(nperseg: int, *, max_lag: int = 8) -> np.ndarray:
                      for d in range(max_lag + 1)])
 
 
-def band_average(spec: Spectrum, edges) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def band_average(spec: Spectrum, edges, *, expectation=None, spectrum=None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Average the estimate over bands [edges[i], edges[i+1]).
 
-    Returns (band centres, band means, equivalent dof of each band mean), with
-    nu_band = nu n^2 / sum_{i,j} rho^2(i - j) over the n bins of the band.
+    Returns (band centres, band means, equivalent dof of each band mean), nu_b = 2 E_b^2 / Var(band mean)
+    from :func:`~shotnoise.numerics.welch_dof.band_dof`: with the expected estimate ``expectation``
+    the variation of the spectrum across the band is weighted in (and with the binned
+    ``spectrum`` the covariance is exact); without either the spectrum is taken flat across
+    each band (exact for white noise, too many dof on the flank of a peak: pass the expectation there).
     """
+    from .welch_dof import _band_selections, band_dof
+
     edges = finite_array("edges", edges)
-    rho2 = bin_correlation(spec.nperseg)
-    centres, means, dofs = [], [], []
-    for a, b in zip(edges[:-1], edges[1:]):
-        sel = (spec.omega >= a) & (spec.omega < b) & (spec.omega > 0)
-        n = int(sel.sum())
-        if n == 0:
-            raise ParameterError("band [%g, %g) contains no frequency bin; widen it" % (a, b))
-        d = np.abs(np.subtract.outer(np.arange(n), np.arange(n)))
-        corr = np.where(d < rho2.size, rho2[np.minimum(d, rho2.size - 1)], 0.0).sum()
-        centres.append(0.5 * (a + b))
-        means.append(spec.psd[sel].mean())
-        dofs.append(spec.dof * n * n / corr)
-    return np.array(centres), np.array(means), np.array(dofs)
+    sels = _band_selections(spec.omega, edges)
+    E = np.ones_like(spec.psd) if expectation is None else finite_array("expectation", expectation)
+    if E.shape != spec.psd.shape:
+        raise ParameterError("expectation must have one value per Welch bin (%d), got %d" % (spec.psd.size, E.size))
+    dofs = band_dof(spec, E, edges, spectrum=spectrum, overlap=spec.overlap)
+    centres = 0.5 * (edges[:-1] + edges[1:])
+    return centres, np.array([spec.psd[s].mean() for s in sels]), dofs
 
 
 def binned_spectrum(S, omega, *, dt: float, s_inf: float = 0.0, inv_omega: float = 0.0, n_alias: int = 400,
@@ -174,7 +175,7 @@ def sinc2_correction(spec: Spectrum, *, bin_width: float) -> Spectrum:
     """Divide the estimate by sinc^2(omega dt/2) (valid only for a band-limited S; see binned_spectrum)."""
     h = np.sinc(spec.omega * bin_width / (2 * np.pi)) ** 2
     return Spectrum(spec.omega, spec.psd / h, spec.ci_low / h, spec.ci_high / h, spec.dof, spec.n_segments,
-                    spec.nperseg, spec.dt, spec.confidence)
+                    spec.nperseg, spec.dt, spec.confidence, overlap=spec.overlap)
 
 
 def welch_expectation(S_binned, spec: Spectrum, *, oversample: int = 8) -> np.ndarray:

@@ -58,7 +58,7 @@ def bench_network(sizes=(1_000, 10_000, 100_000, 1_000_000), budget: float = 2e9
     bin and kicks included); the reference runs 1/50 of that.
     """
     from shotnoise.numerics.model import Model
-    from shotnoise.numerics.qif_network import reference_network
+    from shotnoise.numerics.qif_reference import reference_network
 
     out = {"sizes": list(sizes), "fast_neuron_steps_per_s": [], "reference_neuron_steps_per_s": [], "ratio": []}
     dt = 1e-3

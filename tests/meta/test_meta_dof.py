@@ -12,7 +12,7 @@ P = 1e-4), so each test fails spuriously with probability <= 1e-4 if the dofs ar
   process, flat expectation across a band) hold; bands of 1 to 20 bins.
 * resonant AR(2) (``meta_ar2``), the bands of the other meta tests: ``band_dof`` with the
   exact Gaussian covariance (spectrum given) and its expectation-weighted locally-white
-  fallback (what chi2_band_comparison uses); ``band_average`` fails here (strict xfail):
+  fallback (what chi2_band_comparison uses); ``band_average`` without the expectation fails here (asserted):
   it ignores the variation of E across a band, and overstates the dof of the bands on
   the flank of the peak by 13-16 % (exact 155/221/351/903 vs 175/250/401/1047 at K = 39).
 """
@@ -22,7 +22,7 @@ from scipy import stats
 
 import meta_ar2 as ar
 from shotnoise.numerics.spectral_estimation import band_average, equivalent_dof
-from shotnoise.validation.results import band_dof
+from shotnoise.numerics.welch_dof import band_dof
 
 P_SPURIOUS = 1e-4
 
@@ -50,7 +50,7 @@ def test_equivalent_dof_and_band_average_on_white_noise():
     L = ar.L
     assert spec.dof == equivalent_dof(spec.n_segments, nperseg=L, noverlap=L - ar.STEP)
     _, _, nu = band_average(spec, WHITE_EDGES)
-    assert nu[0] == spec.dof  # one bin: the per-bin Welch dof
+    assert nu[0] == pytest.approx(spec.dof, rel=1e-8)  # one bin: the per-bin Welch dof (equivalent_dof)
     _check_variance(P, E, spec.omega, WHITE_EDGES, nu, "band_average, white")
 
 
@@ -76,14 +76,20 @@ def test_band_dof_reduces_to_band_average_for_a_single_bin_and_white_noise():
     nu = band_dof(spec, E, WHITE_EDGES)
     _, _, nu_ba = band_average(spec, WHITE_EDGES)
     assert nu[0] == pytest.approx(spec.dof, rel=1e-6)
-    # multi-bin bands: band_average factorises overlap x bin correlation; the exact white-noise
-    # covariance gives 1-3 % fewer dof (e.g. 20 bins at K = 39: 761 vs 781)
-    assert np.all(nu[1:] <= nu_ba[1:]) and np.all(nu[1:] >= 0.95 * nu_ba[1:])
+    # white noise has a flat expectation, so band_average without it is exact here (it uses the
+    # exact white-noise covariance; the former factorisation overlap x bin correlation gave 1-3 %
+    # too many dof, e.g. 781 instead of 761 for 20 bins at K = 39)
+    assert np.allclose(nu, nu_ba, rtol=1e-9)
+    assert nu[-1] == pytest.approx(761, abs=1)
 
 
-@pytest.mark.xfail(strict=True, reason="numerics defect: band_average ignores the variation of the expectation "
-                                       "across a band (dof of flank bands overstated by 13-16 %)")
-def test_band_average_on_resonant_spectrum():
+def test_band_average_needs_the_expectation_on_a_resonant_spectrum():
+    """Without the expectation, band_average takes each band's spectrum flat: on the flank of a peak
+    that overstates the dof (by 13-16 % here) and the variance test must detect it; with the
+    expectation (what chi2_band_comparison passes) the dof are right."""
     P, spec, E = _ar2_pooled()
-    _, _, nu = band_average(spec, ar.EDGES)
-    _check_variance(P, E, spec.omega, ar.EDGES, nu, "band_average, AR(2)")
+    _, _, nu_flat = band_average(spec, ar.EDGES)
+    with pytest.raises(AssertionError, match="band variance off"):
+        _check_variance(P, E, spec.omega, ar.EDGES, nu_flat, "band_average flat, AR(2)")
+    _, _, nu = band_average(spec, ar.EDGES, expectation=E)
+    _check_variance(P, E, spec.omega, ar.EDGES, nu, "band_average with expectation, AR(2)")

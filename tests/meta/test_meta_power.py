@@ -19,8 +19,8 @@ import pytest
 from scipy import stats
 
 import meta_ar2 as ar
-from shotnoise.validation.results import (band_comparison, band_dof, chi2_band_comparison, chi2_comparison_power,
-                                          t_comparison_power)
+from shotnoise.numerics.welch_dof import band_dof
+from shotnoise.validation.results import band_comparison, chi2_band_comparison, chi2_comparison_power, t_comparison_power
 
 P_SPURIOUS = 1e-3
 ALPHA = 1e-3

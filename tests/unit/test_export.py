@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from shotnoise.numerics._generated.mpr_kernels import mpr_rhs
-from shotnoise.theory.export import FORMATS, export
+from shotnoise.theory.export import export
 from shotnoise.theory.models import get_model
 
 P = {"eta_bar": -4.2, "Delta": 0.8, "J": 11.0, "I": 0.3, "tau": 1.7}

@@ -2,11 +2,10 @@
 import numpy as np
 
 from shotnoise.numerics.spike_trains import periodic_activity
-from shotnoise.validation.checks import check_periodic_trains
 
 
-def test_periodic_trains_match_shot_noise_spectrum():
-    res = check_periodic_trains()
+def test_periodic_trains_match_shot_noise_spectrum(quick_suite):
+    res = quick_suite["periodic-trains"]
     assert res.passed, res
     # the check has power: the white-noise (Poisson) approximation r0/N is rejected near the peak
     d = res.details
