@@ -205,3 +205,15 @@ def test_bad_output_paths_exit_2_and_write_nothing(capsys, tmp_path, argv, optio
     code, out, err = run(capsys, *[a.format(d=tmp_path) for a in argv])
     assert code == 2 and option in err and out == "" and len(err.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_choices_mirror_the_library_constants():
+    """The parser's choices are mirrors (the CLI avoids importing numba/sympy at start-up): they must agree."""
+    from shotnoise.numerics.model import BRANCHES, DRAWS, HETEROGENEITIES
+    from shotnoise.numerics.stochastic_mass import NOISE_KINDS, SCHEMES
+    from shotnoise.theory.models import MODELS
+    from shotnoise.validation import cli
+    from shotnoise.validation.bench import BENCHES
+    assert cli.BRANCHES == BRANCHES and cli.NOISE_KINDS == NOISE_KINDS and cli.SCHEMES == SCHEMES
+    assert cli.EXPORT_MODELS == tuple(MODELS) and cli.BENCH_NAMES == tuple(BENCHES) + ("all",)
+    assert cli.NETWORK_HETEROGENEITY == DRAWS + tuple(h for h in HETEROGENEITIES if h != "lorentzian")

@@ -68,3 +68,13 @@ def test_command_check_is_independent_of_hash_seed():
     proc = subprocess.run([sys.executable, "-m", "shotnoise.theory.document", "--check"], env=env,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_display_math_is_balanced(text):
+    blocks = re.findall(r"\$\$\n(.*?)\n\$\$", text, flags=re.S)
+    assert len(blocks) >= len(document.EQUATIONS)
+    for block in blocks:
+        body = block.replace(r"\{", "").replace(r"\}", "")
+        assert body.count("{") == body.count("}"), block
+        assert body.count(r"\left") == body.count(r"\right"), block
+        assert body.count(r"\begin{") == body.count(r"\end{"), block
