@@ -1,6 +1,6 @@
 """Linear response of the MPR fixed point and the closed-loop network spectra.
 
-Implements THEORY.md sections 5-6 with the generated kernels of
+Implements theory/THEORY.md eqs. (44)-(50) with the generated kernels of
 :mod:`shotnoise.theory.linear_response` (convention exp(-i omega t); spectra
 two-sided, angular frequency):
 

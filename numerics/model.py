@@ -7,8 +7,8 @@ and the entry point of the spine
     Model ──► OperatingPoint ──► spectra / resonance / expected estimates
       └──► simulate_network / simulate_stochastic_mass / integrate ──► estimates ──► checks
 
-``Model.fixed_points()`` is the only place that solves for fixed points (theory/THEORY.md,
-MPR fixed points); everything downstream takes an :class:`~shotnoise.numerics.operating_point.OperatingPoint`.
+``Model.fixed_points()`` is the only place that solves for fixed points (theory/THEORY.md
+eqs. (21)-(22)); everything downstream takes an :class:`~shotnoise.numerics.operating_point.OperatingPoint`.
 
 Extension points (kept in the data layout, so later model families extend this class
 without changing its callers): ``heterogeneity`` names the excitability family, and the

@@ -1,7 +1,7 @@
 """MPR neural mass model: RHS, Jacobian, fixed points and deterministic integration.
 
 Thin validating wrappers around the generated kernels of
-:mod:`shotnoise.numerics._generated.mpr_kernels` (THEORY.md section 2):
+:mod:`shotnoise.numerics._generated.mpr_kernels` (theory/THEORY.md eq. (17); fixed points eqs. (21)-(24)):
 
     tau dr/dt = Delta/(pi tau) + 2 r v
     tau dv/dt = v^2 + eta_bar + I + J tau r - (pi tau r)^2

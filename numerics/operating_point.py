@@ -5,9 +5,9 @@ An :class:`OperatingPoint` is one fixed point (r0, v0) of a :class:`~shotnoise.n
 and stability.  It caches what follows from it and evaluates, at any angular frequency
 (two-sided convention, S(omega) = int C(t) exp(-i omega t) dt, variance = int S d omega/(2 pi)):
 
-* the shot-noise spectrum S_xi (closed form, theory/THEORY.md "shot-noise spectrum"),
+* the shot-noise spectrum S_xi (closed form, theory/THEORY.md eqs. (35), (37)-(40)),
 * the closed-loop spectra S_s = S_xi/|1 - J G|^2, S_r, S_v, S_rv and the subpopulation
-  spectrum S_sM (theory/THEORY.md "linear response", "subpopulations"),
+  spectrum S_sM (theory/THEORY.md eqs. (44)-(50)),
 * the resonance (omega_res, damping, Q, shot-noise peak and its closed-loop gain),
 * binned spectra (sinc^2 filter plus aliases) and the exact expectation of a Welch estimate.
 """
@@ -127,7 +127,7 @@ class OperatingPoint:
         L = int(round(seg / bw))
         if L < 8:
             raise ParameterError("segment must be at least 8 bins (segment/bin_width = %d)" % L)
-        f = np.fft.fftfreq(L, d=bw)  # the frequencies welch() keeps: f >= 0 of the two-sided grid
+        f = np.fft.fftfreq(L, d=1.0 / (1.0 / bw))  # exactly welch()'s grid (scipy uses fs = 1/dt): keep f >= 0
         grid = _WelchGrid(nperseg=L, dt=bw, omega=2 * np.pi * np.sort(f[f >= 0]))
         S = self.binned(bin_width=bw, kind=kind)
         return ExpectedWelch(omega=grid.omega, psd=welch_expectation(S_binned=S, spec=grid), segment=seg, bin_width=bw, kind=kind)

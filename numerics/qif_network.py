@@ -1,4 +1,4 @@
-"""Finite-N network of all-to-all coupled QIF neurons with delta synapses (THEORY.md section 1).
+"""Finite-N network of all-to-all coupled QIF neurons with delta synapses (theory/THEORY.md eqs. (1), (7)-(10)).
 
     tau dV_j/dt = V_j^2 + eta_j + I(t) + J tau s(t),   s(t) = (1/N) sum_spikes delta(t - t_spike)
 

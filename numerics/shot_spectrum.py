@@ -1,4 +1,4 @@
-"""Shot-noise spectrum S_xi(omega) (THEORY.md section 4), fast and general.
+"""Shot-noise spectrum S_xi(omega) (theory/THEORY.md eqs. (27)-(43): harmonic sum (32), closed form (35)), fast and general.
 
 Convention: two-sided, angular frequency, S(omega) = int C(t) exp(-i omega t) dt,
 variance = int S d omega / (2 pi).  For the per-Hz two-sided PSD use S(2 pi f).

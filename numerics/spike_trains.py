@@ -3,7 +3,7 @@
 Neuron j fires at t = (k - phase_j) / f_j, k = 1, 2, ...; silent neurons (f_j = 0)
 never fire.  Counts are binned exactly: the number of spikes in [a, b) is
 floor(f b + phase) - floor(f a + phase).  This is the model behind S_xi of
-THEORY.md section 4.  The firing frequency f = sqrt(max(a, 0))/(pi tau) of the drive
+theory/THEORY.md eqs. (27), (31)-(32).  The firing frequency f = sqrt(max(a, 0))/(pi tau) of the drive
 a = eta + I + J tau r is printed from theory.shot_noise (generated kernels
 ``effective_drive`` and ``frequency_of_drive``).
 """

@@ -1,4 +1,4 @@
-"""Stable evaluation of Im[c (pi z cot(pi z) - 1)] for the Lorentzian shot spectrum (THEORY.md section 4).
+"""Stable evaluation of Im[c (pi z cot(pi z) - 1)] for the Lorentzian shot spectrum (theory/THEORY.md eqs. (35)-(36)).
 
 The closed form S_xi = 2/(pi^2 tau^2 N omega) Im[c (pi z cot(pi z) - 1)] cancels
 catastrophically at small |z| (the bracket is O(z^2) with a real leading term)

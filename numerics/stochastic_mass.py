@@ -1,4 +1,4 @@
-"""Stochastic (finite-size) MPR neural mass model: three models of the shot noise xi (THEORY.md section 3).
+"""Stochastic (finite-size) MPR neural mass model: three models of the shot noise xi (theory/THEORY.md eqs. (51)-(58)).
 
     dr = f_r(r, v) dt,    dv = f_v(r, v) dt + J xi dt      (tau dv/dt contains J tau xi)
 

@@ -1,4 +1,4 @@
-"""Spectrum of a binned signal: the sinc^2 filter and the alias sum of a 1/|omega| tail (THEORY.md section 7).
+"""Spectrum of a binned signal: the sinc^2 filter and the alias sum of a 1/|omega| tail (theory/THEORY.md eqs. (59)-(60)).
 
 Bin averages x_k = (1/dt) int_{k dt}^{(k+1) dt} x(t) dt have the spectrum
 S_d(omega) = sum_m S(omega_m) sinc^2(omega_m dt/2), omega_m = omega + 2 pi m/dt.  For a

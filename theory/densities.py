@@ -1,4 +1,4 @@
-"""Excitability densities g(eta): pdf, cdf (by integration) and ppf (by solving) (THEORY.md section 1).
+"""Excitability densities g(eta): pdf, cdf (by integration) and ppf (by solving) (theory/THEORY.md eqs. (2)-(6)).
 
     Lorentzian:  g = (Delta/pi) / ((eta - eta_bar)^2 + Delta^2),  G = 1/2 + atan((eta - eta_bar)/Delta)/pi,
                  G^-1(u) = eta_bar + Delta tan(pi (u - 1/2))

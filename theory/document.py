@@ -567,8 +567,8 @@ _SPECS: tuple[_E, ...] = (
             r"the real and imaginary parts of the complex equation give the MPR model; $s = r$ for $N \to \infty$."),
     _E("phase_factor", "observables", "Theta-neuron phase factor", "observables.phase_factor",
        build=_b_phase_factor),
-    _E("order_parameter", "observables", "Order parameter of a Lorentzian", "observables.lorentzian_mean_of_phase_factor",
-       build=_b_lorentzian_mean,
+    _E("order_parameter", "observables", "Order parameter of a Lorentzian",
+       "observables.lorentzian_mean_of_phase_factor", build=_b_lorentzian_mean,
        note=r"Averaged over the Lorentzian ansatz (eq. ([[lorentzian_density]])) by residues, the Kuramoto order "
             r"parameter is a conformal map of $W$ (eq. ([[complex_ansatz]]))"),
     _E("w_of_order_parameter", "observables", "Conformal map back", "observables.w_of_order_parameter",
@@ -749,18 +749,20 @@ _SECTIONS: tuple[tuple[str, str, str, str], ...] = (
      "Simulated activity is observed as bin averages $x_k = \\frac{1}{dt} \\int_{k\\,dt}^{(k+1)\\,dt} "
      "x(t)\\,dt$. On the Nyquist band $|\\omega| \\le \\pi/dt$ their spectrum is the sinc$^2$-filtered "
      "spectrum plus its aliases $\\omega_m = \\omega + 2\\pi m/dt$:",
-     "The remainder $S - r_0/N + A_1/|\\omega|$ decays fast and its aliases are summed numerically "
-     "(`numerics/spectral_estimation.binned_spectrum`).\n\n"
+     "Eq. ([[alias_sum]]) is generated into the numerics; the remainder $S - r_0/N + A_1/|\\omega|$ decays "
+     "fast and its aliases are summed numerically (`numerics/spectral_estimation.binned_spectrum`).\n\n"
      "Spectra are estimated by Welch's method (Hann window $w$ of $L$ samples, mean removed per segment, "
      "two-sided, angular). The exact expectation of the estimate is the binned spectrum convolved with the "
      "window's spectral kernel, "
      "$E[\\hat P(\\omega_k)] = \\sum_m S_d(\\omega_m) |\\hat w(\\omega_k - \\omega_m)|^2 / (M \\sum w^2)$ "
      "on a grid of $M$ frequencies over one Nyquist band, $\\hat w$ the transform of $w$ "
      "(`numerics/spectral_estimation.welch_expectation`). "
-     "Averaged over $K$ overlapping segments the estimate is $\\chi^2$-distributed with equivalent degrees "
-     "of freedom (Percival & Walden 1993, eq. 292b) "
+     "Averaged over $K$ overlapping segments the estimate is approximately $\\chi^2$-distributed with "
+     "equivalent degrees of freedom (Percival & Walden 1993, eq. 292b) "
      "$\\nu = 2K / \\left(1 + 2\\sum_{m=1}^{K-1} (1 - m/K) \\rho(m)^2\\right)$, $\\rho(m)$ the window "
-     "overlap correlation at a shift of $m$ segments; test tolerances come from this, not from guesses. "
+     "overlap correlation at a shift of $m$ segments. Band means have their own equivalent dof, computed "
+     "from the exact Gaussian covariance of the estimate (`numerics/welch_dof.py`). Test tolerances come from "
+     "these, not from guesses. "
      "These estimator formulas are numerical (not in `shotnoise.theory`) and carry no equation number."),
     ("conventions", "## 8. Conventions",
      "- Units: $V$, $v$, $\\eta$, $\\bar\\eta$, $\\Delta$, $I$ and $J$ share one unit (the canonical QIF "

@@ -1,4 +1,4 @@
-"""Truncation bound of the harmonic sum for the shot-noise spectrum (THEORY.md section 4).
+"""Truncation bound of the harmonic sum for the shot-noise spectrum (theory/THEORY.md eqs. (41)-(43)).
 
 The n-th term of S_xi(omega) = sum_n (1/N)(1/n) f_n^2 p_f(f_n), f_n = omega/(2 pi n),
 is g(eta(f_n)) times the *term factor*

@@ -1,4 +1,4 @@
-"""Linear response of the MPR fixed point and the network spectra (THEORY.md section 5).
+"""Linear response of the MPR fixed point and the network spectra (theory/THEORY.md eqs. (44)-(49)).
 
 Linearising the MPR equations around (r0, v0) with the activity s as an input
 (tau dv/dt contains J tau s) gives, in the convention x(omega) = int x(t) exp(-i omega t) dt,
@@ -97,7 +97,7 @@ def spectra_symbols() -> dict:
 
 
 def subpopulation_spectrum() -> sp.Expr:
-    """Readout of M of the N neurons (THEORY.md section 6), with S1 = N S_xi:
+    """Readout of M of the N neurons (theory/THEORY.md eq. (50)), with S1 = N S_xi:
 
     S_sM = (1/N) |1/(1 - J G)|^2 S1 + (1/M - 1/N) S1.
     Returned with symbols S1, T2 = |1/(1 - J G)|^2.

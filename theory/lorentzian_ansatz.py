@@ -1,6 +1,6 @@
 """Derivation of the MPR neural mass model from the QIF continuity equation.
 
-Implements THEORY.md section 2:
+Implements theory/THEORY.md eqs. (11)-(17):
 
 1. continuity equation  d_t rho + d_V[(V^2 + eta + I + J tau s) rho / tau] = 0;
 2. Lorentzian ansatz    rho = (1/pi) x / ((V - y)^2 + x^2), solved exactly iff

@@ -13,7 +13,7 @@ MPR_DEFAULTS = {"eta_bar": -5.0, "Delta": 1.0, "J": 15.0, "I": 0.0, "tau": 1.0}
 
 
 def mpr_export_model() -> ExportModel:
-    """The deterministic MPR model (THEORY.md section 2)."""
+    """The deterministic MPR model (theory/THEORY.md eq. (17))."""
     m = mpr_model()
     return ExportModel(name="mpr", title="Montbrio-Pazo-Roxin neural mass model (derived by residues)",
                        state=m.state, rhs=m.rhs, parameters=PARAMETERS,
@@ -21,7 +21,7 @@ def mpr_export_model() -> ExportModel:
 
 
 def stochastic_mpr_export_model() -> ExportModel:
-    """MPR drift plus the white-noise (diffusion) limit of the shot noise (THEORY.md section 3)."""
+    """MPR drift plus the white-noise (diffusion) limit of the shot noise (theory/THEORY.md eqs. (52), (55))."""
     from .stochastic_mpr import diffusion_coefficients, drift
     from .symbols import N
     b_r, b_v = diffusion_coefficients()

@@ -1,6 +1,6 @@
 """Fixed points, Jacobian, eigenvalues and the saddle-node boundary of the MPR model.
 
-Implements THEORY.md section 2 (fixed points): from tau dr/dt = 0,
+Implements theory/THEORY.md eqs. (21)-(26) (fixed points): from tau dr/dt = 0,
 v0 = -Delta / (2 pi tau r0); substituting into tau dv/dt = 0 and multiplying by
 r0^2 gives the quartic
 

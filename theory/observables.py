@@ -1,4 +1,4 @@
-"""Kuramoto order parameter and the conformal map Z <-> W (THEORY.md section 2).
+"""Kuramoto order parameter and the conformal map Z <-> W (theory/THEORY.md eqs. (18)-(20)).
 
 With theta = 2 atan V a QIF neuron is a theta-neuron and
 

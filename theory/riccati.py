@@ -1,4 +1,4 @@
-"""Exact flow of the Riccati equation of one QIF neuron between kicks (THEORY.md section 1).
+"""Exact flow of the Riccati equation of one QIF neuron between kicks (theory/THEORY.md eqs. (7)-(10)).
 
 Between kicks a neuron with constant drive a = eta + I obeys tau dV/dt = V^2 + a.
 Over a step of reduced length h = dt / tau its flow is a Moebius map

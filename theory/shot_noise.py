@@ -1,4 +1,4 @@
-"""Shot-noise spectrum of a finite QIF population (THEORY.md sections 3-4).
+"""Shot-noise spectrum of a finite QIF population (theory/THEORY.md eqs. (27)-(40)).
 
 For finite N the activity is s = r + xi.  In the asynchronous state every
 firing neuron is periodic with frequency f(eta) = sqrt(eta + I + J tau r0)/(pi tau),

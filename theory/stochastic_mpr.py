@@ -1,4 +1,4 @@
-"""Stochastic (finite-size) MPR model: drift and shot-noise diffusion (THEORY.md section 3).
+"""Stochastic (finite-size) MPR model: drift and shot-noise diffusion (theory/THEORY.md eqs. (51)-(57)).
 
 The activity of N neurons is s = r + xi; replacing J tau s by J tau (r + xi) in
 the MPR equations gives

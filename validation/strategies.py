@@ -2,7 +2,7 @@
 
 ``models`` draws any valid single-population Lorentzian :class:`~shotnoise.numerics.model.Model`;
 ``stable_asynchronous`` draws models with a unique, stable fixed point (the asynchronous regime
-where the linear-response theory of theory/THEORY.md applies) with a clear firing rate.
+where the linear-response theory of theory/THEORY.md eqs. (44)-(49) applies) with a clear firing rate.
 """
 from __future__ import annotations
 

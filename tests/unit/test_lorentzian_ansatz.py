@@ -1,4 +1,4 @@
-"""Unit tests of the symbolic derivation of the MPR model (THEORY.md section 2)."""
+"""Unit tests of the symbolic derivation of the MPR model (theory/THEORY.md eqs. (11)-(17))."""
 import mpmath
 import sympy as sp
 

@@ -78,3 +78,20 @@ def test_display_math_is_balanced(text):
         assert body.count("{") == body.count("}"), block
         assert body.count(r"\left") == body.count(r"\right"), block
         assert body.count(r"\begin{") == body.count(r"\end{"), block
+
+
+def test_code_citations_point_to_existing_equations():
+    """Docstrings cite "theory/THEORY.md eq(s). (N)"; every cited N must exist."""
+    import pathlib
+    import re
+
+    from shotnoise.theory.document import EQUATIONS
+    root = pathlib.Path(__file__).resolve().parents[2]
+    numbers = {info.number for info in EQUATIONS.values()}
+    cited = []
+    for folder in ("theory", "numerics", "validation"):
+        for f in (root / folder).rglob("*.py"):
+            for m in re.finditer(r"THEORY\.md\s+eqs?\.\s+([^\n]*)", f.read_text()):
+                cited += [(f.name, int(n)) for n in re.findall(r"\((\d+)\)", m.group(1))]
+    assert len(cited) > 20
+    assert not [c for c in cited if c[1] not in numbers]
