@@ -30,6 +30,50 @@ importing this subpackage does not import sympy.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+import tempfile
+
+
+def _writable_dir(path: str) -> bool:
+    """True if ``path`` is (or can be created as) a writable directory."""
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError:
+        return False
+    return os.path.isdir(path) and os.access(path, os.W_OK | os.X_OK)
+
+
+def numba_cache_dir(*, package_dir: str, user_cache: str | None) -> str | None:
+    """Where numba can cache the compiled kernels: None when its own locators work (the package's
+    ``__pycache__`` or the user's cache directory is writable), else a private temporary directory.
+
+    Without this, a read-only installation run by an account without a writable HOME fails with
+    numba's "cannot cache function ... no locator available" on every numeric command.
+    """
+    if _writable_dir(os.path.join(package_dir, "__pycache__")):
+        return None
+    if user_cache and _writable_dir(user_cache):
+        return None
+    uid = os.getuid() if hasattr(os, "getuid") else "user"
+    fallback = os.path.join(tempfile.gettempdir(), "shotnoise-numba-cache-%s" % uid)
+    return fallback if _writable_dir(fallback) else None
+
+
+def _configure_numba_cache() -> None:
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return
+    home = os.environ.get("HOME")
+    user_cache = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home or "/nonexistent", ".cache"),
+                              "numba")
+    d = numba_cache_dir(package_dir=os.path.dirname(os.path.abspath(__file__)), user_cache=user_cache)
+    if d is not None:
+        os.environ["NUMBA_CACHE_DIR"] = d
+        if "numba" in sys.modules:  # numba read its configuration already: update it too
+            sys.modules["numba"].config.CACHE_DIR = d
+
+
+_configure_numba_cache()
 
 _EXPORTS = {
     "Model": ".model",

@@ -52,20 +52,43 @@ class Density:
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """i.i.d. draws (inverse-CDF of uniforms from ``rng``)."""
         n = integer_at_least("N", n, 1)
+        if not isinstance(rng, np.random.Generator):
+            raise ParameterError("rng must be a numpy.random.Generator (e.g. numpy.random.default_rng(seed)), got %s"
+                                 % type(rng).__name__)
         if self.ppf is None:
             raise ParameterError("density %r has no quantile function" % self.name)
         return self.ppf(rng.random(n))
 
 
-def _as_float(x) -> np.ndarray:
-    return np.asarray(x, dtype=float)
+def _as_float(x, name: str = "eta") -> np.ndarray:
+    """Real float array of any shape (inf allowed: the pdf and cdf have limits there); complex, str,
+    bool and None are a ParameterError."""
+    if isinstance(x, (str, bytes)):
+        raise ParameterError("%s must be real numbers, got a string %r" % (name, x))
+    try:
+        a = np.asarray(x)
+    except (TypeError, ValueError):
+        raise ParameterError("%s must be an array of real numbers (ragged or invalid input)" % name) from None
+    if a.dtype.kind not in "iuf":
+        raise ParameterError("%s must be real numbers, got %s" % (name, "complex values" if a.dtype.kind == "c"
+                                                                  else "dtype %s" % a.dtype))
+    if np.any(np.isnan(a)):
+        raise ParameterError("%s must not contain nan" % name)
+    return a.astype(float, copy=False)
+
+
+def _as_probability(u) -> np.ndarray:
+    a = _as_float(u, "u")
+    if np.any((a < 0) | (a > 1)):
+        raise ParameterError("u (a probability for the quantile function) must be in [0, 1]")
+    return a
 
 
 def lorentzian(eta_bar: float, Delta: float) -> Density:
     """g = (Delta/pi) / ((eta - eta_bar)^2 + Delta^2)."""
     e, d = finite("eta_bar", eta_bar), positive("Delta", Delta)
     return Density("lorentzian", e, d, lambda x: lorentzian_pdf(_as_float(x), e, d), lorentzian_sup(e, d),
-                   ppf=lambda u: lorentzian_ppf(_as_float(u), e, d), cdf=lambda x: lorentzian_cdf(_as_float(x), e, d))
+                   ppf=lambda u: lorentzian_ppf(_as_probability(u), e, d), cdf=lambda x: lorentzian_cdf(_as_float(x), e, d))
 
 
 def gaussian(eta_bar: float, sigma: float) -> Density:
@@ -73,25 +96,40 @@ def gaussian(eta_bar: float, sigma: float) -> Density:
     from scipy.special import ndtri
     e, s = finite("eta_bar", eta_bar), positive("Delta (Gaussian standard deviation)", sigma)
     return Density("gaussian", e, s, lambda x: gaussian_pdf(_as_float(x), e, s), gaussian_sup(e, s),
-                   ppf=lambda u: e + s * ndtri(_as_float(u)), cdf=lambda x: gaussian_cdf(_as_float(x), e, s))
+                   ppf=lambda u: e + s * ndtri(_as_probability(u)), cdf=lambda x: gaussian_cdf(_as_float(x), e, s))
 
 
 def uniform(eta_bar: float, half_width: float) -> Density:
     """g = 1/(2 h) on [eta_bar - h, eta_bar + h]."""
     e, h = finite("eta_bar", eta_bar), positive("Delta (uniform half-width)", half_width)
     return Density("uniform", e, h, lambda x: uniform_pdf(_as_float(x), e, h), uniform_sup(e, h), e - h, e + h,
-                   ppf=lambda u: uniform_ppf(_as_float(u), e, h), cdf=lambda x: uniform_cdf(_as_float(x), e, h))
+                   ppf=lambda u: uniform_ppf(_as_probability(u), e, h), cdf=lambda x: uniform_cdf(_as_float(x), e, h))
 
 
 def user_density(pdf: Callable, *, sup: float, lo: float = -math.inf, hi: float = math.inf,
                  name: str = "user", cdf: Callable | None = None, ppf: Callable | None = None) -> Density:
     """A user-supplied normalised density with known supremum ``sup`` (for the error bound)."""
-    return Density(name, math.nan, math.nan, pdf, positive("sup", sup), lo, hi, ppf=ppf, cdf=cdf)
+    for nm, fn in (("pdf", pdf), ("cdf", cdf), ("ppf", ppf)):
+        if fn is not None and not callable(fn):
+            raise ParameterError("%s must be a callable (vectorised over numpy arrays), got %r" % (nm, fn))
+    if pdf is None:
+        raise ParameterError("pdf must be a callable (vectorised over numpy arrays), got None")
+    lo, hi = _bound("lo", lo), _bound("hi", hi)
+    if not lo < hi:
+        raise ParameterError("the support must satisfy lo < hi, got lo=%r, hi=%r" % (lo, hi))
+    return Density(str(name), math.nan, math.nan, pdf, positive("sup", sup), lo, hi, ppf=ppf, cdf=cdf)
+
+
+def _bound(name: str, value) -> float:
+    """A support bound: a real number or +-inf (not nan, str or bool)."""
+    if isinstance(value, float) and math.isinf(value):
+        return value
+    return finite(name, value)
 
 
 def make_density(kind: str, eta_bar: float, Delta: float) -> Density:
     """'lorentzian' | 'gaussian' | 'uniform' with centre eta_bar and width Delta."""
     table = {"lorentzian": lorentzian, "gaussian": gaussian, "uniform": uniform}
-    if kind not in table:
+    if not isinstance(kind, str) or kind not in table:
         raise ParameterError("heterogeneity density must be one of %s, got %r" % (", ".join(table), kind))
     return table[kind](eta_bar, Delta)

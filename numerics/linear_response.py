@@ -22,8 +22,9 @@ from shotnoise.theory.errors import ParameterError
 from ._generated.spectrum_kernels import (closed_loop_transfer, effective_drive, frequency_of_drive,
                                          quality_factor, resonance_terms, shot_peak_frequency,
                                          subpopulation_spectrum, susceptibility_rate, susceptibility_voltage)
+from ._jit import pure
 from .densities import Density
-from .parameters import finite_array, positive
+from .parameters import finite, finite_array, positive
 from .shot_spectrum import CONVENTION
 
 
@@ -38,9 +39,14 @@ def _susceptibility_grid(omegas, r0, v0, tau):
 
 
 def susceptibility(omega, *, r: float, v: float, tau: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """Open-loop (G, G_v) at angular frequencies omega for the MPR fixed point (r, v)."""
+    """Open-loop (G, G_v) at angular frequencies omega (real, 1-D) for the MPR fixed point (r > 0, v finite)."""
     w = finite_array("omega", omega)
-    return _susceptibility_grid(w, positive("r", r), float(v), positive("tau", tau))
+    return _susceptibility_grid(w, positive("r", r), finite("v", v), positive("tau", tau))
+
+
+def _check_density(g) -> None:
+    if not isinstance(g, Density):
+        raise ParameterError("g must be a Density (numerics.densities), got %s" % type(g).__name__)
 
 
 def susceptibility_general(omega, g: Density, *, r: float, J: float = 0.0, I: float = 0.0,
@@ -60,7 +66,9 @@ def susceptibility_general(omega, g: Density, *, r: float, J: float = 0.0, I: fl
     w = finite_array("omega", omega)
     if np.any(w <= 0):
         raise ParameterError("omega must be > 0 for susceptibility_general")
-    shift = effective_drive.py_func(0.0, r, J, I, tau)  # a = eta + shift
+    _check_density(g)
+    r, J, I, tau = positive("r", r), finite("J", J), finite("I", I), positive("tau", tau)
+    shift = pure(effective_drive)(0.0, r, J, I, tau)  # a = eta + shift
     a_min = math.sqrt(max(g.lo + shift, 0.0)) if math.isfinite(g.lo) else 0.0
     a_max = math.sqrt(g.hi + shift) if math.isfinite(g.hi) else math.inf
     h = lambda a: a * float(g.pdf(a * a - shift))
@@ -83,12 +91,17 @@ def susceptibility_general(omega, g: Density, *, r: float, J: float = 0.0, I: fl
 
 def annealed_rate(g: Density, *, J: float = 0.0, I: float = 0.0, tau: float = 1.0) -> float:
     """Self-consistent rate r = int g(eta) f(eta + I + J tau r) d eta with f(a) = sqrt(max(a, 0))/(pi tau)
-    (root bracketing); for the Lorentzian this is the MPR fixed point."""
+    (root bracketing); for the Lorentzian this is the MPR fixed point.  0.0 when no self-consistent
+    rate above 1e-12 exists (the density lies below threshold: a quiescent population); with several
+    roots (J > 0), one on the highest active branch."""
     from scipy.integrate import quad
     from scipy.optimize import brentq
 
+    _check_density(g)
+    J, I, tau = finite("J", J), finite("I", I), positive("tau", tau)
+
     def F(rr):
-        shift = effective_drive.py_func(0.0, rr, J, I, tau)  # a = eta + shift
+        shift = pure(effective_drive)(0.0, rr, J, I, tau)  # a = eta + shift
         lo = max(-shift, g.lo)
         if lo >= g.hi:
             return -rr
@@ -101,8 +114,15 @@ def annealed_rate(g: Density, *, J: float = 0.0, I: float = 0.0, tau: float = 1.
         val = sum(quad(h, a, b, limit=400, epsabs=1e-14, epsrel=1e-12)[0] for a, b in zip(cuts[:-1], cuts[1:]))
         return val - rr
 
-    f_of_a = frequency_of_drive.py_func
+    f_of_a = pure(frequency_of_drive)
     lo, hi = 1e-12, 1.0
+    if F(lo) <= 0:
+        # (almost) no neuron fires at r -> 0: look for an active branch higher up (J > 0), else r = 0
+        active = [x for x in 10.0 ** np.arange(-11, 9) if F(x) > 0]
+        if not active:
+            return 0.0
+        lo = active[-1]
+        hi = 2 * lo
     while F(hi) > 0:
         hi *= 2
         if hi > 1e8:
@@ -152,6 +172,15 @@ def closed_loop_spectra(omega, *, S_xi, r: float, v: float, J: float, tau: float
     """
     w = finite_array("omega", omega)
     S_xi = finite_array("S_xi", S_xi)
+    if S_xi.shape != w.shape:
+        raise ParameterError("S_xi must have one value per omega (%d), got %d" % (w.size, S_xi.size))
+    r, v, J, tau, N = positive("r", r), finite("v", v), finite("J", J), positive("tau", tau), positive("N", N)
+    if N < 1:
+        raise ParameterError("N must be >= 1, got %r" % N)
+    if M is not None:
+        M = finite("M", M)
+        if not 1 <= M <= N:
+            raise ParameterError("M must satisfy 1 <= M <= N, got M=%r, N=%r" % (M, N))
     G, Gv, Ts2, S_r, S_v, S_rv, S_sM = _closed_loop_grid(w, S_xi, float(r), float(v), float(J), float(tau),
                                                          float(N), float(N if M is None else M))
     return NetworkSpectra(w, S_xi, Ts2 * S_xi, S_r, S_v, S_rv, None if M is None else S_sM, G, Gv, Ts2)
@@ -202,19 +231,25 @@ class Resonance:
 def resonance_of(*, r: float, v: float, eta_t: float, J: float, tau: float) -> Resonance:
     """Resonance frequency, damping, quality factor, and closed-loop gain at the shot-noise peak
     (all from the generated kernels of theory.linear_response and theory.shot_noise)."""
-    w2, gamma = resonance_terms.py_func(r, v, J, tau)
+    r, v, eta_t = positive("r", r), finite("v", v), finite("eta_t", eta_t)
+    J, tau = finite("J", J), positive("tau", tau)
+    w2, gamma = pure(resonance_terms)(r, v, J, tau)
     w_res = math.sqrt(w2) if w2 > 0 else math.nan
-    w_pk = shot_peak_frequency.py_func(eta_t, tau) if eta_t > 0 else math.nan
+    w_pk = pure(shot_peak_frequency)(eta_t, tau) if eta_t > 0 else math.nan
     gain = math.nan
     if math.isfinite(w_pk):
         G, Gv = susceptibility([w_pk], r=r, v=v, tau=tau)
-        gain = float(abs(closed_loop_transfer.py_func(G[0], Gv[0], J)[0]) ** 2)
-    Q = quality_factor.py_func(w_res, gamma) if math.isfinite(w_res) else math.nan
+        gain = float(abs(pure(closed_loop_transfer)(G[0], Gv[0], J)[0]) ** 2)
+    Q = pure(quality_factor)(w_res, gamma) if math.isfinite(w_res) else math.nan
     return Resonance(w_res, gamma, Q, w_pk, gain)
 
 
 def variance(spectrum_fn, *, omega_max: float = math.inf) -> float:
     """Variance = int S d omega / (2 pi) over the real line (S even): (1/pi) int_0^inf S d omega."""
     from scipy.integrate import quad
+    if not callable(spectrum_fn):
+        raise ParameterError("spectrum_fn must be callable (omega array -> spectrum array)")
+    if not (isinstance(omega_max, float) and omega_max == math.inf):
+        omega_max = positive("omega_max", omega_max)
     val = quad(lambda x: float(spectrum_fn(np.array([x]))[0]), 0, omega_max, limit=500)[0]
     return val / math.pi

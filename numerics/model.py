@@ -155,6 +155,8 @@ class Model:
             raise ParameterError("populations: exactly one population is supported so far, got %r"
                                  % (list(pops) if isinstance(pops, dict) else pops))
         (name, pop), = pops.items()
+        if not isinstance(pop, dict):
+            raise ParameterError("populations.%s must be an object of parameters, got %s" % (name, type(pop).__name__))
         allowed = {"N", "M", "eta_bar", "Delta", "tau", "tau_s", "heterogeneity"}
         unknown = set(pop) - allowed
         if unknown:
@@ -162,10 +164,14 @@ class Model:
         if finite("populations.%s.tau_s" % name, pop.get("tau_s", 0.0)) != 0.0:
             raise ParameterError("populations.%s.tau_s: only delta synapses (tau_s = 0) are supported so far" % name)
         coupling = doc.get("coupling", {})
+        if not isinstance(coupling, dict) or not all(isinstance(row, dict) for row in coupling.values()):
+            raise ParameterError("coupling must be an object {target: {source: J}}")
         if set(coupling) - {name} or any(set(row) - {name} for row in coupling.values()):
             raise ParameterError("coupling names an unknown population (known: %s)" % name)
         J = coupling.get(name, {}).get(name, 0.0)
         inp = doc.get("input", {})
+        if not isinstance(inp, dict):
+            raise ParameterError("input must be an object {population: I}")
         if set(inp) - {name}:
             raise ParameterError("input names an unknown population (known: %s)" % name)
         kw = {k: pop[k] for k in ("N", "M", "eta_bar", "Delta", "tau", "heterogeneity") if k in pop}
@@ -179,9 +185,11 @@ class Model:
         """Read a JSON model file (layout of :meth:`to_dict`)."""
         p = pathlib.Path(path)
         try:
-            text = p.read_text()
+            text = p.read_text(encoding="utf-8")
         except OSError as e:
-            raise ParameterError("cannot read model file %s: %s" % (p, e.strerror)) from None
+            raise ParameterError("cannot read model file %s: %s" % (p, e.strerror or e)) from None
+        except UnicodeDecodeError:
+            raise ParameterError("model file %s is not UTF-8 text" % p) from None
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as e:
@@ -200,6 +208,8 @@ class Model:
         """
         N = integer_at_least("N", self.require_N(), 1)
         g = self.density()
+        if not isinstance(seed, np.random.Generator):
+            seed = integer_at_least("seed", seed, 0)
         if draw == "quantile":
             return g.quantiles(N)
         if draw == "random":
@@ -275,15 +285,18 @@ class Model:
     # ------------------------------------------------------------------ simulations
     def simulate_network(self, *, T: float, dt: float, transient: float = 0.0, bin_width: float | None = None,
                          draw: str = "quantile", eta=None, seed: int = 0, raster: int = 0, V0=None,
-                         r_init: float | None = None, progress: bool = False):
+                         r_init: float | None = None, progress: bool = False, keep_series: bool = True,
+                         segment: float | None = None):
         """The finite network of N QIF neurons, exact between kicks (see ``numerics.qif_network``).
 
         ``eta`` overrides the draw (an explicit sample of N excitabilities).  ``seed`` seeds the random
         draw (its own stream), the initial phases and the choice of the subsets; the subset M of the
-        model (if any) is recorded separately.  Returns a ``NetworkResult``.
+        model (if any) is recorded separately.  ``keep_series=False`` keeps memory independent of T
+        (means, and Welch spectra with ``segment``, are accumulated on the fly).  Returns a ``NetworkResult``.
         """
         from .qif_network import simulate_network
 
+        seed = integer_at_least("seed", seed, 0)
         if eta is None:
             eta = self.excitabilities(draw=draw, seed=np.random.default_rng([int(seed), 1]))
         else:
@@ -291,20 +304,30 @@ class Model:
             if self.N is not None and eta.size != int(self.N):
                 raise ParameterError("eta must have N=%d values, got %d" % (int(self.N), eta.size))
         return simulate_network(eta, J=self.J, T=T, dt=dt, I=self.I, tau=self.tau, transient=transient,
-                                bin_width=bin_width, M=int(self.M or 0), raster=raster, V0=V0, r_init=r_init,
-                                seed=seed, progress=progress)
+                                bin_width=bin_width, M=self._integer_M(), raster=raster, V0=V0, r_init=r_init,
+                                seed=seed, progress=progress, keep_series=keep_series, segment=segment)
+
+    def _integer_M(self) -> int:
+        if self.M is None:
+            return 0
+        if self.M != int(self.M):
+            raise ParameterError("M must be an integer for a network (1 <= M <= N), got %r" % self.M)
+        return int(self.M)
 
     def simulate_stochastic_mass(self, *, T: float, dt: float, noise: str = "white", scheme: str = "heun",
                                  transient: float = 0.0, bin_width: float | None = None, branch: str | None = None,
-                                 r0: float | None = None, v0: float | None = None, eta=None, seed: int = 0):
+                                 r0: float | None = None, v0: float | None = None, eta=None, seed: int = 0,
+                                 keep_series: bool = True, segment: float | None = None, progress: bool = False):
         """The stochastic mass model with shot noise of kind ``noise`` (white | colored | surrogate).
 
         Starts at the chosen fixed point unless (r0, v0) are given; see ``numerics.stochastic_mass``.
         """
         from .stochastic_mass import simulate_stochastic_mass
 
+        seed = integer_at_least("seed", seed, 0)
         return simulate_stochastic_mass(self, T=T, dt=dt, noise=noise, scheme=scheme, transient=transient,
-                                        bin_width=bin_width, branch=branch, r0=r0, v0=v0, eta=eta, seed=seed)
+                                        bin_width=bin_width, branch=branch, r0=r0, v0=v0, eta=eta, seed=seed,
+                                        keep_series=keep_series, segment=segment, progress=progress)
 
     def integrate(self, *, r0: float, v0: float, T: float, dt: float, method: str = "rk4", save_every: int = 1):
         """Deterministic MPR trajectory from (r0, v0) (``numerics.mpr.integrate``)."""

@@ -23,6 +23,7 @@ import numpy as np
 from shotnoise.theory.errors import ParameterError
 
 from ._generated.spectrum_kernels import effective_drive
+from ._jit import pure
 from .linear_response import NetworkSpectra, Resonance, closed_loop_spectra, resonance_of
 from .parameters import finite_array, positive
 from .shot_spectrum import CONVENTION, shot_spectrum_asymptote, shot_spectrum_lorentzian
@@ -55,7 +56,7 @@ class OperatingPoint:
     def eta_t(self) -> float:
         """Effective drive of the distribution centre, eta_t = eta_bar + I + J tau r0."""
         m = self.model
-        return float(effective_drive.py_func(m.eta_bar, self.r, m.J, m.I, m.tau))
+        return float(pure(effective_drive)(m.eta_bar, self.r, m.J, m.I, m.tau))
 
     def to_dict(self) -> dict:
         """r, v, stability, branch, eta_t and eigenvalues as [re, im] pairs."""

@@ -48,7 +48,9 @@ from shotnoise.theory.errors import ParameterError
 from ._generated.network_kernels import (moebius_critical, moebius_excitable, moebius_oscillating,
                                          phase_factor_parts, rate_voltage_of_order_parameter)
 from ._generated.spectrum_kernels import effective_drive
+from ._jit import pure
 from .parameters import finite, finite_array, integer_at_least, nonnegative, positive
+from .progress import progress_bar
 from .spike_trains import qif_frequencies
 
 RASTER_CAP = 2_000_000
@@ -134,10 +136,11 @@ def _sum_turns(turns, n, M):
 @numba.njit(cache=True, error_model="numpy")
 def _run_chunk(V, a_base, I_series, varying, dt_over_tau, kick_per_spike, step0, n_steps, bin_steps,
                n_raster, M, A, B, C, turns, counts, counts_M, Z, raster_t, raster_i, n_raster_events,
-               prev_count, transient_steps):
+               prev_count, transient_steps, bin0):
     """Advance ``n_steps`` steps from global step ``step0``; accumulate observables after the transient.
 
-    Returns (prev_count, n_raster_events).  Output bins are indexed from the end of the transient.
+    Returns (prev_count, n_raster_events).  Output bin b (counted from the end of the transient) goes
+    to index b - bin0 of counts, counts_M and Z (bins outside the arrays are not recorded).
     """
     N = V.size
     hi1 = n_raster
@@ -180,8 +183,8 @@ def _run_chunk(V, a_base, I_series, varying, dt_over_tau, kick_per_spike, step0,
         prev_count = cnt
         if step >= transient_steps:
             rel = step - transient_steps
-            b = rel // bin_steps
-            if b < counts.size:
+            b = rel // bin_steps - bin0
+            if 0 <= b < counts.size:
                 counts[b] += cnt
                 counts_M[b] += cnt_M
                 if (rel + 1) % bin_steps == 0:
@@ -196,7 +199,7 @@ def stationary_initial_state(eta, *, r0: float, J: float, I: float = 0.0, tau: f
     """V_j in the asynchronous state at rate r0: uniform phase for firing neurons
     (V = sqrt(a) tan(pi (u - 1/2)), the stationary density of an oscillator), rest
     potential -sqrt(-a) for silent ones; a = eta + I + J tau r0 (generated ``effective_drive``)."""
-    a = effective_drive.py_func(finite_array("eta", eta), finite("r0", r0), finite("J", J), finite("I", I),
+    a = pure(effective_drive)(finite_array("eta", eta), finite("r0", r0), finite("J", J), finite("I", I),
                                 positive("tau", tau))
     V = np.empty_like(a)
     fire = a > 0
@@ -252,18 +255,21 @@ def quenched_rate(eta, *, J: float, I: float = 0.0, tau: float = 1.0, near: floa
 class NetworkResult:
     """Observables of a network run (all after the transient).
 
-    activity: spikes per bin / (N bin_width)  (the activity s, rate units)
+    activity: spikes per bin / (N bin_width)  (the activity s, rate units); None unless the series was kept
     activity_M: same for the random subset of M neurons (or None)
     Z: Kuramoto order parameter at bin ends; r_Z, v_Z from W = (1 - conj Z)/(1 + conj Z) = pi tau r + i v
+      (None unless the series was kept)
+    spectrum, spectrum_M: Welch estimates accumulated during the run (when a ``segment`` was given)
+    mean_rate, mean_rate_M, mean_rate_Z: time averages (always available, accumulated on the fly)
     raster_t, raster_i: spike times and neuron indices of the first ``raster`` neurons
     """
 
     bin_width: float
-    activity: np.ndarray
+    activity: np.ndarray | None
     activity_M: np.ndarray | None
-    Z: np.ndarray
-    r_Z: np.ndarray
-    v_Z: np.ndarray
+    Z: np.ndarray | None
+    r_Z: np.ndarray | None
+    v_Z: np.ndarray | None
     raster_t: np.ndarray
     raster_i: np.ndarray
     raster_truncated: bool
@@ -276,16 +282,38 @@ class NetworkResult:
     wall_time: float
     neuron_steps_per_second: float
     max_phase_per_step: float
+    mean_rate: float
+    mean_rate_M: float | None
+    mean_rate_Z: float
+    n_bins: int
+    spectrum: object = None
+    spectrum_M: object = None
     final_V: np.ndarray = field(repr=False, default=None)
 
-    @property
-    def mean_rate(self) -> float:
-        return float(self.activity.mean())
+    def to_dict(self) -> dict:
+        """Scalars and metadata (arrays stay in the object; spectra as their own dicts)."""
+        d = {"N": self.N, "M": self.M, "dt": self.dt, "T": self.T, "transient": self.transient,
+             "bin_width": self.bin_width, "bins": self.n_bins, "mean_rate": self.mean_rate,
+             "mean_rate_Z": self.mean_rate_Z, "wall_time_s": self.wall_time,
+             "neuron_steps_per_second": self.neuron_steps_per_second,
+             "max_phase_per_step": self.max_phase_per_step, "series_kept": self.activity is not None}
+        if self.M:
+            d["mean_rate_M"] = self.mean_rate_M
+        if self.spectrum is not None:
+            d["spectrum"] = self.spectrum.to_dict()
+        return d
+
+
+#: neuron-steps per compiled call (~10 ms): bounds the reaction time to Ctrl-C and the progress granularity
+CHUNK_NEURON_STEPS = 2e7
+#: output bins per compiled call at most: the memory of a run without kept series stays below ~1 MB
+CHUNK_BINS = 16384
 
 
 def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarray = 0.0, tau: float = 1.0,
                      transient: float = 0.0, bin_width: float | None = None, M: int = 0, raster: int = 0,
-                     V0=None, r_init: float | None = None, seed: int = 0, progress: bool = False) -> NetworkResult:
+                     V0=None, r_init: float | None = None, seed: int = 0, progress: bool = False,
+                     keep_series: bool = True, segment: float | None = None) -> NetworkResult:
     """Simulate N = len(eta) all-to-all QIF neurons exactly between kicks.
 
     Parameters
@@ -312,7 +340,16 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
         (default: the quenched rate of the sample).
     seed : int
         Seeds the choice of the subsets and of the initial phases.
+    keep_series : bool
+        Keep the binned series (activity, Z, r_Z, v_Z: ~100 bytes per bin).  With False the
+        memory does not grow with T: means (and Welch spectra, with ``segment``) are accumulated
+        on the fly.
+    segment : float, optional
+        Accumulate Welch estimates (segment length in time units, Hann, 50 % overlap) of the
+        activity (and of the M-subset) during the run: ``result.spectrum``, ``result.spectrum_M``.
     """
+    from .streaming_welch import WelchAccumulator
+
     eta = finite_array("eta", eta)
     N = eta.size
     integer_at_least("N", N, 1)
@@ -340,7 +377,7 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
     else:
         I0 = finite("I", I)
         I_series = np.zeros(1)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(integer_at_least("seed", seed, 0))
     # put a random subset first: neurons [0, raster) form the raster set, [0, M) the M-subset
     order = rng.permutation(N)
     eta_o = eta[order]
@@ -361,38 +398,75 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
     n_bins = (n_steps - transient_steps) // bin_steps
     if n_bins < 1:
         raise ParameterError("T - transient must cover at least one bin")
-    counts = np.zeros(n_bins)
-    counts_M = np.zeros(n_bins)
-    Z = np.zeros(n_bins, dtype=np.complex128)
+    welch_s = welch_M = None
+    if segment is not None:
+        welch_s = WelchAccumulator(dt=bw, segment=segment)
+        if welch_s.nperseg > n_bins:
+            raise ParameterError("segment (%g) must not exceed T - transient (%g)" % (segment, n_bins * bw))
+        welch_M = WelchAccumulator(dt=bw, segment=segment) if M else None
+    # output bins are produced chunk by chunk (whole bins per chunk): memory independent of T unless kept
+    chunk_bins = max(1, min(n_bins, CHUNK_BINS, int(CHUNK_NEURON_STEPS // max(N * bin_steps, 1))))
+    counts = np.zeros(chunk_bins)
+    counts_M = np.zeros(chunk_bins)
+    Z = np.zeros(chunk_bins, dtype=np.complex128)
+    kept = {"s": [], "sM": [], "Z": []} if keep_series else None
+    tot, tot_M, tot_rZ = 0.0, 0.0, 0.0
     cap = RASTER_CAP if raster else 0
     raster_t = np.zeros(cap, dtype=np.int64)
     raster_i = np.zeros(cap, dtype=np.int64)
     n_ev = 0
     prev = 0
-    chunk = max(1, min(n_steps, int(2e7 // max(N, 1))))
     t0 = time.perf_counter()
-    bar = None
-    if progress:
-        from tqdm import tqdm
-        bar = tqdm(total=n_steps, unit="step", unit_scale=True, desc="network N=%d" % N, leave=False)
-    step = 0
-    while step < n_steps:
-        n = min(chunk, n_steps - step)
-        prev, n_ev = _run_chunk(V, a_base, I_series, varying, dt / tau, J / N, step, n, bin_steps, raster, M,
-                                A, B, C, turns, counts, counts_M, Z, raster_t, raster_i, n_ev, prev,
-                                transient_steps)
-        step += n
-        if bar is not None:
+    rec_end = transient_steps + n_bins * bin_steps  # steps after this are run but not recorded
+    with progress_bar(total=n_steps, desc="network N=%d" % N, enabled=progress) as bar:
+        step, bin0 = 0, 0
+        while step < n_steps:
+            if step < transient_steps:
+                n = min(max(1, int(CHUNK_NEURON_STEPS // N)), transient_steps - step)
+            elif step < rec_end:
+                n = min(chunk_bins, n_bins - bin0) * bin_steps
+                counts[:] = 0.0
+                counts_M[:] = 0.0
+            else:
+                n = min(max(1, int(CHUNK_NEURON_STEPS // N)), n_steps - step)
+            prev, n_ev = _run_chunk(V, a_base, I_series, varying, dt / tau, J / N, step, n, bin_steps, raster, M,
+                                    A, B, C, turns, counts, counts_M, Z, raster_t, raster_i, n_ev, prev,
+                                    transient_steps, bin0)
+            if transient_steps <= step < rec_end:
+                nb = n // bin_steps
+                if not np.all(np.isfinite(Z[:nb])):
+                    raise ParameterError("non-finite voltages in the network (a denominator hit exactly zero); "
+                                             "change dt")
+                act = counts[:nb] / (N * bw)
+                rZ, vZ = _rate_voltage(Z[:nb], tau)
+                tot += float(act.sum())
+                tot_rZ += float(rZ.sum())
+                if M:
+                    act_M = counts_M[:nb] / (M * bw)
+                    tot_M += float(act_M.sum())
+                if welch_s is not None:
+                    welch_s.add(act)
+                    if welch_M is not None:
+                        welch_M.add(act_M)
+                if kept is not None:
+                    kept["s"].append(act)
+                    kept["Z"].append(Z[:nb].copy())
+                    if M:
+                        kept["sM"].append(act_M)
+                bin0 += nb
+            step += n
             bar.update(n)
-    if bar is not None:
-        bar.close()
     wall = time.perf_counter() - t0
-    if not np.all(np.isfinite(Z)):
-        raise FloatingPointError("non-finite voltages in the network (a denominator hit exactly zero); change dt")
-    r_Z, v_Z = _rate_voltage(Z, tau)
-    act = counts / (N * bw)
-    act_M = counts_M / (M * bw) if M else None
-    return NetworkResult(bw, act, act_M, Z, r_Z, v_Z,
+    act = act_M = Zs = r_Z = v_Z = None
+    if kept is not None:
+        act = np.concatenate(kept["s"])
+        Zs = np.concatenate(kept["Z"])
+        r_Z, v_Z = _rate_voltage(Zs, tau)
+        act_M = np.concatenate(kept["sM"]) if M else None
+    return NetworkResult(bw, act, act_M, Zs, r_Z, v_Z,
                          raster_t[:n_ev] * dt + dt, order[raster_i[:n_ev]] if n_ev else raster_i[:0],
                          n_ev >= cap and cap > 0, eta_o, N, M, dt, T, transient, wall,
-                         N * n_steps / wall if wall > 0 else math.inf, max_phase, V)
+                         N * n_steps / wall if wall > 0 else math.inf, max_phase, tot / n_bins,
+                         tot_M / n_bins if M else None, tot_rZ / n_bins, n_bins,
+                         welch_s.spectrum() if welch_s is not None else None,
+                         welch_M.spectrum() if welch_M is not None else None, V)

@@ -66,11 +66,26 @@ def reference_network(eta, *, J: float, I: float = 0.0, tau: float = 1.0, dt: fl
     the benchmark ratio measures the algorithm, not the language.
     """
     eta = finite_array("eta", eta)
+    if eta.size < 1:
+        raise ParameterError("eta must contain at least one excitability (N >= 1)")
+    if V0 is None:
+        raise ParameterError("V0 (the initial voltages, one per neuron) is required")
     V = finite_array("V0", V0).copy()
     if V.size != eta.size:
-        raise ParameterError("V0 must have N=%d values, got %d" % (eta.size, V.size))
-    return _reference_kernel(V, eta + finite("I", I), finite("J", J) / eta.size, positive("dt", dt) / positive("tau", tau),
-                             integer_at_least("n_steps", n_steps, 1), per_neuron)
+        raise ParameterError("V0 must have one value per neuron (N=%d), got %d" % (eta.size, V.size))
+    if not isinstance(per_neuron, (bool, np.bool_)):
+        raise ParameterError("per_neuron must be True or False, got %r" % (per_neuron,))
+    n_steps = integer_at_least("n_steps", n_steps, 1)
+    if n_steps * (eta.size if per_neuron else 1) > MAX_STORED:
+        raise ParameterError("the reference run would store %.3g counts (more than %.0e): fewer steps%s"
+                             % (n_steps * (eta.size if per_neuron else 1), MAX_STORED,
+                                " or per_neuron=False" if per_neuron else ""))
+    return _reference_kernel(V, eta + finite("I", I), finite("J", J) / eta.size,
+                             positive("dt", dt) / positive("tau", tau), n_steps, bool(per_neuron))
+
+
+#: reference_network refuses to store more spike counts than this (memory: 8 bytes each)
+MAX_STORED = 2 * 10**8
 
 
 @numba.njit(cache=True)

@@ -12,8 +12,14 @@ import numpy as np
 
 from shotnoise.theory.errors import ParameterError
 
-from .parameters import finite, finite_array, nonnegative, positive
+from .parameters import finite, finite_array, nonnegative, positive, rng_from
 from .qif_network import _coefficients, quenched_rate, stationary_initial_state
+
+
+#: refuse runs of more steps than this (time; int64 step counters)
+MAX_STEPS = 10**13
+#: ... and more bins (or refractory steps) than this (memory: 8 bytes each)
+MAX_BINS = 2 * 10**8
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -60,27 +66,51 @@ def simulate_network_vpeak(eta, *, J: float, T: float, dt: float, I: float = 0.0
     """Network with the usual V_peak/V_reset cut-off (refractory 2 tau/V_peak); returns the activity per bin.
 
     For comparison with the exact method of :func:`simulate_network` (same kicks at step ends).
+    ``eta`` is the 1-D sample of N >= 1 excitabilities; ``V0`` (optional) must have N values;
+    ``seed`` is an integer >= 0 or a numpy Generator (used for the stationary initial state).
     """
     eta = finite_array("eta", eta)
     N = eta.size
+    if N < 1:
+        raise ParameterError("eta must contain at least one excitability (N >= 1)")
     J, tau, T, dt = finite("J", J), positive("tau", tau), positive("T", T), positive("dt", dt)
     v_peak = positive("v_peak", v_peak)
     transient = nonnegative("transient", transient)
     if transient >= T:
         raise ParameterError("T must be > transient, got T=%r, transient=%r" % (T, transient))
+    if dt > T - transient:
+        raise ParameterError("dt must be <= T - transient, got dt=%r, T - transient=%r" % (dt, T - transient))
+    if T / dt > MAX_STEPS:
+        raise ParameterError("T/dt = %.3g steps is more than %.0e: raise dt or shorten T" % (T / dt, MAX_STEPS))
     bw = dt if bin_width is None else positive("bin_width", bin_width)
+    if bw > T - transient:
+        raise ParameterError("bin_width must be <= T - transient, got bin_width=%r, T - transient=%r"
+                             % (bw, T - transient))
     bin_steps = max(1, int(round(bw / dt)))
+    if 2 * tau / v_peak >= T:
+        raise ParameterError("v_peak must exceed 2 tau/T = %g (the refractory period 2 tau/v_peak must be shorter "
+                             "than the run), got v_peak=%r" % (2 * tau / T, v_peak))
     ref_steps = max(1, int(round(2 * tau / (v_peak * dt))))
-    rng = np.random.default_rng(seed)
+    n_steps = int(round(T / dt))
+    tr = int(round(transient / dt))
+    n_bins = (n_steps - tr) // bin_steps
+    if n_bins < 1:
+        raise ParameterError("no complete bin of width %g after the transient: raise T or lower bin_width" % bw)
+    if n_bins > MAX_BINS or ref_steps > MAX_BINS:
+        raise ParameterError("the run would store %.3g bins (more than %.0e): raise bin_width or dt"
+                             % (max(n_bins, ref_steps), MAX_BINS))
+    rng = rng_from("seed", seed)
     I = finite("I", I)
-    V = stationary_initial_state(eta, r0=quenched_rate(eta, J=J, I=I, tau=tau), J=J, I=I, tau=tau, rng=rng) \
-        if V0 is None else finite_array("V0", V0).copy()
+    if V0 is None:
+        V = stationary_initial_state(eta, r0=quenched_rate(eta, J=J, I=I, tau=tau), J=J, I=I, tau=tau, rng=rng)
+    else:
+        V = finite_array("V0", V0).copy()
+        if V.size != N:
+            raise ParameterError("V0 must have one value per neuron (N=%d), got %d" % (N, V.size))
     V = np.clip(V, -v_peak, v_peak)
     A, B, C = np.empty(N), np.empty(N), np.empty(N)
     turns = np.zeros(N, dtype=np.int64)
     _coefficients(eta + I, dt / tau, A, B, C, turns)
-    n_steps = int(round(T / dt))
-    tr = int(round(transient / dt))
-    counts = np.zeros((n_steps - tr) // bin_steps)
+    counts = np.zeros(n_bins)
     _run_vpeak(V, A, B, C, turns, J / N, n_steps, bin_steps, tr, v_peak, ref_steps, ref_steps // 2, counts)
     return counts / (N * bw)

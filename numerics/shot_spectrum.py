@@ -27,6 +27,7 @@ from shotnoise.theory.errors import ParameterError
 from ._generated.spectrum_kernels import (eta_of_frequency, harmonic_tail_bound, harmonic_term_factor,
                                          harmonic_terms_root, lorentzian_c, shot_high_frequency_limit,
                                          shot_inverse_omega_coefficient, shot_spectrum_from_c)
+from ._jit import pure
 from .densities import Density
 from .parameters import MPRParameters, finite, finite_array, integer_at_least, positive
 
@@ -34,8 +35,16 @@ CONVENTION = "two-sided, angular frequency"
 
 
 def _parameters(p) -> tuple:
-    """(eta_bar, Delta, J, I, tau) of an MPRParameters or any object with those attributes (e.g. a Model)."""
-    return (p.eta_bar, p.Delta, p.J, p.I, p.tau)
+    """(eta_bar, Delta, J, I, tau) of an MPRParameters or any object with those attributes (e.g. a Model),
+    validated (finite reals, Delta and tau > 0)."""
+    try:
+        vals = (p.eta_bar, p.Delta, p.J, p.I, p.tau)
+    except AttributeError:
+        raise ParameterError("p must be an MPRParameters (or a Model), got %s" % type(p).__name__) from None
+    if isinstance(p, MPRParameters):
+        return vals
+    return (finite("eta_bar", vals[0]), positive("Delta", vals[1]), finite("J", vals[2]), finite("I", vals[3]),
+            positive("tau", vals[4]))
 
 
 @numba.njit(cache=True)
@@ -44,10 +53,17 @@ def _lorentzian_grid(omegas, r0, eta_bar, Delta, J, I, tau, N):
     c = lorentzian_c(r0, eta_bar, Delta, J, I, tau)
     inv_c = 1.0 / c
     k = tau / (2.0 * _csqrt(c))
+    im_pi_k = math.pi * abs(k.imag)
+    s_inf = shot_high_frequency_limit(c, tau, N)
+    a_inv = shot_inverse_omega_coefficient(Delta, tau, N)
     for i in range(omegas.size):
         w = abs(omegas[i])
         if w == 0.0:
             out[i] = 0.0
+        elif w * im_pi_k > 20.0:
+            # |Im(pi z)| > 20: cot(pi z) = -+i to double precision, where the closed form equals its
+            # asymptote s_inf - a/omega exactly (evaluated so, it cannot overflow at huge omega)
+            out[i] = s_inf - a_inv / w
         else:
             out[i] = shot_spectrum_from_c(w, c, inv_c, w * k, 0.5 * w * tau, tau, N)
     return out
@@ -84,7 +100,12 @@ def shot_spectrum_lorentzian(omega, p: MPRParameters, *, N: float, r0: float) ->
     if N < 1:
         raise ParameterError("N must be >= 1, got %r" % N)
     r0 = positive("r0", r0)
-    return _lorentzian_grid(w, r0, *_parameters(p), N)
+    S = _lorentzian_grid(w, r0, *_parameters(p), N)
+    if not np.all(np.isfinite(S)):
+        bad = w[~np.isfinite(S)]
+        raise ParameterError("omega=%g is outside the range where the closed form is finite for these parameters "
+                             "(use smaller |omega|)" % bad[0])
+    return S
 
 
 def shot_spectrum_asymptote(p: MPRParameters, *, N: float, r0: float) -> tuple[float, float]:
@@ -95,16 +116,23 @@ def shot_spectrum_asymptote(p: MPRParameters, *, N: float, r0: float) -> tuple[f
     aliases of binned spectra in closed form.  Two-sided, angular frequency.
     """
     N = positive("N", N)
-    c = lorentzian_c.py_func(positive("r0", r0), *_parameters(p))
-    return (shot_high_frequency_limit.py_func(c, p.tau, N),
-            shot_inverse_omega_coefficient.py_func(p.Delta, p.tau, N))
+    args = _parameters(p)
+    c = pure(lorentzian_c)(positive("r0", r0), *args)
+    return (pure(shot_high_frequency_limit)(c, args[4], N),
+            pure(shot_inverse_omega_coefficient)(args[1], args[4], N))
 
 
 def harmonic_terms_needed(omega_max: float, *, sup_g: float, tau: float, N: float, atol: float) -> int:
     """Smallest K with tau^2 sup(g) omega^3 / (12 pi N K^3) <= atol (ceil of the generated root, >= 1)."""
     omega_max = abs(finite("omega_max", omega_max))
-    K = harmonic_terms_root.py_func(omega_max, positive("sup_g", sup_g), positive("tau", tau), positive("N", N),
-                                    positive("atol", atol))
+    args = (positive("sup_g", sup_g), positive("tau", tau), positive("N", N), positive("atol", atol))
+    try:
+        K = pure(harmonic_terms_root)(omega_max, *args)
+    except (OverflowError, ZeroDivisionError):
+        K = math.inf
+    if not K < 1e18:
+        raise ParameterError("omega_max=%g needs more than 1e18 harmonic terms for atol=%g; lower omega or raise atol"
+                             % (omega_max, args[3]))
     return max(1, int(math.ceil(K)))
 
 
@@ -119,6 +147,8 @@ def shot_spectrum_harmonic(omega, g: Density, *, N: float, r0: float, J: float =
     ``n_max`` is given.  Returns (S, bound on the truncation error).
     """
     w = np.abs(finite_array("omega", omega))
+    if not isinstance(g, Density):
+        raise ParameterError("g must be a Density (numerics.densities), got %s" % type(g).__name__)
     N, r0, tau = positive("N", N), positive("r0", r0), positive("tau", tau)
     J, I = finite("J", J), finite("I", I)
     atol = positive("atol", atol)
@@ -129,8 +159,8 @@ def shot_spectrum_harmonic(omega, g: Density, *, N: float, r0: float, J: float =
         raise ParameterError("atol=%g needs K=%d harmonic terms at omega=%g; raise atol or lower omega"
                              % (atol, K, wmax))
     S = np.zeros_like(w)
-    eta_f, factor = eta_of_frequency.py_func, harmonic_term_factor.py_func  # polynomial: evaluate on arrays
+    eta_f, factor = pure(eta_of_frequency), pure(harmonic_term_factor)  # polynomial: evaluate on arrays
     for n in range(1, K + 1):
         fn = w / (2 * np.pi * n)
         S += g.pdf(eta_f(fn, r0, J, I, tau)) * factor(w, n, tau, N)
-    return S, harmonic_tail_bound.py_func(wmax, g.sup, tau, N, K)
+    return S, pure(harmonic_tail_bound)(wmax, g.sup, tau, N, K)

@@ -20,6 +20,10 @@ from ._generated.spectrum_kernels import effective_drive, frequency_of_drive
 from .parameters import finite, finite_array, integer_at_least, positive
 
 
+#: periodic_activity refuses more bins than this (memory: 8 bytes each)
+MAX_BINS = 2 * 10**8
+
+
 @numba.njit(cache=True)
 def _binned_counts(freqs, phases, bin_width, n_bins):
     counts = np.zeros(n_bins)
@@ -50,12 +54,20 @@ def periodic_activity(freqs, phases, *, bin_width: float, n_bins: int) -> np.nda
     """
     f = finite_array("freqs", freqs)
     ph = finite_array("phases", phases)
+    if f.size < 1:
+        raise ParameterError("freqs must contain at least one train (N >= 1)")
     if f.shape != ph.shape:
-        raise ParameterError("freqs and phases must have the same length")
+        raise ParameterError("freqs and phases must have the same length, got %d and %d" % (f.size, ph.size))
     if np.any(f < 0):
         raise ParameterError("freqs must be >= 0")
+    if np.any((ph < 0) | (ph >= 1)):
+        raise ParameterError("phases must be in [0, 1)")
     bw = positive("bin_width", bin_width)
     nb = integer_at_least("n_bins", n_bins, 1)
+    if nb > MAX_BINS:
+        raise ParameterError("n_bins must be <= %.0e (memory), got %d" % (MAX_BINS, nb))
+    if not np.all(np.isfinite(f * (nb * bw))):
+        raise ParameterError("freqs * n_bins * bin_width must be finite (spike counts overflow)")
     return _binned_counts(f, ph, bw, nb) / (f.size * bw)
 
 

@@ -34,27 +34,35 @@ from ._generated.mpr_kernels import mpr_rhs, white_noise_amplitude, white_noise_
 from ._generated.spectrum_kernels import effective_drive, frequency_of_drive
 from shotnoise.theory.errors import ParameterError
 
-from .parameters import finite, finite_array, integer_at_least, nonnegative, positive
+from .parameters import finite, finite_array, nonnegative, positive
+from .progress import progress_bar
 
 NOISE_KINDS = ("white", "colored", "surrogate")
 SCHEMES = ("euler", "heun")
 
 
 @numba.njit(cache=True)
-def _integrate(r, v, dt, n_steps, bin_steps, transient_steps, scheme, kind, xi_series, N, eta, phases,
+def _integrate(r, v, dt, step0, n_steps, bin_steps, transient_steps, bin0, scheme, kind, xi_series, N, eta, phases,
                eta_bar, Delta, J, I, tau, seed, out_s, out_r, out_v):
-    """Shared integrator loop.  kind: 0 white, 1 colored (xi_series), 2 surrogate oscillators.
-    scheme: 0 Euler(-Maruyama), 1 Heun.  Bins accumulate after the transient."""
-    np.random.seed(seed)
+    """Shared integrator loop over steps step0 .. step0 + n_steps - 1 (one chunk of the run).
+
+    kind: 0 white, 1 colored (xi_series: this chunk's values), 2 surrogate oscillators.
+    scheme: 0 Euler(-Maruyama), 1 Heun.  seed >= 0 seeds numba's generator (first chunk only).
+    Bin b (counted from the end of the transient) accumulates into index b - bin0 of the outputs.
+    Returns (global step of divergence or -1, r, v).
+    """
+    if seed >= 0:
+        np.random.seed(seed)
     sqdt = math.sqrt(dt)
-    for k in range(n_steps):
+    for kk in range(n_steps):
+        k = step0 + kk
         # the shot-noise value of this step (bin average over [t, t + dt))
         if kind == 0:
             dW = sqdt * np.random.standard_normal()
             amp = white_noise_amplitude(max(r, 0.0), J, N)
             xi = math.sqrt(white_noise_intensity(max(r, 0.0), N)) * dW / dt
         elif kind == 1:
-            xi = xi_series[k]
+            xi = xi_series[kk]
             amp = 0.0
             dW = 0.0
         else:
@@ -95,71 +103,61 @@ def _integrate(r, v, dt, n_steps, bin_steps, transient_steps, scheme, kind, xi_s
                 rn = r + 0.5 * dt * (fr + gr)
                 vn = v + 0.5 * dt * (fv + gv) + dt * J * xi
         if k >= transient_steps:
-            b = (k - transient_steps) // bin_steps
-            if b < out_s.size:
+            b = (k - transient_steps) // bin_steps - bin0
+            if 0 <= b < out_s.size:
                 out_s[b] += (r + xi) / bin_steps
                 out_r[b] += r / bin_steps
                 out_v[b] += v / bin_steps
         r, v = rn, vn
         if not (math.isfinite(r) and math.isfinite(v)):
-            return k
-    return -1
-
-
-def colored_shot_noise(n: int, dt: float, spectrum, rng: np.random.Generator) -> np.ndarray:
-    """Stationary Gaussian series x_k (k < n, spacing dt) with two-sided spectrum S_d(omega) on the
-    Nyquist band (``spectrum`` must already include binning/aliasing), by FFT synthesis:
-
-        X_m = sqrt(S_d(omega_m) n / dt) (a_m + i b_m)/sqrt 2  (Hermitian), x = ifft(X).real,
-
-    so that var x = (1/(n dt)) sum_m S_d(omega_m) = int S_d d omega / (2 pi).  Periodic with period n dt.
-    """
-    n = integer_at_least("n", n, 2)
-    dt = positive("dt", dt)
-    w = 2 * np.pi * np.fft.rfftfreq(n, d=dt)
-    S = np.asarray(spectrum(w), dtype=float)
-    if not np.all(np.isfinite(S)) or np.any(S < -1e-12 * np.max(np.abs(S))):
-        raise ParameterError("spectrum must be finite and >= 0")
-    S = np.maximum(S, 0.0)  # rounding at omega = 0, where S_d vanishes exactly
-    amp = np.sqrt(S * n / dt)
-    X = amp * (rng.standard_normal(w.size) + 1j * rng.standard_normal(w.size)) / math.sqrt(2)
-    X[0] = 0.0  # zero mean
-    if n % 2 == 0:
-        X[-1] = amp[-1] * rng.standard_normal()  # Nyquist bin is real
-    return np.fft.irfft(X, n=n)
+            return k, r, v
+    return -1, r, v
 
 
 @dataclass
 class MassRun:
-    """Binned output of a stochastic mass-model run: activity s = r + xi, rate r, voltage v (per bin)."""
+    """Output of a stochastic mass-model run: activity s = r + xi, rate r, voltage v (per bin).
+
+    The binned series are kept only with ``keep_series`` (else None); the means, and the Welch
+    estimate of s when a ``segment`` was given, are accumulated during the run.
+    """
 
     noise: str
     scheme: str
     bin_width: float
-    s: np.ndarray
-    r: np.ndarray
-    v: np.ndarray
+    s: np.ndarray | None
+    r: np.ndarray | None
+    v: np.ndarray | None
     dt: float
     steps: int
     start: tuple
     seed: int
-
-    @property
-    def mean_rate(self) -> float:
-        """Time average of the activity s = r + xi."""
-        return float(self.s.mean())
+    n_bins: int
+    mean_rate: float
+    mean_r: float
+    mean_v: float
+    spectrum: object = None
 
     def to_dict(self) -> dict:
         """Metadata and means (the arrays stay in the object)."""
-        return {"noise": self.noise, "scheme": self.scheme, "bin_width": self.bin_width, "dt": self.dt,
-                "steps": self.steps, "bins": int(self.s.size), "start": {"r": self.start[0], "v": self.start[1]},
-                "seed": self.seed, "mean_rate": self.mean_rate, "mean_r": float(self.r.mean()),
-                "mean_v": float(self.v.mean())}
+        d = {"noise": self.noise, "scheme": self.scheme, "bin_width": self.bin_width, "dt": self.dt,
+             "steps": self.steps, "bins": self.n_bins, "start": {"r": self.start[0], "v": self.start[1]},
+             "seed": self.seed, "mean_rate": self.mean_rate, "mean_r": self.mean_r, "mean_v": self.mean_v,
+             "series_kept": self.s is not None}
+        if self.spectrum is not None:
+            d["spectrum"] = self.spectrum.to_dict()
+        return d
+
+
+#: steps per compiled call: bounds the reaction time to Ctrl-C and the memory of one chunk
+CHUNK_STEPS = 2**18
 
 
 def simulate_stochastic_mass(model, *, T: float, dt: float, noise: str = "white", scheme: str = "heun",
                              transient: float = 0.0, bin_width: float | None = None, branch: str | None = None,
-                             r0: float | None = None, v0: float | None = None, eta=None, seed: int = 0) -> MassRun:
+                             r0: float | None = None, v0: float | None = None, eta=None, seed: int = 0,
+                             keep_series: bool = True, segment: float | None = None,
+                             progress: bool = False) -> MassRun:
     """Integrate the stochastic MPR model of ``model`` with shot noise of kind ``noise``.
 
     Parameters
@@ -182,7 +180,16 @@ def simulate_stochastic_mass(model, *, T: float, dt: float, noise: str = "white"
     eta : array, optional
         Excitabilities of the surrogate oscillators (default: the model's quantiles).
     seed : int
+    keep_series : bool
+        Keep the binned series s, r, v (24 bytes per bin); with False memory does not grow with T.
+    segment : float, optional
+        Accumulate the Welch estimate of s during the run (``result.spectrum``).
+    progress : bool
+        Show a progress bar on stderr.
     """
+    from .colored_noise import ColoredNoise, filter_taps
+    from .streaming_welch import WelchAccumulator
+
     if noise not in NOISE_KINDS:
         raise ParameterError("noise must be one of %s, got %r" % (", ".join(NOISE_KINDS), noise))
     if scheme not in SCHEMES:
@@ -205,19 +212,55 @@ def simulate_stochastic_mass(model, *, T: float, dt: float, noise: str = "white"
     if n_bins < 1:
         raise ParameterError("T - transient must cover at least one bin")
     rng = np.random.default_rng(seed)
-    xi_series = np.zeros(1)
+    noise_gen = None
     eta_s = np.zeros(0)
     phases = np.zeros(0)
     if noise == "colored":
-        xi_series = colored_shot_noise(n_steps, dt, op.binned(bin_width=dt, kind="shot"), rng)
+        noise_gen = ColoredNoise(spectrum=op.binned(bin_width=dt, kind="shot"), dt=dt, rng=rng,
+                                 taps=filter_taps(n_steps))
     elif noise == "surrogate":
         eta_s = model.excitabilities(draw="quantile") if eta is None else finite_array("eta", eta)
         phases = rng.random(eta_s.size)
-    out_s, out_r, out_v = np.zeros(n_bins), np.zeros(n_bins), np.zeros(n_bins)
-    bad = _integrate(r_init, v_init, dt, n_steps, bin_steps, tr, SCHEMES.index(scheme), NOISE_KINDS.index(noise),
-                     xi_series, float(N), eta_s, phases, *model.parameters.as_tuple(), int(rng.integers(2**31)),
-                     out_s, out_r, out_v)
-    if bad >= 0:
-        raise FloatingPointError("stochastic mass model diverged at step %d (t=%g); reduce dt or raise N"
-                                 % (bad, bad * dt))
-    return MassRun(noise, scheme, bw, out_s, out_r, out_v, dt, n_steps, (r_init, v_init), seed)
+    welch_s = WelchAccumulator(dt=bw, segment=segment) if segment is not None else None
+    if welch_s is not None and welch_s.nperseg > n_bins:
+        raise ParameterError("segment (%g) must not exceed T - transient (%g)" % (segment, n_bins * bw))
+    chunk_bins = max(1, CHUNK_STEPS // bin_steps)
+    out_s, out_r, out_v = np.zeros(chunk_bins), np.zeros(chunk_bins), np.zeros(chunk_bins)
+    kept = ([], [], []) if keep_series else None
+    sums = np.zeros(3)
+    numba_seed = int(rng.integers(2**31))
+    r, v = r_init, v_init
+    rec_end = tr + n_bins * bin_steps
+    with progress_bar(total=n_steps, desc="mass model (%s noise)" % noise, enabled=progress) as bar:
+        step, bin0 = 0, 0
+        while step < n_steps:
+            if tr <= step < rec_end:
+                n = min(chunk_bins, n_bins - bin0) * bin_steps
+            else:
+                n = min(CHUNK_STEPS, (tr if step < tr else n_steps) - step)
+            xi = noise_gen.next(n) if noise_gen is not None else np.zeros(1)
+            out_s[:] = 0.0
+            out_r[:] = 0.0
+            out_v[:] = 0.0
+            bad, r, v = _integrate(r, v, dt, step, n, bin_steps, tr, bin0, SCHEMES.index(scheme),
+                                   NOISE_KINDS.index(noise), xi, float(N), eta_s, phases, *model.parameters.as_tuple(),
+                                   numba_seed if step == 0 else -1, out_s, out_r, out_v)
+            if bad >= 0:
+                raise ParameterError("the stochastic mass model diverged at t=%g (step %d): dt=%g is too large for "
+                                     "this noise (N=%g); reduce dt or raise N" % (bad * dt, bad, dt, N))
+            if tr <= step < rec_end:
+                nb = n // bin_steps
+                chunk = (out_s[:nb], out_r[:nb], out_v[:nb])
+                sums += [c.sum() for c in chunk]
+                if welch_s is not None:
+                    welch_s.add(chunk[0])
+                if kept is not None:
+                    for lst, c in zip(kept, chunk):
+                        lst.append(c.copy())
+                bin0 += nb
+            step += n
+            bar.update(n)
+    s_, r_, v_ = (np.concatenate(k) for k in kept) if kept is not None else (None, None, None)
+    m = sums / n_bins
+    return MassRun(noise, scheme, bw, s_, r_, v_, dt, n_steps, (r_init, v_init), seed, n_bins, float(m[0]),
+                   float(m[1]), float(m[2]), welch_s.spectrum() if welch_s is not None else None)

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from shotnoise.numerics._generated.spectrum_kernels import eta_of_frequency
+from shotnoise.numerics._jit import pure
 from shotnoise.numerics.model import Model
 from shotnoise.numerics.qif_network import quenched_rate
 from shotnoise.numerics.spectral_estimation import welch, welch_expectation
@@ -98,7 +99,7 @@ def expected_lines(a: float, b: float, *, op, n_neurons: float, n_max: int = 50)
     eta(f) = (pi tau f)^2 - I - J tau r0 (generated from theory.shot_noise.eta_of_frequency)."""
     m = op.model
     g = m.density()
-    eta_f = lambda f: eta_of_frequency.py_func(f, op.r, m.J, m.I, m.tau)
+    eta_f = lambda f: pure(eta_of_frequency)(f, op.r, m.J, m.I, m.tau)
     tot = 0.0
     for n in range(1, n_max + 1):
         f_lo, f_hi = a / (2 * math.pi * n), b / (2 * math.pi * n)

@@ -6,7 +6,8 @@ table or as JSON (``--json``); file outputs are checked before any work and writ
 (:mod:`shotnoise.validation.writers`).  Choices come from library constants.
 
 Exit status: 0 success; 1 a validation check failed (``validate``, ``demo``); 2 bad input — exactly
-the package's :class:`~shotnoise.theory.errors.ParameterError`, reported on one line.  Any other
+the package's :class:`~shotnoise.theory.errors.ParameterError`, reported on one line; 130 interrupted
+(Ctrl-C; nothing partial is written, since files are written atomically after the work).  Any other
 exception is a bug and is shown with its traceback.  Heavy imports happen inside the
 subcommands so that numeric subcommands start fast.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 
 from shotnoise.theory.errors import ParameterError
@@ -39,6 +41,19 @@ def version() -> str:
         return v("shotnoise")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
         return "unknown (not installed)"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with two changes: negative numbers in any float syntax (-5e-1, -1E1, -inf) are values,
+    not options, and a usage error is one line on stderr (exit 2), like every other input error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infinity|nan)$",
+                                                   re.IGNORECASE)
+
+    def error(self, message):
+        self.exit(2, "shotnoise: error: %s (see %s --help)\n" % (message, self.prog))
 
 
 def _float(text: str) -> float:
@@ -74,6 +89,11 @@ def _model(a, *, heterogeneity: str = "lorentzian", M=None):
     if missing:
         raise ParameterError("missing %s (or give --model-file)" % ", ".join(missing))
     return Model(**over)
+
+
+def _show_progress(a) -> bool:
+    """Progress bars only for a person at a terminal (not with --json/--quiet, not into a pipe or log)."""
+    return not a.quiet and not a.json and sys.stderr.isatty()
 
 
 def _print_json(doc) -> None:
@@ -147,7 +167,7 @@ def _omega_grid(a):
         if a.omega_min is not None or a.omega_max is not None:
             raise ParameterError("give either --omega or --omega-min/--omega-max/--points, not both")
         try:
-            w = np.array([float(x) for x in a.omega.split(",") if x.strip()])
+            w = np.array([float(x) for x in a.omega.split(",")])
         except ValueError:
             raise ParameterError("--omega must be a comma-separated list of numbers, got %r" % a.omega) from None
         if w.size == 0 or not np.all(np.isfinite(w)):
@@ -176,13 +196,11 @@ def cmd_simulate_network(a) -> int:
     model = _model(a, heterogeneity="lorentzian" if het in ("quantile", "random") else het, M=a.M)
     doc = network_report(model, T=a.T, dt=a.dt, transient=a.transient, segment=a.segment, bin_width=a.bin,
                          draw="quantile" if het == "quantile" else "random", seed=a.seed,
-                         progress=not a.quiet and not a.json)
+                         keep_series=save is not None, progress=_show_progress(a))
     doc["parameters"]["heterogeneity"] = het
     if save is not None:
         write_npz(save, arrays=doc["arrays"])
         doc["written"] = str(save)
-    if "warning" in doc:
-        print("shotnoise: warning: %s" % doc["warning"], file=sys.stderr)
     doc = _without_arrays(doc)
     _print_json(doc) if a.json else print(format_run(doc))
     return 0
@@ -194,7 +212,8 @@ def cmd_simulate_stochastic_mass(a) -> int:
     from .writers import check_output, write_npz
     save = check_output(a.save, option="--save", extensions=(".npz",))
     doc = stochastic_mass_report(_model(a), T=a.T, dt=a.dt, noise=a.noise, scheme=a.scheme, transient=a.transient,
-                                 segment=a.segment, bin_width=a.bin, branch=a.branch, seed=a.seed)
+                                 segment=a.segment, bin_width=a.bin, branch=a.branch, seed=a.seed,
+                                 keep_series=save is not None, progress=_show_progress(a))
     if save is not None:
         write_npz(save, arrays=doc["arrays"])
         doc["written"] = str(save)
@@ -206,11 +225,28 @@ def cmd_simulate_stochastic_mass(a) -> int:
 def cmd_validate(a) -> int:
     from .report import format_checks
     from .tasks import validate
+    if a.list:
+        from .suite import check_list
+        checks = check_list()
+        if a.json:
+            _print_json({"checks": checks})
+        else:
+            for c in checks:
+                print("%-30s %-11s %s" % (c["label"], "+".join(c["modes"]), c["summary"]))
+        return 0
     if a.quick and a.full:
         raise ParameterError("choose one of --quick and --full")
     mode = "full" if a.full else "quick"
     say = None if (a.json or a.quiet) else (lambda label: print("running %s ..." % label, file=sys.stderr, flush=True))
-    doc = validate(mode=mode, only=a.only.split(",") if a.only else None, report=a.report, progress=say)
+    only = None
+    if a.only is not None:
+        only = [x.strip() for x in a.only.split(",")]
+        if not all(only):
+            raise ParameterError("--only must be a comma-separated list of check labels (see --list), got %r" % a.only)
+    if a.report is not None:
+        from .writers import check_output_dir
+        check_output_dir(a.report, option="--report")
+    doc = validate(mode=mode, only=only, report=a.report, progress=say)
     if a.json:
         _print_json(doc)
     else:
@@ -223,7 +259,8 @@ def cmd_validate(a) -> int:
 
 def cmd_bench(a) -> int:
     from .tasks import bench
-    doc = bench(what=a.what)
+    say = None if a.json else (lambda name: print("running %s ..." % name, file=sys.stderr, flush=True))
+    doc = bench(what=a.what, progress=say)
     if a.json:
         _print_json(doc)
     else:
@@ -242,7 +279,7 @@ def cmd_demo(a) -> int:
 
 # ----------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="shotnoise",
+    ap = _Parser(prog="shotnoise",
                                  description="Shot noise in next-generation neural mass models (MPR / QIF).")
     ap.add_argument("--version", action="version", version="shotnoise %s" % version())
     sub = ap.add_subparsers(dest="command", required=True)
@@ -267,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--dt", type=_float, required=True, help="time step (output spacing) dt > 0")
     m.add_argument("--method", choices=("rk4", "solve_ivp"), default="rk4")
     m.add_argument("--save-every", type=int, default=1, help="keep every n-th step (default 1)")
-    m.add_argument("--out", help="write the full trajectory to FILE.csv or FILE.npz")
+    m.add_argument("--out", help="write the full trajectory to FILE.csv or FILE.npz (overwritten if it exists)")
     m.add_argument("--json", action="store_true")
     m.set_defaults(func=cmd_simulate_mass)
 
@@ -281,8 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp_.add_argument("--points", type=int, default=200)
     sp_.add_argument("--log", action="store_true", help="log-spaced grid")
     sp_.add_argument("--json", action="store_true")
-    sp_.add_argument("--csv", metavar="FILE", help="write a CSV table")
-    sp_.add_argument("--plot", metavar="FILE.png", help="draw all spectra on log axes")
+    sp_.add_argument("--csv", metavar="FILE", help="write a CSV table (overwritten if it exists)")
+    sp_.add_argument("--plot", metavar="FILE.png", help="draw all spectra on log axes (overwritten if it exists)")
     sp_.set_defaults(func=cmd_spectrum)
 
     net = ssub.add_parser("network", help="finite-N QIF network (exact between kicks)")
@@ -292,10 +329,12 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_argument("--T", type=_float, required=True, help="duration including the transient")
         q.add_argument("--dt", type=_float, required=True, help="time step")
         q.add_argument("--transient", type=_float, default=0.0)
-        q.add_argument("--segment", type=_float, default=50.0, help="Welch segment length in units of tau (50)")
+        q.add_argument("--segment", type=_float, default=None,
+                       help="Welch segment length in time units (default min(50, (T - transient)/4))")
         q.add_argument("--bin", type=_float, help="activity bin width (multiple of dt; default ~0.02)")
         q.add_argument("--seed", type=int, default=0)
-        q.add_argument("--save", metavar="FILE.npz")
+        q.add_argument("--save", metavar="FILE.npz", help="also keep the binned series and save them "
+                       "(an existing file is overwritten; without --save memory does not grow with T)")
         q.add_argument("--json", action="store_true")
         q.add_argument("--quiet", action="store_true")
     net.add_argument("--heterogeneity", choices=NETWORK_HETEROGENEITY, default="quantile")
@@ -310,7 +349,8 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("--quick", action="store_true", help="small sizes, < 2 min (default)")
     va.add_argument("--full", action="store_true", help="larger sizes, < 30 min")
     va.add_argument("--report", metavar="DIR", help="write DIR/report.md and PNG figures")
-    va.add_argument("--only", help="comma-separated check labels")
+    va.add_argument("--only", help="comma-separated check labels (see --list)")
+    va.add_argument("--list", action="store_true", help="list the checks and exit")
     va.add_argument("--json", action="store_true")
     va.add_argument("--quiet", action="store_true")
     va.set_defaults(func=cmd_validate)
@@ -335,6 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     except ParameterError as e:
         print("shotnoise: error: %s" % str(e).splitlines()[0], file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: long work runs in short compiled chunks, files are written at the end
+        print("shotnoise: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,23 +21,26 @@ def _say(quiet: bool, *args) -> None:
 
 def run_demo(*, out: str = "demo-output", quiet: bool = False) -> dict:
     """Run the demo, writing into the directory ``out``; returns the summary dict ("passed": network check)."""
+    from .writers import atomic_directory
+
+    t0 = time.perf_counter()
+    with atomic_directory(out, option="--out") as d:  # all files or none reach ``out``
+        summary = _run_demo_into(d, quiet=quiet, t0=t0)
+    _say(quiet, "== done in %.1f s; outputs in %s/ (equations mpr.*, spectra.png, network_vs_theory.png, "
+                "mpr_trajectories.png, summary.json)" % (summary["wall_time_s"], out))
+    return summary
+
+
+def _run_demo_into(d: pathlib.Path, *, quiet: bool, t0: float) -> dict:
+    """The demo's steps, writing into the directory ``d``."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from shotnoise.numerics.model import Model
-    from shotnoise.theory.errors import ParameterError
     from shotnoise.theory.export import FORMATS, export
     from shotnoise.theory.models import get_model
 
-    t0 = time.perf_counter()
-    d = pathlib.Path(out)
-    if d.exists() and not d.is_dir():
-        raise ParameterError("--out %r exists and is not a directory" % out)
-    try:
-        d.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise ParameterError("--out: cannot create directory %r: %s" % (out, e.strerror)) from None
     summary: dict = {}
 
     _say(quiet, "== 1. derive: MPR equations from the continuity equation (Lorentzian ansatz + residues)")
@@ -74,8 +77,6 @@ def run_demo(*, out: str = "demo-output", quiet: bool = False) -> dict:
     summary["wall_time_s"] = round(time.perf_counter() - t0, 2)
     summary["passed"] = summary["network_check"]["passed"]
     (d / "summary.json").write_text(json.dumps(summary, indent=2))
-    _say(quiet, "== done in %.1f s; outputs in %s/ (equations mpr.*, spectra.png, network_vs_theory.png, "
-                "mpr_trajectories.png, summary.json)" % (summary["wall_time_s"], d))
     return summary
 
 

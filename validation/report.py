@@ -48,6 +48,7 @@ def format_run(doc: dict) -> str:
     sp = doc["spectrum"]
     lines.append("spectrum: %d bins, %d segments, %.1f dof per bin (%s)"
                  % (len(sp["omega"]), sp["n_segments"], sp["dof"], sp["convention"]))
+    lines += ["warning: %s" % w for w in doc.get("warnings", [])]
     return "\n".join(lines)
 
 

@@ -49,6 +49,12 @@ CHECKS: list[tuple[str, Callable[..., CheckResult], dict | None, dict]] = [
 LABELS = tuple(c[0] for c in CHECKS)
 
 
+def check_list() -> list[dict]:
+    """The checks: label, the modes that run it, and the first line of its docstring."""
+    return [{"label": label, "modes": [m for m, kw in (("quick", quick), ("full", full)) if kw is not None],
+             "summary": (fn.__doc__ or "").strip().split("\n")[0]} for label, fn, quick, full in CHECKS]
+
+
 @lru_cache(maxsize=None)
 def run_check(label: str, mode: str = "quick") -> CheckResult:
     """Run one check of the suite with the sizes of ``mode`` (memoised: every check is seeded, so a

@@ -18,6 +18,8 @@ from shotnoise.numerics.model import THEORY_FAMILIES, Model
 from shotnoise.numerics.shot_spectrum import CONVENTION
 from shotnoise.theory.errors import ParameterError
 
+from .guards import MAX_STEPS, check_memory, check_network_memory, check_run, network_warnings, theory_warnings
+
 
 # ----------------------------------------------------------------------------- theory
 def derive_equations(*, model: str, fmt: str) -> dict:
@@ -54,9 +56,19 @@ def spectrum_report(model: Model, *, omega, branch: str | None = None) -> dict:
 def trajectory_report(model: Model, *, r0: float, v0: float, T: float, dt: float, method: str = "rk4",
                       save_every: int = 1) -> dict:
     """Deterministic MPR trajectory: summary plus the arrays t, r, v."""
+    from shotnoise.numerics.parameters import positive
+
+    T, dt = positive("T", T), positive("dt", dt)
+    if T / dt > MAX_STEPS:
+        raise ParameterError("T/dt = %.3g steps is more than %.0e; raise dt or shorten T" % (T / dt, MAX_STEPS))
+    check_memory(24.0 * T / dt / max(int(save_every) if save_every >= 1 else 1, 1), "a trajectory of %.3g samples"
+                 % (T / dt / max(save_every, 1)))
     tr = model.integrate(r0=r0, v0=v0, T=T, dt=dt, method=method, save_every=save_every)
     if not (np.all(np.isfinite(tr.r)) and np.all(np.isfinite(tr.v))):
         raise ParameterError("the trajectory diverged (non-finite r or v); reduce dt")
+    if np.any(tr.r <= 0):
+        k = int(np.argmax(tr.r <= 0))
+        raise ParameterError("the trajectory left r > 0 at t=%g (a numerical instability): reduce dt" % tr.t[k])
     return {"model": "mpr", "method": method, "parameters": model.flat_dict(), "initial": {"r": r0, "v": v0},
             "T": T, "dt": dt, **tr.to_dict(), "arrays": {"t": tr.t, "r": tr.r, "v": tr.v}}
 
@@ -64,16 +76,17 @@ def trajectory_report(model: Model, *, r0: float, v0: float, T: float, dt: float
 # ----------------------------------------------------------------------------- simulations vs theory
 def spectrum_with_theory(x, *, model: Model, bin_width: float, segment: float, near_rate: float,
                          subpopulation: bool = False) -> dict:
-    """Welch estimate of a simulated activity and the theory's expected estimate on the same grid.
+    """Welch estimate of a simulated activity ``x`` (an array, or an already accumulated ``Spectrum``)
+    and the theory's expected estimate on the same grid.
 
     The theory is the linear (order 1/N) shot-noise theory at the stable fixed point closest to
     ``near_rate`` (the measured mean rate), binned and leaked exactly like the estimate.  When the
     theory does not apply (non-Lorentzian g, no stable fixed point) "theory" is None and
     "theory_note" says why.
     """
-    from shotnoise.numerics.spectral_estimation import welch, welch_expectation
+    from shotnoise.numerics.spectral_estimation import Spectrum, welch, welch_expectation
 
-    spec = welch(x, dt=bin_width, segment=segment)
+    spec = x if isinstance(x, Spectrum) else welch(x, dt=bin_width, segment=segment)
     doc = spec.to_dict()
     if model.heterogeneity not in THEORY_FAMILIES:
         doc["theory"] = None
@@ -100,73 +113,81 @@ def theory_rate(model: Model, *, near_rate: float) -> float:
     return model.self_consistent_rate()
 
 
-def network_report(model: Model, *, T: float, dt: float, transient: float = 0.0, segment: float = 50.0,
-                   bin_width: float | None = None, draw: str = "quantile", seed: int = 0,
+def network_report(model: Model, *, T: float, dt: float, transient: float = 0.0, segment: float | None = None,
+                   bin_width: float | None = None, draw: str = "quantile", seed: int = 0, keep_series: bool = False,
                    progress: bool = False) -> dict:
-    """Simulate the finite network and compare its mean rate and spectrum with the theory."""
+    """Simulate the finite network and compare its mean rate and spectrum with the theory.
+
+    Memory does not grow with T unless ``keep_series`` (then the binned series travel under "arrays",
+    for ``--save``): the Welch estimates and means are accumulated during the run.  ``segment``
+    defaults to min(50, (T - transient)/4) time units.
+    """
     from shotnoise.numerics.qif_network import quenched_rate
 
     N = model.require_N()
     if N != int(N):
         raise ParameterError("N must be an integer >= 1 for a network, got %r" % N)
-    _check_run(T=T, dt=dt, transient=transient, segment=segment)
+    model._integer_M()
     bw = default_bin_width(dt=dt, requested=bin_width)
+    segment = check_run(T=T, dt=dt, transient=transient, segment=segment, bin_width=bw)
+    check_network_memory(N=int(N), T=T, dt=dt, bin_width=bw, keep_series=keep_series)
     res = model.simulate_network(T=T, dt=dt, transient=transient, bin_width=bw, draw=draw, seed=seed,
-                                 progress=progress)
+                                 progress=progress, keep_series=keep_series, segment=segment)
     mean = res.mean_rate
-    sdoc = spectrum_with_theory(res.activity, model=model, bin_width=bw, segment=segment, near_rate=mean)
+    sdoc = spectrum_with_theory(res.spectrum, model=model, bin_width=bw, segment=segment, near_rate=mean)
     doc = {"parameters": dict(model.flat_dict(), draw=draw, seed=seed),
            "mean_rate": mean, "quenched_rate": quenched_rate(res.eta, J=model.J, I=model.I, tau=model.tau, near=mean),
-           "mpr_rate": theory_rate(model, near_rate=mean), "mean_rate_Z": float(np.mean(res.r_Z)), "bin_width": bw,
-           "spectrum": sdoc,
+           "mpr_rate": theory_rate(model, near_rate=mean), "mean_rate_Z": res.mean_rate_Z, "bin_width": bw,
+           "segment": segment, "spectrum": sdoc,
            "timing": {"neuron_steps_per_second": res.neuron_steps_per_second, "wall_time_s": res.wall_time},
-           "max_phase_per_step": res.max_phase_per_step}
-    arrays = {"activity": res.activity, "activity_M": res.activity_M if model.M else np.zeros(0), "Z": res.Z,
-              "r_Z": res.r_Z, "v_Z": res.v_Z, "eta": res.eta, "bin_width": np.array(bw),
-              "omega": np.array(sdoc["omega"]), "psd": np.array(sdoc["psd"])}
+           "max_phase_per_step": res.max_phase_per_step,
+           "warnings": network_warnings(model, res=res, spectrum=sdoc, dt=dt, bin_width=bw, segment=segment)}
     if model.M:
-        subdoc = spectrum_with_theory(res.activity_M, model=model, bin_width=bw, segment=segment, near_rate=mean,
+        subdoc = spectrum_with_theory(res.spectrum_M, model=model, bin_width=bw, segment=segment, near_rate=mean,
                                       subpopulation=True)
-        doc["subpopulation"] = {"M": int(model.M), "mean_rate": float(res.activity_M.mean()), "spectrum": subdoc}
-    if res.max_phase_per_step > math.pi:
-        doc["warning"] = ("fastest neuron turns %.2g times per step; spikes are exact but kicks are delayed to "
-                          "step ends" % (res.max_phase_per_step / math.pi))
-    doc["arrays"] = arrays
+        doc["subpopulation"] = {"M": int(model.M), "mean_rate": res.mean_rate_M, "spectrum": subdoc}
+    if keep_series:
+        doc["arrays"] = {"activity": res.activity, "activity_M": res.activity_M if model.M else np.zeros(0),
+                         "Z": res.Z, "r_Z": res.r_Z, "v_Z": res.v_Z, "eta": res.eta, "bin_width": np.array(bw),
+                         "omega": np.array(sdoc["omega"]), "psd": np.array(sdoc["psd"])}
     return doc
 
 
 def stochastic_mass_report(model: Model, *, T: float, dt: float, noise: str = "white", scheme: str = "heun",
-                           transient: float = 0.0, segment: float = 50.0, bin_width: float | None = None,
-                           branch: str | None = None, seed: int = 0) -> dict:
-    """Simulate the stochastic mass model and compare its activity spectrum with the shot-noise theory."""
+                           transient: float = 0.0, segment: float | None = None, bin_width: float | None = None,
+                           branch: str | None = None, seed: int = 0, keep_series: bool = False,
+                           progress: bool = False) -> dict:
+    """Simulate the stochastic mass model and compare its activity spectrum with the shot-noise theory.
+
+    Memory does not grow with T unless ``keep_series`` (the binned s, r, v then travel under "arrays").
+    """
     model.require_N()
-    _check_run(T=T, dt=dt, transient=transient, segment=segment)
     bw = default_bin_width(dt=dt, requested=bin_width)
+    segment = check_run(T=T, dt=dt, transient=transient, segment=segment, bin_width=bw)
+    if keep_series:
+        check_memory(24.0 * T / bw, "keeping %.3g bins of s, r, v" % (T / bw))
     run = model.simulate_stochastic_mass(T=T, dt=dt, noise=noise, scheme=scheme, transient=transient,
-                                         bin_width=bw, branch=branch, seed=seed)
-    sdoc = spectrum_with_theory(run.s, model=model, bin_width=bw, segment=segment, near_rate=float(run.s.mean()))
-    return {"parameters": dict(model.flat_dict(), noise=noise, scheme=scheme, seed=seed),
-            "mean_rate": run.mean_rate, "mean_r": float(run.r.mean()), "mean_v": float(run.v.mean()),
-            "bin_width": bw, "spectrum": sdoc, "arrays": {"s": run.s, "r": run.r, "v": run.v, "bin_width": np.array(bw)}}
+                                         bin_width=bw, branch=branch, seed=seed, keep_series=keep_series,
+                                         segment=segment, progress=progress)
+    sdoc = spectrum_with_theory(run.spectrum, model=model, bin_width=bw, segment=segment, near_rate=run.mean_rate)
+    doc = {"parameters": dict(model.flat_dict(), noise=noise, scheme=scheme, seed=seed),
+           "mean_rate": run.mean_rate, "mean_r": run.mean_r, "mean_v": run.mean_v, "bin_width": bw,
+           "segment": segment, "spectrum": sdoc,
+           "warnings": theory_warnings(model, near_rate=run.mean_rate, dt=dt, spectrum=sdoc, segment=segment,
+                                       n_neurons=None)}
+    if keep_series:
+        doc["arrays"] = {"s": run.s, "r": run.r, "v": run.v, "bin_width": np.array(bw)}
+    return doc
 
 
 def default_bin_width(*, dt: float, requested: float | None = None) -> float:
     """The requested bin, else the multiple of dt closest to 0.02 (at least dt)."""
+    from shotnoise.numerics.parameters import positive
+
+    dt = positive("dt", dt)
     if requested is not None:
-        return requested
-    return dt * max(1, int(round(0.02 / dt)))
-
-
-def _check_run(*, T: float, dt: float, transient: float, segment: float) -> None:
-    """Run-length checks shared by the simulation tasks, before any work is done."""
-    from shotnoise.numerics.parameters import nonnegative, positive
-
-    T, dt = positive("T", T), positive("dt", dt)
-    transient, segment = nonnegative("transient", transient), positive("segment", segment)
-    if T <= transient:
-        raise ParameterError("T must be > transient, got T=%r, transient=%r" % (T, transient))
-    if segment > T - transient:
-        raise ParameterError("segment (%g) must not exceed T - transient (%g)" % (segment, T - transient))
+        return positive("bin", requested)
+    return dt * max(1, int(round(min(0.02 / dt, 1e12))))
 
 
 # ----------------------------------------------------------------------------- validation, bench, demo
@@ -180,15 +201,22 @@ def validate(*, mode: str = "quick", only: list[str] | None = None, report: str 
     results = run_suite(mode, only=only, progress=progress)
     wall = time.perf_counter() - t0
     if report:
-        write_report(results, report, mode, wall)
+        from .writers import atomic_directory
+        with atomic_directory(report, option="--report") as tmp:
+            write_report(results, str(tmp), mode, wall)
     return {"mode": mode, "wall_time_s": wall, "passed": all(r.passed for r in results),
             "checks": [r.to_dict() for r in results]}
 
 
-def bench(*, what: str = "all") -> dict:
-    """Throughput benchmarks (ratios measured in one run)."""
-    from .bench import BENCHES, run_benchmarks
+def bench(*, what: str = "all", progress=None) -> dict:
+    """Throughput benchmarks (ratios measured in one run); ``progress(name)`` is called before each."""
+    from .bench import BENCHES
 
     if what != "all" and what not in BENCHES:
         raise ParameterError("--what must be one of %s, all; got %r" % (", ".join(BENCHES), what))
-    return run_benchmarks(list(BENCHES) if what == "all" else [what])
+    out = {}
+    for name in (list(BENCHES) if what == "all" else [what]):
+        if progress:
+            progress(name)
+        out[name] = BENCHES[name]()
+    return out

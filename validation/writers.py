@@ -29,23 +29,73 @@ def check_output(path: str | None, *, option: str, extensions: tuple[str, ...]) 
     parent = p.parent if str(p.parent) else pathlib.Path(".")
     if not parent.is_dir():
         raise ParameterError("%s: directory %r does not exist" % (option, str(parent)))
-    if not os.access(parent, os.W_OK):
-        raise ParameterError("%s: directory %r is not writable" % (option, str(parent)))
+    _probe(parent, option=option)
     return p
+
+
+def _probe(directory: pathlib.Path, *, option: str) -> None:
+    """Create and remove a temporary file in ``directory`` (permission bits do not stop root; this does)."""
+    try:
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as e:
+        raise ParameterError("%s: cannot write into directory %r: %s" % (option, str(directory), e.strerror or e)) \
+            from None
+
+
+def _suffix(p: pathlib.Path) -> str:
+    """The extension of ``p`` (also for names like '.png', which pathlib sees as a stem)."""
+    return p.suffix or (p.name if p.name.startswith(".") else "")
 
 
 @contextlib.contextmanager
 def atomic_path(path: str | pathlib.Path):
-    """Yield a temporary path next to ``path``; rename it onto ``path`` only if the block succeeds."""
+    """Yield a temporary path next to ``path``; rename it onto ``path`` only if the block succeeds.
+
+    An operating-system error while writing (no space, a read-only or special file system) is a
+    ParameterError naming the file; the temporary file is always removed.
+    """
     p = pathlib.Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".%s." % p.name, suffix=p.suffix, dir=p.parent if str(p.parent) else ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".%s." % p.name, suffix=_suffix(p), dir=p.parent if str(p.parent) else ".")
+    except OSError as e:
+        raise ParameterError("cannot write %s: %s" % (p, e.strerror or e)) from None
     os.close(fd)
     try:
-        yield tmp
-        os.replace(tmp, p)
+        try:
+            yield tmp
+            os.replace(tmp, p)
+        except OSError as e:
+            raise ParameterError("cannot write %s: %s" % (p, e.strerror or e)) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _existing_ancestor(p: pathlib.Path) -> pathlib.Path:
+    q = p
+    while not q.exists():
+        if q.parent == q:
+            break
+        q = q.parent
+    return q
+
+
+def check_output_dir(path: str | None, *, option: str) -> pathlib.Path | None:
+    """Validate an output directory without creating it: it (or its nearest existing ancestor) must be a
+    writable directory (probed with a temporary file)."""
+    if path is None:
+        return None
+    if not str(path).strip():
+        raise ParameterError("%s must name a directory, got an empty string" % option)
+    p = pathlib.Path(path)
+    if p.exists() and not p.is_dir():
+        raise ParameterError("%s %r exists and is not a directory" % (option, str(path)))
+    base = _existing_ancestor(p.absolute())
+    if not base.is_dir():
+        raise ParameterError("%s %r: %r is not a directory" % (option, str(path), str(base)))
+    _probe(base, option=option)
+    return p
 
 
 def write_csv(path, *, columns: dict) -> None:
@@ -69,3 +119,23 @@ def write_table(path, *, columns: dict) -> None:
         write_csv(path, columns=columns)
     else:
         write_npz(path, arrays=columns)
+
+
+@contextlib.contextmanager
+def atomic_directory(path: str | pathlib.Path, *, option: str):
+    """Yield a temporary directory; on success create ``path`` (if missing) and move every file written
+    into the temporary directory there (files of the same name are replaced).  On failure nothing
+    reaches ``path`` and nothing is created."""
+    import shutil
+
+    p = check_output_dir(path, option=option)
+    tmp = tempfile.mkdtemp(prefix=".shotnoise-", dir=_existing_ancestor(p.absolute()))
+    try:
+        yield pathlib.Path(tmp)
+        p.mkdir(parents=True, exist_ok=True)
+        for f in sorted(pathlib.Path(tmp).iterdir()):
+            os.replace(f, p / f.name)
+    except OSError as e:
+        raise ParameterError("%s: cannot write into %r: %s" % (option, str(path), e.strerror or e)) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -25,7 +25,7 @@ def _residual(p, q):
     """Relative residual of the fixed-point equations (scaled by the largest term)."""
     dr, dv = rhs(q.r, q.v, p)
     scale_r = abs(p.Delta / (math.pi * p.tau**2)) + abs(2 * q.r * q.v / p.tau)
-    scale_v = (abs(p.eta_bar + p.I) + q.v**2) / p.tau + abs(p.J * q.r) + math.pi**2 * q.r**2 * p.tau
+    scale_v = (abs(p.eta_bar) + abs(p.I) + q.v**2) / p.tau + abs(p.J * q.r) + math.pi**2 * q.r**2 * p.tau
     return abs(dr) / scale_r, abs(dv) / scale_v
 
 
