@@ -66,6 +66,9 @@ class Model:
         Size of a random read-out subset (1 <= M <= N), for subpopulation spectra.
     heterogeneity : str
         Family of g: 'lorentzian' (exact MPR theory), 'gaussian' or 'uniform' (network only).
+
+    Supported ranges (``ParameterError`` naming the parameter outside them): |eta_bar|, |J|, |I| <= 1e100,
+    1e-100 <= Delta <= 1e100, 1e-50 <= tau <= 1e50; numbers must be int, float or numpy reals.
     """
 
     eta_bar: float
@@ -101,6 +104,7 @@ class Model:
             raise ParameterError("heterogeneity must be one of %s, got %r" % (", ".join(HETEROGENEITIES),
                                                                              heterogeneity))
         s("heterogeneity", heterogeneity)
+        MPRParameters(self.eta_bar, self.Delta, self.J, self.I, self.tau)  # the supported ranges (ParameterError)
 
     # ------------------------------------------------------------------ data
     def replace(self, **changes) -> "Model":

@@ -9,6 +9,7 @@ W = pi tau r + i v, within 5 Monte-Carlo standard errors.
 import numpy as np
 
 from shotnoise.numerics._generated.network_kernels import order_parameter_of_w, phase_factor_parts
+from shotnoise.numerics._jit import pure
 from shotnoise.numerics.mpr import integrate
 from shotnoise.numerics.parameters import MPRParameters
 
@@ -27,7 +28,7 @@ def test_mpr_matches_monte_carlo_of_uncoupled_neurons():
     eta = p.eta_bar + p.Delta * rng.standard_cauchy(n)
     V0 = v0 + np.pi * p.tau * r0 * rng.standard_cauchy(n)
     V = _exact_flow(V0, eta + p.I, t, p.tau)
-    re, im = phase_factor_parts.py_func(V)  # exp(i theta), theta = 2 atan V (theory.observables)
+    re, im = pure(phase_factor_parts)(V)  # exp(i theta), theta = 2 atan V (theory.observables)
     z = re + 1j * im
     Z, se = z.mean(), np.sqrt(z.real.var() / n) + 1j * np.sqrt(z.imag.var() / n)
     tr = integrate(p, r0=r0, v0=v0, T=t, dt=1e-4)

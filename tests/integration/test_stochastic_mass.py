@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from shotnoise.numerics import Model, ParameterError
-from shotnoise.numerics.colored_noise import ColoredNoise, colored_shot_noise
+from shotnoise.numerics.colored_noise import colored_shot_noise
 
 
 def test_colored_noise_has_the_requested_variance():
