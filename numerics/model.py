@@ -127,15 +127,20 @@ class Model:
 
     def to_dict(self) -> dict:
         """The model as plain data (the model-file layout; one population named 'pop')."""
-        pop = {"N": self.N, "eta_bar": self.eta_bar, "Delta": self.Delta, "tau": self.tau, "tau_s": 0.0,
+        flat = self.flat_dict()
+        pop = {"N": flat["N"], "eta_bar": self.eta_bar, "Delta": self.Delta, "tau": self.tau, "tau_s": 0.0,
                "heterogeneity": self.heterogeneity}
         if self.M is not None:
-            pop["M"] = self.M
+            pop["M"] = flat["M"]
         return {"populations": {"pop": pop}, "coupling": {"pop": {"pop": self.J}}, "input": {"pop": self.I}}
 
     def flat_dict(self) -> dict:
-        """The parameters as one flat dict (eta_bar, Delta, J, I, tau, N, M, heterogeneity)."""
-        return self._fields()
+        """The parameters as one flat dict (eta_bar, Delta, J, I, tau, N, M, heterogeneity); integral N, M as int."""
+        d = self._fields()
+        for k in ("N", "M"):
+            if d[k] is not None and float(d[k]).is_integer():
+                d[k] = int(d[k])
+        return d
 
     @classmethod
     def from_dict(cls, doc: dict) -> "Model":

@@ -224,7 +224,9 @@ def simulate_stochastic_mass(model, *, T: float, dt: float, noise: str = "white"
     welch_s = WelchAccumulator(dt=bw, segment=segment) if segment is not None else None
     if welch_s is not None and welch_s.nperseg > n_bins:
         raise ParameterError("segment (%g) must not exceed T - transient (%g)" % (segment, n_bins * bw))
-    chunk_bins = max(1, CHUNK_STEPS // bin_steps)
+    # surrogate noise costs O(N) per step: keep one compiled call near 2e7 oscillator-steps (Ctrl-C within ~0.1 s)
+    chunk_steps = CHUNK_STEPS if noise != "surrogate" else max(1024, min(CHUNK_STEPS, int(2e7 // max(eta_s.size, 1))))
+    chunk_bins = max(1, chunk_steps // bin_steps)
     out_s, out_r, out_v = np.zeros(chunk_bins), np.zeros(chunk_bins), np.zeros(chunk_bins)
     kept = ([], [], []) if keep_series else None
     sums = np.zeros(3)
@@ -237,7 +239,7 @@ def simulate_stochastic_mass(model, *, T: float, dt: float, noise: str = "white"
             if tr <= step < rec_end:
                 n = min(chunk_bins, n_bins - bin0) * bin_steps
             else:
-                n = min(CHUNK_STEPS, (tr if step < tr else n_steps) - step)
+                n = min(chunk_steps, (tr if step < tr else n_steps) - step)
             xi = noise_gen.next(n) if noise_gen is not None else np.zeros(1)
             out_s[:] = 0.0
             out_r[:] = 0.0

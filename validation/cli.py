@@ -14,6 +14,7 @@ subcommands so that numeric subcommands start fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
@@ -144,13 +145,13 @@ def cmd_spectrum(a) -> int:
     csv = check_output(a.csv, option="--csv", extensions=(".csv",))
     png = check_output(a.plot, option="--plot", extensions=(".png",))
     doc = spectrum_report(_model(a, M=a.M), omega=_omega_grid(a), branch=a.branch)
-    if png is not None:
-        from .plots import plot_spectrum_report
-        with atomic_path(png) as tmp:
-            plot_spectrum_report(doc, tmp)
-    if csv is not None:
-        keys = [k for k in ("omega", "shot", "activity", "rate", "voltage", "subpopulation") if k in doc]
-        write_csv(csv, columns={k: doc[k] for k in keys})
+    with contextlib.ExitStack() as outputs:  # both files are renamed into place only after both were written
+        if png is not None:
+            from .plots import plot_spectrum_report
+            plot_spectrum_report(doc, outputs.enter_context(atomic_path(png)))
+        if csv is not None:
+            keys = [k for k in ("omega", "shot", "activity", "rate", "voltage", "subpopulation") if k in doc]
+            write_csv(outputs.enter_context(atomic_path(csv)), columns={k: doc[k] for k in keys}, atomic=False)
     if a.json:
         _print_json(doc)
     elif not (csv or png):

@@ -45,8 +45,8 @@ def check_run(*, T: float, dt: float, transient: float, segment: float | None, b
     return segment
 
 
-#: more steps than this are refused outright (about a day of compute even for one neuron)
-MAX_STEPS = 1e12
+#: more steps than this are refused outright (hours of compute even for the mass model)
+MAX_STEPS = 1e11
 #: fraction of the physical memory a run may plan to use
 MEMORY_FRACTION = 0.5
 
@@ -68,14 +68,14 @@ def check_memory(needed: float, what: str) -> None:
                              % (what, needed / 1e9, budget / 1e9))
 
 
-#: more neuron-steps than this are refused (about a week at 2e9 neuron-steps per second)
-MAX_NEURON_STEPS = 1e15
+#: more neuron-steps than this are refused (about a day at 2e9 neuron-steps per second)
+MAX_NEURON_STEPS = 2e14
 
 
 def check_network_memory(*, N: int, T: float, dt: float, bin_width: float, keep_series: bool) -> None:
     """Refuse a network run that cannot fit (~80 bytes per neuron, ~100 bytes per kept bin) or finish."""
     if N * T / dt > MAX_NEURON_STEPS:
-        raise ParameterError("N T/dt = %.3g neuron-steps is more than %.0e (about a week); lower N or T, or raise dt"
+        raise ParameterError("N T/dt = %.3g neuron-steps is more than %.0e (about a day of compute); lower N or T, or raise dt"
                              % (N * T / dt, MAX_NEURON_STEPS))
     per_neuron = 80.0
     bins = T / bin_width if keep_series else 0.0

@@ -98,10 +98,14 @@ def check_output_dir(path: str | None, *, option: str) -> pathlib.Path | None:
     return p
 
 
-def write_csv(path, *, columns: dict) -> None:
-    """CSV with a header line of the column names (all columns the same length)."""
+def write_csv(path, *, columns: dict, atomic: bool = True) -> None:
+    """CSV with a header line of the column names (all columns the same length); written atomically
+    unless ``atomic=False`` (for a temporary path that :func:`atomic_path` renames itself)."""
     names = list(columns)
     data = np.column_stack([np.asarray(columns[k], dtype=float) for k in names])
+    if not atomic:
+        np.savetxt(path, data, delimiter=",", header=",".join(names), comments="")
+        return
     with atomic_path(path) as tmp:
         np.savetxt(tmp, data, delimiter=",", header=",".join(names), comments="")
 
