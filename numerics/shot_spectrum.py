@@ -160,7 +160,8 @@ def shot_spectrum_harmonic(omega, g: Density, *, N: float, r0: float, J: float =
                              % (atol, K, wmax))
     S = np.zeros_like(w)
     eta_f, factor = pure(eta_of_frequency), pure(harmonic_term_factor)  # polynomial: evaluate on arrays
+    t1 = factor(w, 1, tau, N)  # the array part once; t_n = t_1 (t_n / t_1), the ratio a scalar of the same kernel
     for n in range(1, K + 1):
         fn = w / (2 * np.pi * n)
-        S += g.pdf(eta_f(fn, r0, J, I, tau)) * factor(w, n, tau, N)
+        S += g.pdf(eta_f(fn, r0, J, I, tau)) * (t1 * (factor(1.0, n, 1.0, 1.0) / factor(1.0, 1, 1.0, 1.0)))
     return S, pure(harmonic_tail_bound)(wmax, g.sup, tau, N, K)

@@ -226,7 +226,7 @@ def mittag_leffler_zeta_coefficients(kmax: int) -> list[sp.Expr]:
 
 @lru_cache(maxsize=None)
 def _closed_form_mp():
-    return sp.lambdify((w, eta_t, Delta, tau, N), lorentzian_closed_form(), modules="mpmath")
+    return sp.lambdify((w, eta_t, Delta, tau, N), lorentzian_closed_form(), modules="mpmath", cse=True)
 
 
 def closed_form_mpmath(omega, eta_t, Delta, tau=1, N=1, dps: int = 30):

@@ -28,7 +28,7 @@ def moebius_critical(h):
     return (1, 0, -h)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def phase_factor_parts(V):
     """(Re, Im) of exp(i theta) = (1 + i V)/(1 - i V), theta = 2 atan V (overflows beyond |V| ~ 1e154)."""
     cse0 = V**2
