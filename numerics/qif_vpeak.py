@@ -13,7 +13,8 @@ import numpy as np
 from shotnoise.theory.errors import ParameterError
 
 from .parameters import finite, finite_array, nonnegative, positive, rng_from
-from .qif_network import _coefficients, quenched_rate, stationary_initial_state
+from .qif_network import _coefficients
+from .quenched import quenched_rate, stationary_initial_state
 
 
 #: refuse runs of more steps than this (time; int64 step counters)

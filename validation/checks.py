@@ -12,7 +12,7 @@ import numpy as np
 from shotnoise.numerics._generated.spectrum_kernels import eta_of_frequency
 from shotnoise.numerics._jit import pure
 from shotnoise.numerics.model import Model
-from shotnoise.numerics.qif_network import quenched_rate
+from shotnoise.numerics.quenched import quenched_rate
 from shotnoise.numerics.spectral_estimation import welch, welch_expectation
 from shotnoise.numerics.spike_trains import periodic_activity, qif_frequencies
 

@@ -117,7 +117,7 @@ def network_report(model: Model, *, T: float, dt: float, transient: float = 0.0,
     for ``--save``): the Welch estimates and means are accumulated during the run.  ``segment``
     defaults to min(50, (T - transient)/4) time units.
     """
-    from shotnoise.numerics.qif_network import quenched_rate
+    from shotnoise.numerics.quenched import quenched_rate
 
     N = model.require_N()
     if N != int(N):

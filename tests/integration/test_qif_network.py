@@ -6,7 +6,8 @@ import pytest
 
 from shotnoise.numerics.densities import lorentzian
 from shotnoise.theory.errors import ParameterError
-from shotnoise.numerics.qif_network import _order_parameter, quenched_rate, simulate_network
+from shotnoise.numerics.qif_network import _order_parameter, simulate_network
+from shotnoise.numerics.quenched import quenched_rate
 from shotnoise.numerics.qif_reference import reference_network
 from shotnoise.numerics.qif_vpeak import simulate_network_vpeak
 
