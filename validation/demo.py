@@ -62,12 +62,14 @@ def _run_demo_into(d: pathlib.Path, *, quiet: bool, t0: float) -> dict:
     fig, ax = plt.subplots(figsize=(5, 3.5))
     for r0, v0 in ((0.1, -2.0), (1.2, -0.5), (0.5, -0.35), (0.45, -0.35)):
         tr = m.integrate(r0=r0, v0=v0, T=20.0, dt=1e-3, save_every=10)
-        ax.plot(tr.t, tr.r, lw=1)
+        ax.plot(tr.t, tr.r, lw=1, label="start r=%g, v=%g" % (r0, v0))
     for q in pts:
-        ax.axhline(q.r, ls=":" if q.stability == "saddle" else "--", color="k", lw=0.8)
+        ax.axhline(q.r, ls=":" if q.stability == "saddle" else "--", color="k", lw=0.8,
+                   label="fixed point r=%.3g (%s)" % (q.r, q.stability))
     ax.set_xlabel("t / tau")
     ax.set_ylabel("r")
     ax.set_title("MPR trajectories (bistable example)")
+    ax.legend(fontsize=6, loc="center right")
     fig.tight_layout()
     fig.savefig(d / "mpr_trajectories.png", dpi=120)
     plt.close(fig)
@@ -108,7 +110,7 @@ def _shot_noise_steps(d: pathlib.Path, quiet: bool) -> dict:
                               np.maximum(det["mean_psd"] - t95 * det["se_psd"], 0.3 * det["mean_psd"]),
                               det["mean_psd"] + t95 * det["se_psd"],
                               {"theory (expected Welch estimate)": det["expectation"], "bare shot noise": det["shot"]},
-                              "network (N=200, 8 realizations) vs S_xi/|1-JG|^2", bands=det,
+                              "network (N=200, 8 realizations) vs $S_\\xi/|1-JG|^2$", bands=det,
                               band_label="pointwise 95% band over realizations")
     _say(quiet, "   %s: %s (worst band: measured %.3g, predicted %.3g, tolerance %.3g from %s)"
          % (chk.name, "PASS" if chk.passed else "FAIL", chk.measured, chk.predicted, chk.tolerance,
