@@ -181,18 +181,35 @@ def sinc2_correction(spec: Spectrum, *, bin_width: float) -> Spectrum:
 def welch_expectation(S_binned, spec: Spectrum, *, oversample: int = 8) -> np.ndarray:
     """Exact expectation of the Welch estimate for a process with binned spectrum S_binned.
 
-    E[P(omega_k)] = sum_m S_d(omega_m) |W(omega_k - omega_m)|^2 / (M sum w^2) on a grid of
-    M = oversample * nperseg frequencies over one Nyquist band (circular: S_d is
-    periodic).  Ignores the per-segment mean removal (affects only omega ~ 0).
+    E[P(omega_k)] = sum_m S_d(omega_m) |G_k(omega_m)|^2 / (M sum w^2) on a grid of
+    M = oversample * nperseg frequencies over one Nyquist band (circular: S_d is periodic), with
+    the response of bin k to frequency omega
+
+        G_k(omega) = W(omega_k - omega) - (W(omega_k)/L) D(omega),   D(omega) = sum_{n<L} exp(i omega n dt):
+
+    the window transform W, minus the per-segment mean removal (x_n - mean) that welch() applies.
+    The second term matters only where W(omega_k) != 0, i.e. for the Hann window at the bins k = 0
+    and k = 1 (omega_1 = 2 pi/segment): there, a spectrum that vanishes at omega -> 0 (shot noise,
+    ~ omega^3) is still estimated with the power that leaks in from the rest of the band through the
+    mean removal -- ignoring it underestimated the expected first bin of a network by ~60-90x.
     """
     L = spec.nperseg
     M = integer_at_least("oversample", oversample, 1) * L
     dt = spec.dt
     grid = 2 * np.pi * np.fft.fftfreq(M, d=dt)
-    Sd = S_binned(grid)
+    Sd = np.asarray(S_binned(grid), dtype=float)
     w = _window(L)
-    K = np.abs(np.fft.fft(w, n=M)) ** 2 / (M * np.sum(w**2))
+    Wf = np.fft.fft(w, n=M)
+    norm = M * np.sum(w**2)
+    K = np.abs(Wf) ** 2 / norm
     conv = np.real(np.fft.ifft(np.fft.fft(Sd) * np.fft.fft(K)))
     # conv[j] = sum_m Sd[m] K[j - m]; estimate bins are at multiples of oversample
     idx = np.rint(spec.omega * dt * M / (2 * np.pi)).astype(int) % M
-    return conv[idx]
+    out = conv[idx]
+    Dc = np.conj(np.fft.fft(np.ones(L), n=M))  # D(omega_m)
+    m = np.arange(M)
+    for i, q in enumerate(idx):
+        if abs(Wf[q]) > 1e-9 * abs(Wf[0]):  # bins whose weights do not sum to zero: mean removal acts
+            G = Wf[(q - m) % M] - (Wf[q] / L) * Dc
+            out[i] = float(np.sum(Sd * np.abs(G) ** 2)) / norm
+    return out
