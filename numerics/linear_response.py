@@ -11,6 +11,8 @@ two-sided, angular frequency):
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import math
 from dataclasses import dataclass
 
@@ -23,9 +25,11 @@ from ._generated.spectrum_kernels import (closed_loop_transfer, effective_drive,
                                          quality_factor, resonance_terms, shot_peak_frequency,
                                          subpopulation_spectrum, susceptibility_rate, susceptibility_voltage)
 from ._jit import pure
-from .densities import Density
 from .parameters import finite, finite_array, positive
 from .shot_spectrum import CONVENTION
+
+if TYPE_CHECKING:  # the density kernels are numba ufuncs compiled at import: imported lazily
+    from .densities import Density
 
 
 @numba.njit(cache=True)
@@ -45,6 +49,8 @@ def susceptibility(omega, *, r: float, v: float, tau: float = 1.0) -> tuple[np.n
 
 
 def _check_density(g) -> None:
+    from .densities import Density  # lazy: see numerics.densities
+
     if not isinstance(g, Density):
         raise ParameterError("g must be a Density (numerics.densities), got %s" % type(g).__name__)
 

@@ -17,6 +17,8 @@ has a ``populations`` / ``coupling`` layout that already describes P populations
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import dataclasses
 import json
 import math
@@ -28,8 +30,10 @@ import numpy as np
 
 from shotnoise.theory.errors import ParameterError
 
-from .densities import Density, make_density
 from .parameters import MPRParameters, finite, integer_at_least, positive
+
+if TYPE_CHECKING:  # the density kernels are numba ufuncs compiled at import: imported lazily
+    from .densities import Density
 
 #: excitability families a network can be drawn from
 HETEROGENEITIES = ("lorentzian", "gaussian", "uniform")
@@ -208,6 +212,8 @@ class Model:
     # ------------------------------------------------------------------ heterogeneity
     def density(self) -> Density:
         """The excitability density g (centre eta_bar, width Delta)."""
+        from .densities import make_density  # lazy: the density kernels are numba ufuncs compiled at import
+
         return make_density(self.heterogeneity, self.eta_bar, self.Delta)
 
     def excitabilities(self, *, draw: str = "quantile", seed: int | np.random.Generator = 0) -> np.ndarray:

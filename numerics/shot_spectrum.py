@@ -17,6 +17,8 @@ variance = int S d omega / (2 pi).  For the per-Hz two-sided PSD use S(2 pi f).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import math
 
 import numba
@@ -28,8 +30,10 @@ from ._generated.spectrum_kernels import (eta_of_frequency, harmonic_tail_bound,
                                          harmonic_terms_root, lorentzian_c, shot_high_frequency_limit,
                                          shot_inverse_omega_coefficient, shot_spectrum_from_c)
 from ._jit import pure
-from .densities import Density
 from .parameters import MPRParameters, finite, finite_array, integer_at_least, positive
+
+if TYPE_CHECKING:  # the density kernels are numba ufuncs compiled at import: imported lazily
+    from .densities import Density
 
 CONVENTION = "two-sided, angular frequency"
 
@@ -147,6 +151,8 @@ def shot_spectrum_harmonic(omega, g: Density, *, N: float, r0: float, J: float =
     ``n_max`` is given.  Returns (S, bound on the truncation error).
     """
     w = np.abs(finite_array("omega", omega))
+    from .densities import Density  # lazy: see numerics.densities
+
     if not isinstance(g, Density):
         raise ParameterError("g must be a Density (numerics.densities), got %s" % type(g).__name__)
     N, r0, tau = positive("N", N), positive("r0", r0), positive("tau", tau)

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import math
 import pathlib
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .results import CheckResult
+if TYPE_CHECKING:  # scipy.stats (imported by results) costs ~0.5 s of start-up
+    from .results import CheckResult
 
 
 def format_checks(checks: list[dict]) -> str:
