@@ -22,7 +22,8 @@ import numpy as np
 
 from shotnoise.theory.errors import ParameterError
 
-from ._generated.spectrum_kernels import effective_drive
+from ._generated.mpr_kernels import white_noise_intensity
+from ._generated.spectrum_kernels import effective_drive, subpopulation_spectrum
 from ._jit import pure
 from .linear_response import NetworkSpectra, Resonance, closed_loop_spectra, resonance_of
 from .parameters import finite_array, positive
@@ -94,9 +95,10 @@ class OperatingPoint:
         N = m.require_N()
         s_inf, a = shot_spectrum_asymptote(p=m.parameters, N=N, r0=self.r)
         if kind == "white":
-            return self.r / N, 0.0
-        if kind == "subpopulation":
-            return s_inf * N / m.M, a * N / m.M  # S_sM -> N S_xi / M at large omega
+            return pure(white_noise_intensity)(self.r, N), 0.0  # r0/N: flat
+        if kind == "subpopulation":  # closed-loop gain -> 1 at large omega: S_sM -> S_sM(S1 = N S_xi, |T_s|^2 = 1)
+            sub = pure(subpopulation_spectrum)
+            return sub(N * s_inf, 1.0, N, m.M), sub(N * a, 1.0, N, m.M)
         return s_inf, a
 
     def binned(self, *, bin_width: float, kind: str = "activity") -> "BinnedSpectrum":
