@@ -29,10 +29,11 @@ importing this subpackage does not import sympy.
 """
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 import tempfile
+
+from ._lazy import lazy_exports
 
 
 def _writable_dir(path: str) -> bool:
@@ -85,15 +86,4 @@ _EXPORTS = {
     "CONVENTION": ".shot_spectrum",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        mod = importlib.import_module(_EXPORTS[name], __name__)
-        return getattr(mod, name)
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

@@ -21,7 +21,7 @@ from shotnoise.theory.errors import ParameterError
 from ._generated.density_kernels import (gaussian_cdf, gaussian_pdf, gaussian_sup, lorentzian_cdf, lorentzian_pdf,
                                          lorentzian_ppf, lorentzian_quantile, lorentzian_sup, uniform_cdf,
                                          uniform_pdf, uniform_ppf, uniform_sup)
-from .parameters import finite, integer_at_least, positive
+from .parameters import finite, finite_array, integer_at_least, positive
 
 
 @dataclass(frozen=True)
@@ -61,20 +61,8 @@ class Density:
 
 
 def _as_float(x, name: str = "eta") -> np.ndarray:
-    """Real float array of any shape (inf allowed: the pdf and cdf have limits there); complex, str,
-    bool and None are a ParameterError."""
-    if isinstance(x, (str, bytes)):
-        raise ParameterError("%s must be real numbers, got a string %r" % (name, x))
-    try:
-        a = np.asarray(x)
-    except (TypeError, ValueError):
-        raise ParameterError("%s must be an array of real numbers (ragged or invalid input)" % name) from None
-    if a.dtype.kind not in "iuf":
-        raise ParameterError("%s must be real numbers, got %s" % (name, "complex values" if a.dtype.kind == "c"
-                                                                  else "dtype %s" % a.dtype))
-    if np.any(np.isnan(a)):
-        raise ParameterError("%s must not contain nan" % name)
-    return a.astype(float, copy=False)
+    """Real float array of any shape (inf allowed: the pdf and cdf have limits there)."""
+    return finite_array(name, x, ndim=None, allow_inf=True)
 
 
 def _as_probability(u) -> np.ndarray:

@@ -92,8 +92,8 @@ def rng_from(name: str, value) -> np.random.Generator:
     return s if isinstance(s, np.random.Generator) else np.random.default_rng(s)
 
 
-def finite_array(name: str, values, *, ndim: int | None = 1) -> np.ndarray:
-    """Float array with only finite real entries.
+def finite_array(name: str, values, *, ndim: int | None = 1, allow_inf: bool = False) -> np.ndarray:
+    """Float array with only finite real entries (``allow_inf``: +-inf allowed too, never nan).
 
     ``ndim=1`` (default): a 1-D array (a scalar becomes one value); input with more
     dimensions is a ParameterError.  ``ndim=None``: any shape.  Strings, bools, complex
@@ -115,7 +115,10 @@ def finite_array(name: str, values, *, ndim: int | None = 1) -> np.ndarray:
             a = a.reshape(1)
         elif a.ndim != 1:
             raise ParameterError("%s must be one-dimensional, got an array of shape %s" % (name, a.shape))
-    if not np.all(np.isfinite(a)):
+    if allow_inf:
+        if np.any(np.isnan(a)):
+            raise ParameterError("%s must not contain nan" % name)
+    elif not np.all(np.isfinite(a)):
         raise ParameterError("%s must contain only finite values" % name)
     return a
 

@@ -16,7 +16,7 @@ Public names (imported lazily, so that ``import shotnoise.validation`` stays che
 """
 from __future__ import annotations
 
-import importlib
+from shotnoise.numerics._lazy import lazy_exports
 
 _EXPORTS = {
     "run_suite": ".suite",
@@ -30,14 +30,4 @@ _EXPORTS = {
     "plot_spectrum_report": ".plots",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name], __name__), name)
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
