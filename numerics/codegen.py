@@ -83,6 +83,9 @@ class _KernelPrinter(PythonCodePrinter):
     def _print_ImaginaryUnit(self, expr):
         return "1j"
 
+    def _print_log(self, expr):
+        return "%s.log(%s)" % ("cmath" if self._complex else "math", self._print(expr.args[0]))
+
     def _print_re(self, expr):
         return "(%s).real" % self._print(expr.args[0])
 
@@ -356,6 +359,94 @@ def binning_specs() -> list[KernelSpec]:
                        domain=_nyquist_domain, kind="numpy")]
 
 
+def _multipole_shot_domain(rng, n):
+    """Consistent (omega_p, c_k, C_k, 1/C_k, z, omega tau/2, tau, N) with |z| in [0.05, 30], C_k in the upper half-plane."""
+    import cmath
+    out = []
+    while len(out) < n:
+        C = complex(rng.uniform(-3, 3), rng.uniform(0.05, 3))
+        ck = complex(rng.uniform(-1, 1), rng.uniform(-1, 1))
+        tau = rng.uniform(0.2, 3)
+        w = 2 * 10 ** rng.uniform(-1.3, 1.5) * abs(cmath.sqrt(C)) / tau
+        out.append((w, ck, C, 1 / C, w * tau / (2 * cmath.sqrt(C)), 0.5 * w * tau, tau, rng.uniform(1, 1e4)))
+    return out
+
+
+def multipole_preamble() -> str:
+    """Tables of the poles u_k and residue weights c_k of g_n, n = 1..4 (exact sympy values to double precision)."""
+    from shotnoise.theory import multipole as mp
+
+    def row(vals):
+        return "(%s,)" % ", ".join("complex(%r, %r)" % (float(sp.re(sp.N(q, 30))), float(sp.im(sp.N(q, 30))))
+                                   for q in vals)
+    us = ",\n    ".join(row(mp.unit_poles(n)) for n in mp.ORDERS)
+    cs = ",\n    ".join(row(mp.weights(n)) for n in mp.ORDERS)
+    return ("from ..stable_cot import c_mittag_leffler  # noqa: F401  (stable C h(z), complex)\n\n"
+            "#: orders n of the multi-pole family g_n (n = 1: Lorentzian)\nORDERS = %r\n"
+            "#: UNIT_POLES[n - 1][k - 1] = u_k = exp(-i pi (2k - 1)/(2n)): poles eta_k = eta_bar + Delta u_k\n"
+            "UNIT_POLES = (\n    %s,\n)\n"
+            "#: WEIGHTS[n - 1][k - 1] = c_k = -2 pi i Res g_n = i sin(pi/(2n)) u_k (sum_k c_k = 1)\n"
+            "WEIGHTS = (\n    %s,\n)\n" % (tuple(mp.ORDERS), us, cs))
+
+
+def multipole_specs() -> list[KernelSpec]:
+    """Kernels of the multi-pole family (theory.multipole): density, cdf term, the mode equations and responses."""
+    from shotnoise.theory import multipole as mp
+    from shotnoise.theory.symbols import PARAMETERS, N, r, s, tau
+
+    eta_bar, Delta, Jp, Ip = PARAMETERS[:4]
+    nn = sp.Symbol("n", positive=True, integer=True)
+    xx = mp.x
+    pdf = nn * sp.sin(sp.pi / (2 * nn)) / (sp.pi * Delta) / (1 + ((xx - eta_bar) / Delta) ** (2 * nn))
+    ck, wk, ek, Ck = mp.c_k, mp.w_k, mp.eta_k, mp.C_k
+    inv_C, zz, how = sp.symbols("inv_C z half_omega_tau")
+    om = sp.Symbol("omega", real=True)
+    Gk, Gvk = mp.mode_susceptibilities()
+    helper = sp.Function("c_mittag_leffler")
+    shot = mp.mode_shot_term(helper(Ck, inv_C, zz, how))
+    meaning = sp.Lambda((Ck, inv_C, zz, how), Ck * (sp.pi * zz * sp.cot(sp.pi * zz) - 1 + sp.pi**2 * zz**2 / 3))
+    lower = (-3 - 3j, 3 - 0.05j)  # complex poles in the lower half-plane
+    specs = [
+        KernelSpec("multipole_pdf", (xx, eta_bar, Delta, nn), (pdf,),
+                   "g_n(x) = n sin(pi/(2n)) / (pi Delta) / (1 + ((x - eta_bar)/Delta)^(2n)).",
+                   domain=((-10.0, 10.0), PAR[0], PAR[1], (1, 4)), kind="vectorize"),
+        KernelSpec("multipole_cdf_term", (xx, ck, ek), (-sp.im(ck * sp.log(xx - ek)) / sp.pi,),
+                   "One pole's share of G_n(x) = 1 - (1/pi) Im sum_k c_k log(x - eta_k).", complex_valued=True,
+                   domain=((-10.0, 10.0), CPLX, lower)),
+        KernelSpec("mode_fixed_point", (ek, r, Jp, Ip, tau), (mp.mode_fixed_point(ek),),
+                   "w_k = sqrt(eta_k + I + J tau r0) (principal root) at a fixed point of rate r0.",
+                   complex_valued=True, domain=(lower, RATE, PAR[2], PAR[3], PAR[4])),
+        KernelSpec("conjugate_drive", (ek, r, Jp, Ip, tau), (mp.conjugate_drive(ek),),
+                   "C_k = conj(eta_k) + I + J tau r0 (the shot-noise closed form's c for pole k).",
+                   complex_valued=True, domain=(lower, RATE, PAR[2], PAR[3], PAR[4])),
+        KernelSpec("mode_rhs", (wk, ek, s, Jp, Ip, tau), (mp.mode_rhs(wk, ek, s),),
+                   "dw_k/dt = i (eta_k + I + J tau s - w_k^2) / tau (drive s = r, or r + xi).",
+                   complex_valued=True, domain=(CPLX, lower, (-2.0, 5.0), PAR[2], PAR[3], PAR[4])),
+        KernelSpec("mode_mean_field", (ck, wk, tau), (sp.re(ck * wk) / (sp.pi * tau), sp.im(ck * wk)),
+                   "One mode's share (Re(c_k w_k)/(pi tau), Im(c_k w_k)) of (r, v).", complex_valued=True,
+                   domain=(CPLX, CPLX, PAR[4])),
+        KernelSpec("mode_susceptibility", (om, ck, wk, tau), (Gk, Gvk),
+                   "One mode's share (G_k, G_vk) of the open-loop G and G_v (dr = J G ds, dv = J G_v ds).",
+                   complex_valued=True, domain=((-20.0, 20.0), CPLX, (0.05 - 3j, 3 - 0.01j), PAR[4])),
+        KernelSpec("mode_shot_term", (mp.omega_p, ck, Ck, inv_C, zz, how, tau, N), (shot,),
+                   "One pole's share 2/(pi^2 tau^2 N omega) Im[conj(c_k) C_k h(z_k)] of S_xi (omega_p > 0).",
+                   complex_valued=True, domain=_multipole_shot_domain, helpers={"c_mittag_leffler": meaning}),
+        KernelSpec("mode_inverse_omega_term", (ck, Ck, tau, N), (mp.mode_inverse_omega_term(),),
+                   "One pole's share of a in S_xi = r0/N - a/|omega| + (exponentially small).",
+                   complex_valued=True, domain=(CPLX, (-3 + 0.05j, 3 + 3j), PAR[4], POP)),
+    ]
+    for n in mp.ORDERS:
+        st = mp.mode_state(n)
+        dom = tuple([RATE, VOLT] * n) + PAR
+        specs.append(KernelSpec("multipole%d_rhs" % n, st + PARAMETERS, mp.reduced_rhs(n),
+                                "d/dt (r_1, v_1, ..., r_n, v_n) of the order-%d reduced model (w_k = pi tau r_k + i v_k)." % n,
+                                domain=dom, cse=True))
+        specs.append(KernelSpec("multipole%d_jacobian" % n, st + PARAMETERS, tuple(mp.reduced_jacobian(n)),
+                                "Jacobian (row-major, %d x %d) of multipole%d_rhs." % (2 * n, 2 * n, n),
+                                domain=dom, cse=True))
+    return specs
+
+
 #: file name -> (title, source, spec builder, extra imports)
 _MODULES = {
     "mpr_kernels.py": ("Numba kernels of the MPR neural mass model.",
@@ -369,7 +460,17 @@ _MODULES = {
                            "shotnoise.theory.densities", density_specs, ""),
     "binning_kernels.py": ("numpy/scipy function of the alias sum of a binned spectrum.",
                            "shotnoise.theory.binning", binning_specs, ""),
+    "multipole_kernels.py": ("Numba kernels of the multi-pole family g_n and its reduced mass model.",
+                             "shotnoise.theory.multipole", multipole_specs, multipole_preamble),
+    "general_kernels.py": ("Numba kernels of the linear response of a population with any density g.",
+                           "shotnoise.theory.general_response", lambda: _general_specs(), ""),
 }
+
+
+def _general_specs() -> list[KernelSpec]:
+    from .general_kernel_specs import general_specs  # the any-g kernels (listed in their own module)
+
+    return general_specs()
 
 
 def _kernel_module(fname: str) -> Callable[[], str]:
@@ -377,8 +478,9 @@ def _kernel_module(fname: str) -> Callable[[], str]:
 
     def render() -> str:
         specs = build()
+        pre = preamble() if callable(preamble) else preamble
         imports = NUMPY_IMPORTS if all(s.kind == "numpy" for s in specs) else NUMBA_IMPORTS
-        return render_module(title, source, specs, preamble, imports)
+        return render_module(title, source, specs, pre, imports)
     return render
 
 

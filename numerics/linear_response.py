@@ -61,11 +61,11 @@ def susceptibility_general(omega, g: Density, *, r: float, J: float = 0.0, I: fl
 
     With a = sqrt(eta + I + J tau r0) (firing neurons only) and h(a) = a g(a^2 - I - J tau r0):
 
-        G = (1/(pi tau)) [int h/(omega tau + 2a) da + PV int h/(2a - omega tau) da]
-            - i h(omega tau/2) / (2 tau),
+        G = (1/pi) [int h/(omega tau + 2a) da + PV int h/(2a - omega tau) da] - i h(omega tau/2) / 2,
 
     from G = (1/2 pi) int g [1/(omega tau + 2 w0) + 1/(2 w0 - (omega - i0) tau)] d eta.
-    Silent neurons do not respond (their Lorentzian width stays 0).  Slow (quadrature).
+    Silent neurons do not respond (their Lorentzian width stays 0).  Slow (quadrature per point): the
+    readable reference of ``numerics.general_response.susceptibility_any`` (theory/THEORY.md eq. (76)).
     """
     from scipy.integrate import quad
 
@@ -87,11 +87,11 @@ def susceptibility_general(omega, g: Density, *, r: float, J: float = 0.0, I: fl
             pv = 0.5 * quad(h, a_min, hi_f, weight="cauchy", wvar=a0, limit=400, epsabs=1e-13)[0]
             if hi_f < a_max:
                 pv += quad(lambda a: h(a) / (2 * a - om * tau), hi_f, a_max, limit=400, epsabs=1e-13)[0]
-            im = -h(a0) / (2 * tau)
+            im = -h(a0) / 2
         else:
             pv = quad(lambda a: h(a) / (2 * a - om * tau), a_min, a_max, limit=400, epsabs=1e-13)[0]
             im = 0.0
-        out[i] = (reg + pv) / (math.pi * tau) + 1j * im
+        out[i] = (reg + pv) / math.pi + 1j * im
     return out
 
 
@@ -142,26 +142,29 @@ class NetworkSpectra:
 
     omega, shot (S_xi), activity (S_s), rate (S_r), voltage (S_v), cross_rv (S_rv, complex),
     subpopulation (S_sM or None), G, G_v (open-loop susceptibilities) and
-    gain = |T_s|^2 = |1/(1 - J G)|^2.
+    gain = |T_s|^2 = |1/(1 - J G)|^2.  voltage, cross_rv and G_v are None where the family has no
+    voltage response (not the case for any family so far).
     """
 
     omega: np.ndarray
     shot: np.ndarray
     activity: np.ndarray
     rate: np.ndarray
-    voltage: np.ndarray
-    cross_rv: np.ndarray
+    voltage: np.ndarray | None
+    cross_rv: np.ndarray | None
     subpopulation: np.ndarray | None
     G: np.ndarray
-    G_v: np.ndarray
+    G_v: np.ndarray | None
     gain: np.ndarray
     convention: str = CONVENTION
 
     def to_dict(self) -> dict:
         """Real-valued spectra as lists (cross_rv as [re, im] pairs, G and G_v omitted)."""
         d = {"convention": self.convention, "omega": self.omega.tolist(), "shot": self.shot.tolist(),
-             "activity": self.activity.tolist(), "rate": self.rate.tolist(), "voltage": self.voltage.tolist(),
-             "cross_rv": [[float(z.real), float(z.imag)] for z in self.cross_rv], "gain": self.gain.tolist()}
+             "activity": self.activity.tolist(), "rate": self.rate.tolist(),
+             "voltage": None if self.voltage is None else self.voltage.tolist(),
+             "cross_rv": None if self.cross_rv is None else [[float(z.real), float(z.imag)] for z in self.cross_rv],
+             "gain": self.gain.tolist()}
         if self.subpopulation is not None:
             d["subpopulation"] = self.subpopulation.tolist()
         return d
@@ -180,36 +183,53 @@ def closed_loop_spectra(omega, *, S_xi, r: float, v: float, J: float, tau: float
     S_xi = finite_array("S_xi", S_xi)
     if S_xi.shape != w.shape:
         raise ParameterError("S_xi must have one value per omega (%d), got %d" % (w.size, S_xi.size))
-    r, v, J, tau, N = positive("r", r), finite("v", v), finite("J", J), positive("tau", tau), positive("N", N)
+    r, v, tau = positive("r", r), finite("v", v), positive("tau", tau)
+    G, Gv = _susceptibility_grid(w, float(r), float(v), float(tau))
+    return closed_loop_from_susceptibility(w, S_xi=S_xi, G=G, G_v=Gv, J=J, N=N, M=M)
+
+
+def closed_loop_from_susceptibility(omega, *, S_xi, G, G_v, J: float, N: float, M: float | None = None
+                                    ) -> NetworkSpectra:
+    """Closed-loop spectra from S_xi and the open-loop susceptibilities G, G_v on the grid omega (any family).
+
+    T_s = 1/(1 - J G), T_r = J G T_s, T_v = J G_v T_s; S_s = |T_s|^2 S_xi, S_r = |T_r|^2 S_xi,
+    S_v = |T_v|^2 S_xi, S_rv = T_r T_v^* S_xi, S_sM = (1/N) |T_s|^2 S1 + (1/M - 1/N) S1, S1 = N S_xi.
+    G_v may be None (no voltage response known): S_v and S_rv are then None.
+    """
+    w = finite_array("omega", omega)
+    S_xi = finite_array("S_xi", S_xi)
+    G = np.asarray(G, dtype=complex)
+    no_v = G_v is None
+    Gv = np.zeros_like(G) if no_v else np.asarray(G_v, dtype=complex)
+    for name, arr in (("S_xi", S_xi), ("G", G), ("G_v", Gv)):
+        if arr.shape != w.shape:
+            raise ParameterError("%s must have one value per omega (%d), got %d" % (name, w.size, arr.size))
+    J, N = finite("J", J), positive("N", N)
     if N < 1:
         raise ParameterError("N must be >= 1, got %r" % N)
     if M is not None:
         M = finite("M", M)
         if not 1 <= M <= N:
             raise ParameterError("M must satisfy 1 <= M <= N, got M=%r, N=%r" % (M, N))
-    G, Gv, Ts2, S_r, S_v, S_rv, S_sM = _closed_loop_grid(w, S_xi, float(r), float(v), float(J), float(tau),
-                                                         float(N), float(N if M is None else M))
-    return NetworkSpectra(w, S_xi, Ts2 * S_xi, S_r, S_v, S_rv, None if M is None else S_sM, G, Gv, Ts2)
+    Ts2, S_r, S_v, S_rv, S_sM = _closed_loop_grid(S_xi, G, Gv, float(J), float(N), float(N if M is None else M))
+    return NetworkSpectra(w, S_xi, Ts2 * S_xi, S_r, None if no_v else S_v, None if no_v else S_rv,
+                          None if M is None else S_sM, G, None if no_v else Gv, Ts2)
 
 
 @numba.njit(cache=True)
-def _closed_loop_grid(omegas, S_xi, r0, v0, J, tau, N, M):
+def _closed_loop_grid(S_xi, G, Gv, J, N, M):
     """Closed-loop spectra on a grid from the generated transfer functions (all two-sided, angular)."""
-    n = omegas.size
-    G = np.empty(n, dtype=np.complex128)
-    Gv = np.empty(n, dtype=np.complex128)
+    n = S_xi.size
     Ts2, S_r, S_v, S_sM = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     S_rv = np.empty(n, dtype=np.complex128)
     for i in range(n):
-        G[i] = susceptibility_rate(omegas[i], r0, v0, tau)
-        Gv[i] = susceptibility_voltage(omegas[i], r0, v0, tau)
         Ts, Tr, Tv = closed_loop_transfer(G[i], Gv[i], J)
         Ts2[i] = abs(Ts) ** 2
         S_r[i] = abs(Tr) ** 2 * S_xi[i]
         S_v[i] = abs(Tv) ** 2 * S_xi[i]
         S_rv[i] = Tr * np.conj(Tv) * S_xi[i]
         S_sM[i] = subpopulation_spectrum(N * S_xi[i], Ts2[i], N, M)
-    return G, Gv, Ts2, S_r, S_v, S_rv, S_sM
+    return Ts2, S_r, S_v, S_rv, S_sM
 
 
 @dataclass(frozen=True)
@@ -235,19 +255,29 @@ class Resonance:
 
 
 def resonance_of(*, r: float, v: float, eta_t: float, J: float, tau: float) -> Resonance:
-    """Resonance frequency, damping, quality factor, and closed-loop gain at the shot-noise peak
-    (all from the generated kernels of theory.linear_response and theory.shot_noise)."""
+    """Resonance frequency, damping, quality factor, and closed-loop gain at the shot-noise peak of the MPR
+    fixed point (all from the generated kernels of theory.linear_response and theory.shot_noise)."""
     r, v, eta_t = positive("r", r), finite("v", v), finite("eta_t", eta_t)
     J, tau = finite("J", J), positive("tau", tau)
     w2, gamma = pure(resonance_terms)(r, v, J, tau)
     w_res = math.sqrt(w2) if w2 > 0 else math.nan
+    G_peak = None
+    if eta_t > 0:
+        G_peak = susceptibility([pure(shot_peak_frequency)(eta_t, tau)], r=r, v=v, tau=tau)[0][0]
+    return resonance_from(omega_res=w_res, damping=gamma, eta_t=eta_t, J=J, tau=tau, G_peak=G_peak)
+
+
+def resonance_from(*, omega_res: float, damping: float, eta_t: float, J: float, tau: float,
+                   G_peak: complex | None) -> Resonance:
+    """A Resonance from a closed-loop mode (omega_res, damping; nan if none) and G at the shot-noise peak
+    omega_peak = 2 sqrt(eta_t)/tau (None: no peak, eta_t <= 0, or no stable linear response)."""
     w_pk = pure(shot_peak_frequency)(eta_t, tau) if eta_t > 0 else math.nan
     gain = math.nan
-    if math.isfinite(w_pk):
-        G, Gv = susceptibility([w_pk], r=r, v=v, tau=tau)
-        gain = float(abs(pure(closed_loop_transfer)(G[0], Gv[0], J)[0]) ** 2)
-    Q = pure(quality_factor)(w_res, gamma) if math.isfinite(w_res) else math.nan
-    return Resonance(w_res, gamma, Q, w_pk, gain)
+    if G_peak is not None and math.isfinite(w_pk):
+        gain = float(abs(pure(closed_loop_transfer)(complex(G_peak), 0j, J)[0]) ** 2)
+    ok = math.isfinite(omega_res) and math.isfinite(damping) and damping > 0
+    Q = pure(quality_factor)(omega_res, damping) if ok else math.nan
+    return Resonance(omega_res, damping, Q, w_pk, gain)
 
 
 def variance(spectrum_fn, *, omega_max: float = math.inf) -> float:

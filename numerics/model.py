@@ -35,10 +35,14 @@ from .parameters import MPRParameters, finite, integer_at_least, positive
 if TYPE_CHECKING:  # the density kernels are numba ufuncs compiled at import: imported lazily
     from .densities import Density
 
-#: excitability families a network can be drawn from
-HETEROGENEITIES = ("lorentzian", "gaussian", "uniform")
-#: families with a closed-form (MPR) theory: fixed points, spectra, linear response
-THEORY_FAMILIES = ("lorentzian",)
+from .families import FAMILIES, REDUCED
+
+#: excitability families (theory for every one: numerics.families)
+HETEROGENEITIES = FAMILIES
+#: families with an exact finite-dimensional mass model (eigenvalues, trajectories, the stochastic mass model)
+REDUCED_FAMILIES = REDUCED
+#: families with a linear theory (fixed points, spectra, linear response): all of them
+THEORY_FAMILIES = FAMILIES
 #: how a finite network draws its excitabilities
 DRAWS = ("quantile", "random")
 #: fixed-point branch names when there are several
@@ -57,7 +61,8 @@ class Model:
     eta_bar : float
         Centre of the excitability distribution g.
     Delta : float
-        Width of g (> 0): Lorentzian half-width, Gaussian standard deviation or uniform half-width.
+        Scale of g (> 0): half-width at half-maximum (Lorentzian, multi-pole), standard deviation (Gaussian)
+        or half-width of the support (uniform).
     J : float
         Coupling; J tau s enters tau dV/dt.
     I : float
@@ -69,7 +74,11 @@ class Model:
     M : float or None
         Size of a random read-out subset (1 <= M <= N), for subpopulation spectra.
     heterogeneity : str
-        Family of g: 'lorentzian' (exact MPR theory), 'gaussian' or 'uniform' (network only).
+        Family of g: 'lorentzian' (MPR), 'multipole' (g_n ~ 1/(1 + ((eta - eta_bar)/Delta)^(2n)), exact
+        reduced model of n complex modes), 'gaussian' or 'uniform' (any-g theory: quadrature, principal-value
+        response, stability from the zeros of 1 - J G).
+    poles : int or None
+        Order n = 1..4 of the multi-pole family (required for 'multipole', None otherwise).
 
     Supported ranges (``ParameterError`` naming the parameter outside them): |eta_bar|, |J|, |I| <= 1e100,
     1e-100 <= Delta <= 1e100, 1e-50 <= tau <= 1e50; numbers must be int, float or numpy reals.
@@ -83,9 +92,11 @@ class Model:
     N: float | None = None
     M: float | None = None
     heterogeneity: str = "lorentzian"
+    poles: int | None = None
 
     def __init__(self, *, eta_bar: float, Delta: float, J: float, I: float = 0.0, tau: float = 1.0,
-                 N: float | None = None, M: float | None = None, heterogeneity: str = "lorentzian"):
+                 N: float | None = None, M: float | None = None, heterogeneity: str = "lorentzian",
+                 poles: int | None = None):
         s = lambda k, v: object.__setattr__(self, k, v)
         s("eta_bar", finite("eta_bar", eta_bar))
         s("Delta", positive("Delta", Delta))
@@ -108,6 +119,16 @@ class Model:
             raise ParameterError("heterogeneity must be one of %s, got %r" % (", ".join(HETEROGENEITIES),
                                                                              heterogeneity))
         s("heterogeneity", heterogeneity)
+        if heterogeneity == "multipole":
+            if poles is None:
+                raise ParameterError("poles (the order n = 1..4 of the multi-pole family) is required for "
+                                     "heterogeneity='multipole'")
+            from .multipole import order
+            poles = order(poles)
+        elif poles is not None:
+            raise ParameterError("poles is only used with heterogeneity='multipole', got heterogeneity=%r, poles=%r"
+                                 % (heterogeneity, poles))
+        s("poles", poles)
         MPRParameters(self.eta_bar, self.Delta, self.J, self.I, self.tau)  # the supported ranges (ParameterError)
 
     # ------------------------------------------------------------------ data
@@ -134,12 +155,15 @@ class Model:
         flat = self.flat_dict()
         pop = {"N": flat["N"], "eta_bar": self.eta_bar, "Delta": self.Delta, "tau": self.tau, "tau_s": 0.0,
                "heterogeneity": self.heterogeneity}
+        if self.poles is not None:
+            pop["poles"] = self.poles
         if self.M is not None:
             pop["M"] = flat["M"]
         return {"populations": {"pop": pop}, "coupling": {"pop": {"pop": self.J}}, "input": {"pop": self.I}}
 
     def flat_dict(self) -> dict:
-        """The parameters as one flat dict (eta_bar, Delta, J, I, tau, N, M, heterogeneity); integral N, M as int."""
+        """The parameters as one flat dict (eta_bar, Delta, J, I, tau, N, M, heterogeneity, poles); integral N, M
+        as int."""
         d = self._fields()
         for k in ("N", "M"):
             if d[k] is not None and float(d[k]).is_integer():
@@ -170,7 +194,7 @@ class Model:
         (name, pop), = pops.items()
         if not isinstance(pop, dict):
             raise ParameterError("populations.%s must be an object of parameters, got %s" % (name, type(pop).__name__))
-        allowed = {"N", "M", "eta_bar", "Delta", "tau", "tau_s", "heterogeneity"}
+        allowed = {"N", "M", "eta_bar", "Delta", "tau", "tau_s", "heterogeneity", "poles"}
         unknown = set(pop) - allowed
         if unknown:
             raise ParameterError("populations.%s: unknown key(s) %s" % (name, ", ".join(sorted(unknown))))
@@ -187,7 +211,7 @@ class Model:
             raise ParameterError("input must be an object {population: I}")
         if set(inp) - {name}:
             raise ParameterError("input names an unknown population (known: %s)" % name)
-        kw = {k: pop[k] for k in ("N", "M", "eta_bar", "Delta", "tau", "heterogeneity") if k in pop}
+        kw = {k: pop[k] for k in ("N", "M", "eta_bar", "Delta", "tau", "heterogeneity", "poles") if k in pop}
         for k in ("eta_bar", "Delta"):
             if k not in kw:
                 raise ParameterError("populations.%s.%s is required" % (name, k))
@@ -211,10 +235,10 @@ class Model:
 
     # ------------------------------------------------------------------ heterogeneity
     def density(self) -> Density:
-        """The excitability density g (centre eta_bar, width Delta)."""
-        from .densities import make_density  # lazy: the density kernels are numba ufuncs compiled at import
+        """The excitability density g (centre eta_bar, scale Delta; numerics.families)."""
+        from .families import density
 
-        return make_density(self.heterogeneity, self.eta_bar, self.Delta)
+        return density(self)
 
     def excitabilities(self, *, draw: str = "quantile", seed: int | np.random.Generator = 0) -> np.ndarray:
         """eta_j of a network of N neurons: deterministic quantiles or i.i.d. random draws (seeded).
@@ -235,30 +259,29 @@ class Model:
     # ------------------------------------------------------------------ operating points
     @cached_property
     def _fixed_points(self) -> tuple:
-        from .mpr import fixed_points
+        from .families import fixed_points
         from .operating_point import OperatingPoint
 
-        self._require_theory("fixed points")
-        pts = fixed_points(self.parameters)
+        pts = fixed_points(self)
+        if not pts:
+            raise ParameterError("no asynchronous state with r > 0: the population is quiescent (%s)" % self.describe())
         names = [None] if len(pts) == 1 else (["low", "high"] if len(pts) == 2 else list(BRANCHES))
-        return tuple(OperatingPoint(model=self, r=q.r, v=q.v, eigenvalues=q.eigenvalues, stability=q.stability,
-                                    branch=nm) for q, nm in zip(pts, names))
-
-    def _require_theory(self, what: str) -> None:
-        if self.heterogeneity not in THEORY_FAMILIES:
-            raise ParameterError("%s: the mass-model theory is implemented for heterogeneity %s only, got %r"
-                                 % (what, " or ".join(THEORY_FAMILIES), self.heterogeneity))
+        return tuple(OperatingPoint(model=self, branch=nm, **q) for q, nm in zip(pts, names))
 
     def fixed_points(self) -> list:
-        """All fixed points of the mass model (r > 0), sorted by r, each an OperatingPoint (solved once)."""
+        """All fixed points of the mass model (r > 0), sorted by r, each an OperatingPoint (solved once).
+
+        Lorentzian and multi-pole: fixed points of the reduced model with its eigenvalues; Gaussian and uniform:
+        the self-consistent rates r = int g(eta) sqrt(max(eta + I + J tau r, 0)) d eta/(pi tau), stability from
+        the zeros of 1 - J G (numerics.families)."""
         return list(self._fixed_points)
 
     def operating_point(self, *, branch: str | None = None, require_stable: bool = True):
         """The operating point for linear response.
 
         branch=None: the unique fixed point (ParameterError naming the branches if there are
-        several); 'low' | 'mid' | 'high': that branch.  With ``require_stable`` an unstable
-        point is a ParameterError (linear response needs a stable fixed point).
+        several); 'low' | 'mid' | 'high': that branch.  With ``require_stable`` a point that is neither stable
+        nor marginal is a ParameterError (linear response needs one).
         """
         pts = self._fixed_points
         if branch is None:
@@ -275,7 +298,7 @@ class Model:
                 raise ParameterError("branch %r does not exist: %d fixed point(s)%s" % (
                     branch, len(pts), "" if len(pts) < 2 else " (%s)" % ", ".join(q.branch for q in pts)))
             op = match[0]
-        if require_stable and not op.stable:
+        if require_stable and not op.linear_response_defined:
             raise ParameterError("the %s fixed point (r=%.6g) is a %s: linear response needs a stable fixed point"
                                  % (branch or "unique", op.r, op.stability))
         return op
@@ -290,12 +313,9 @@ class Model:
     def self_consistent_rate(self) -> float:
         """Thermodynamic-limit rate r = int g(eta) sqrt(max(eta + I + J tau r, 0)) d eta / (pi tau), any g.
 
-        For the Lorentzian this is the MPR fixed point (unique cases; the highest branch otherwise).
+        The highest fixed point of :meth:`fixed_points` (the unique one unless J > 0 makes several).
         """
-        if self.heterogeneity in THEORY_FAMILIES:
-            return self._fixed_points[-1].r
-        from .linear_response import annealed_rate
-        return annealed_rate(self.density(), J=self.J, I=self.I, tau=self.tau)
+        return self._fixed_points[-1].r
 
     # ------------------------------------------------------------------ simulations
     def simulate_network(self, *, T: float, dt: float, transient: float = 0.0, bin_width: float | None = None,
@@ -335,7 +355,10 @@ class Model:
                                  keep_series: bool = True, segment: float | None = None, progress: bool = False):
         """The stochastic mass model with shot noise of kind ``noise`` (white | colored | surrogate).
 
-        Starts at the chosen fixed point unless (r0, v0) are given; see ``numerics.stochastic_mass``.
+        Lorentzian (r, v) or multi-pole (n complex modes, the shot noise J tau xi common to all of them); a
+        Gaussian or uniform population has no exact finite mass model (ParameterError).  Starts at the chosen
+        fixed point unless (r0, v0) are given (multi-pole: every mode shifted by pi tau (r0 - r*) + i (v0 - v*));
+        see ``numerics.stochastic_mass``.
         """
         from .stochastic_mass import simulate_stochastic_mass
 
@@ -348,7 +371,9 @@ class Model:
         """Deterministic MPR trajectory from (r0, v0) (``numerics.mpr.integrate``)."""
         from .mpr import integrate
 
-        self._require_theory("integrate")
+        if self.heterogeneity != "lorentzian":
+            raise ParameterError("integrate: the deterministic (r, v) trajectory is the Lorentzian's MPR model; "
+                                 "got heterogeneity=%r" % self.heterogeneity)
         return integrate(self.parameters, r0=r0, v0=v0, T=T, dt=dt, method=method, save_every=save_every)
 
     def describe(self) -> str:
@@ -364,6 +389,8 @@ class Model:
             s += ", M=%g" % self.M
         if self.heterogeneity != "lorentzian":
             s += ", %s" % self.heterogeneity
+        if self.poles is not None:
+            s += " n=%d" % self.poles
         return s
 
 

@@ -5,10 +5,12 @@ An :class:`OperatingPoint` is one fixed point (r0, v0) of a :class:`~shotnoise.n
 and stability.  It caches what follows from it and evaluates, at any angular frequency
 (two-sided convention, S(omega) = int C(t) exp(-i omega t) dt, variance = int S d omega/(2 pi)):
 
-* the shot-noise spectrum S_xi (closed form, theory/THEORY.md eqs. (35), (37)-(40)),
+* the shot-noise spectrum S_xi (closed forms for the Lorentzian and multi-pole families, theory/THEORY.md
+  eqs. (35), (37)-(40) and (61)-(73); the harmonic sum (32) with its bound for any other density),
 * the closed-loop spectra S_s = S_xi/|1 - J G|^2, S_r, S_v, S_rv and the subpopulation
   spectrum S_sM (theory/THEORY.md eqs. (44)-(50)),
 * the resonance (omega_res, damping, Q, shot-noise peak and its closed-loop gain),
+* for a density without a finite reduced model, the stability report of 1 - J G (collective modes),
 * binned spectra (sinc^2 filter plus aliases) and the exact expectation of a Welch estimate.
 """
 from __future__ import annotations
@@ -22,13 +24,16 @@ import numpy as np
 
 from shotnoise.theory.errors import ParameterError
 
+from . import families
 from ._generated.mpr_kernels import white_noise_intensity
 from ._generated.spectrum_kernels import effective_drive, subpopulation_spectrum
 from ._jit import pure
-from .linear_response import NetworkSpectra, Resonance, closed_loop_spectra, resonance_of
+from .linear_response import NetworkSpectra, Resonance, closed_loop_from_susceptibility, resonance_from
 from .parameters import finite_array, positive
-from .shot_spectrum import CONVENTION, shot_spectrum_asymptote, shot_spectrum_lorentzian
+from .shot_spectrum import CONVENTION
 
+#: alias pairs summed explicitly for a family without a closed-form spectrum (harmonic sum per alias)
+ALIASES_ANY_G = 40
 #: what a binned / expected spectrum describes
 SPECTRUM_KINDS = ("activity", "shot", "white", "subpopulation")
 
@@ -37,7 +42,10 @@ SPECTRUM_KINDS = ("activity", "shot", "white", "subpopulation")
 class OperatingPoint:
     """A fixed point of the mass model: rate r (spikes per unit time), mean voltage v, eigenvalues (1/time).
 
-    ``branch`` is None when the fixed point is unique, else 'low' | 'mid' | 'high'.
+    ``branch`` is None when the fixed point is unique, else 'low' | 'mid' | 'high'.  ``modes`` are the
+    complex modes w_k of a multi-pole model; for a density without a finite reduced model (Gaussian,
+    uniform) ``eigenvalues`` are the zeros of 1 - J G located near the imaginary axis, ``rate_error`` bounds
+    the quadrature error of r and ``report`` is the full stability analysis.
     """
 
     model: object = field(repr=False)
@@ -46,6 +54,9 @@ class OperatingPoint:
     eigenvalues: tuple
     stability: str
     branch: str | None = None
+    modes: tuple | None = field(default=None, repr=False)
+    rate_error: float | None = None
+    report: object = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ scalars
     @property
@@ -59,21 +70,41 @@ class OperatingPoint:
         m = self.model
         return float(pure(effective_drive)(m.eta_bar, self.r, m.J, m.I, m.tau))
 
+    @cached_property
+    def density(self):
+        """The model's excitability density g."""
+        return self.model.density()
+
     def to_dict(self) -> dict:
-        """r, v, stability, branch, eta_t and eigenvalues as [re, im] pairs."""
-        return {"r": self.r, "v": self.v, "stability": self.stability, "branch": self.branch, "eta_t": self.eta_t,
-                "eigenvalues": [[float(z.real), float(z.imag)] for z in self.eigenvalues]}
+        """r, v (None where not defined), stability, branch, eta_t, eigenvalues as [re, im] pairs; the rate's
+        quadrature error bound and the collective modes where the family has no finite reduced model."""
+        d = {"r": self.r, "v": _finite_or_none(self.v), "stability": self.stability, "branch": self.branch,
+             "eta_t": self.eta_t, "eigenvalues": [[float(z.real), float(z.imag)] for z in self.eigenvalues]}
+        if self.rate_error is not None:
+            d["rate_error"] = self.rate_error
+        if self.report is not None:
+            d["stability_report"] = self.report.to_dict()
+        return d
+
+    @property
+    def linear_response_defined(self) -> bool:
+        """Stable, or marginal (a neutral collective mode: |1/(1 - J G)|^2 diverges at that one frequency, e.g.
+        the outside-band mode of a uniform density, undamped at linear order for every J != 0)."""
+        return self.stable or self.stability == "marginal"
 
     def _require_stable(self) -> None:
-        if not self.stable:
-            raise ParameterError("the fixed point r=%.6g is a %s: linear response needs a stable fixed point"
-                                 % (self.r, self.stability))
+        if not self.linear_response_defined:
+            raise ParameterError("the fixed point r=%.6g is a %s: linear response needs a stable (or marginal) fixed "
+                                 "point" % (self.r, self.stability))
 
     # ------------------------------------------------------------------ spectra
     def shot(self, omega) -> np.ndarray:
-        """S_xi(omega) of the N neurons (closed form; two-sided, angular frequency)."""
-        N = self.model.require_N()
-        return shot_spectrum_lorentzian(omega=finite_array("omega", omega), p=self.model.parameters, N=N, r0=self.r)
+        """S_xi(omega) of the N neurons (two-sided, angular frequency; closed form or harmonic sum)."""
+        return families.shot(self, finite_array("omega", omega))
+
+    def susceptibility(self, omega) -> tuple[np.ndarray, np.ndarray]:
+        """Open-loop (G, G_v) at angular frequencies omega (dr = J G ds, dv = J G_v ds; exp(-i omega t))."""
+        return families.susceptibilities(self, finite_array("omega", omega))
 
     def spectra(self, omega) -> NetworkSpectra:
         """Shot-noise, activity, rate and voltage spectra (and the subpopulation one if the model has M)."""
@@ -81,19 +112,24 @@ class OperatingPoint:
         m = self.model
         N = m.require_N()
         w = finite_array("omega", omega)
-        S_xi = shot_spectrum_lorentzian(omega=w, p=m.parameters, N=N, r0=self.r)
-        return closed_loop_spectra(w, S_xi=S_xi, r=self.r, v=self.v, J=m.J, tau=m.tau, N=N, M=m.M)
+        G, Gv = self.susceptibility(w)
+        return closed_loop_from_susceptibility(w, S_xi=self.shot(w), G=G, G_v=Gv, J=m.J, N=N, M=m.M)
 
     def resonance(self) -> Resonance:
-        """Damped closed-loop mode (omega_res, damping, Q) and the closed-loop gain at the shot-noise peak."""
+        """Least-damped closed-loop mode (omega_res, damping, Q) and the closed-loop gain at the shot-noise peak."""
         m = self.model
-        return resonance_of(r=self.r, v=self.v, eta_t=self.eta_t, J=m.J, tau=m.tau)
+        w_res, gamma = families.least_damped_mode(self)
+        G_peak = None
+        w_pk = 2.0 * math.sqrt(self.eta_t) / m.tau if self.eta_t > 0 else math.nan
+        if math.isfinite(w_pk) and self.linear_response_defined:
+            G_peak = self.susceptibility(np.array([w_pk]))[0][0]
+        return resonance_from(omega_res=w_res, damping=gamma, eta_t=self.eta_t, J=m.J, tau=m.tau, G_peak=G_peak)
 
     def asymptote(self, kind: str = "activity") -> tuple[float, float]:
-        """(s_inf, a) with S = s_inf - a/|omega| + (exponentially small) at large omega for ``kind``."""
+        """(s_inf, a) with S = s_inf - a/|omega| + (faster decaying terms) at large omega for ``kind``."""
         m = self.model
         N = m.require_N()
-        s_inf, a = shot_spectrum_asymptote(p=m.parameters, N=N, r0=self.r)
+        s_inf, a = families.asymptote(self)
         if kind == "white":
             return pure(white_noise_intensity)(self.r, N), 0.0  # r0/N: flat
         if kind == "subpopulation":  # closed-loop gain -> 1 at large omega: S_sM -> S_sM(S1 = N S_xi, |T_s|^2 = 1)
@@ -167,8 +203,13 @@ class BinnedSpectrum:
         from .spectral_estimation import binned_spectrum
 
         s_inf, a = self.point.asymptote(self.kind)
-        return binned_spectrum(S=self.unbinned, omega=finite_array("omega", omega), dt=self.bin_width, s_inf=s_inf,
-                               inv_omega=a)
+        if self.point.model.heterogeneity in families.REDUCED:  # closed forms: aliases to rounding
+            return binned_spectrum(S=self.unbinned, omega=finite_array("omega", omega), dt=self.bin_width,
+                                   s_inf=s_inf, inv_omega=a)
+        # harmonic sums: S - r0/N above the band is a ripple from the threshold tail of g (tiny for a Gaussian,
+        # O(1/omega) from the jumps of a uniform g); its aliases are summed to 1e-8 of the spectrum, at most 40
+        return binned_spectrum(S=self.unbinned, omega=finite_array("omega", omega), dt=self.bin_width,
+                               s_inf=s_inf, inv_omega=a, n_alias=ALIASES_ANY_G, rtol=1e-8)
 
 
 @dataclass(frozen=True)

@@ -147,8 +147,9 @@ def shot_spectrum_harmonic(omega, g: Density, *, N: float, r0: float, J: float =
 
     S_xi(omega) = (1/N) sum_{n=1}^K (1/n) f_n^2 p_f(f_n), f_n = |omega|/(2 pi n),
     p_f(f) = 2 (pi tau)^2 f g((pi tau f)^2 - I - J tau r0).  K is chosen so that
-    the tail is <= ``atol`` (bound tau^2 sup(g) omega^3/(12 pi N K^3)) unless
-    ``n_max`` is given.  Returns (S, bound on the truncation error).
+    the tail is <= ``atol`` (bound tau^2 sup(g) omega^3/(12 pi N K^3), with sup(g) taken over the
+    lower tail eta <= eta(f_K) for the package's unimodal families) unless ``n_max`` is given; K is
+    chosen per omega.  Returns (S, largest bound on the truncation error over the grid).
     """
     w = np.abs(finite_array("omega", omega))
     from .densities import Density  # lazy: see numerics.densities
@@ -159,15 +160,62 @@ def shot_spectrum_harmonic(omega, g: Density, *, N: float, r0: float, J: float =
     J, I = finite("J", J), finite("I", I)
     atol = positive("atol", atol)
     wmax = float(w.max()) if w.size else 0.0
-    K = harmonic_terms_needed(wmax, sup_g=g.sup, tau=tau, N=N, atol=atol) if n_max is None \
-        else integer_at_least("n_max", n_max, 1)
-    if K > 50_000_000:
-        raise ParameterError("atol=%g needs K=%d harmonic terms at omega=%g; raise atol or lower omega"
-                             % (atol, K, wmax))
-    S = np.zeros_like(w)
     eta_f, factor = pure(eta_of_frequency), pure(harmonic_term_factor)  # polynomial: evaluate on arrays
+    if n_max is not None:
+        K = np.full(w.shape, integer_at_least("n_max", n_max, 1))
+    else:
+        K = _terms_per_omega(w, g, r0=r0, J=J, I=I, tau=tau, N=N, atol=atol)
+    Kmax = int(K.max()) if w.size else 0
+    if Kmax > 50_000_000:
+        raise ParameterError("atol=%g needs K=%d harmonic terms at omega=%g; raise atol or lower omega"
+                             % (atol, Kmax, wmax))
+    S = np.zeros_like(w)
     t1 = factor(w, 1, tau, N)  # the array part once; t_n = t_1 (t_n / t_1), the ratio a scalar of the same kernel
-    for n in range(1, K + 1):
-        fn = w / (2 * np.pi * n)
-        S += g.pdf(eta_f(fn, r0, J, I, tau)) * (t1 * (factor(1.0, n, 1.0, 1.0) / factor(1.0, 1, 1.0, 1.0)))
-    return S, pure(harmonic_tail_bound)(wmax, g.sup, tau, N, K)
+    live = np.argsort(-K)  # omegas by decreasing K: the first `count` of them still need term n
+    Ks = K[live]
+    for n in range(1, Kmax + 1):
+        count = int(np.searchsorted(-Ks, -n, side="right"))
+        idx = live[:count]
+        fn = w[idx] / (2 * np.pi * n)
+        S[idx] += g.pdf(eta_f(fn, r0, J, I, tau)) * (t1[idx] * (factor(1.0, n, 1.0, 1.0) / factor(1.0, 1, 1.0, 1.0)))
+    bound = max((float(pure(harmonic_tail_bound)(x, _tail_sup(g, eta_f(x / (2 * np.pi * k), r0, J, I, tau)), tau,
+                                                 N, k)) for x, k in zip(w, K)), default=0.0)
+    return S, bound
+
+
+def _tail_sup(g, x: float) -> float:
+    """sup of g over eta <= x: g(min(x, centre)) for the package's families (unimodal about their centre),
+    sup g for a user density (no shape known)."""
+    if not math.isfinite(g.centre):
+        return g.sup
+    if x >= g.centre:
+        return g.sup
+    return float(g.pdf(np.array([x]))[0])
+
+
+def _terms_per_omega(w: np.ndarray, g, *, r0: float, J: float, I: float, tau: float, N: float, atol: float
+                     ) -> np.ndarray:
+    """Smallest K per omega with tail bound tau^2 sup_{eta <= eta(f_K)} g omega^3 / (12 pi N K^3) <= atol.
+
+    Terms n > K have eta(f_n) < eta(f_K) (f_n = omega/(2 pi n) decreases), so the supremum of g over the lower
+    tail bounds them: a density that vanishes below threshold needs far fewer terms than the global bound
+    with sup g (theory.harmonic_bound)."""
+    eta_f, bound = pure(eta_of_frequency), pure(harmonic_tail_bound)
+    K = np.empty(w.shape, dtype=np.int64)
+    for i, x in enumerate(w):
+        if x == 0:
+            K[i] = 1
+            continue
+        hi = harmonic_terms_needed(x, sup_g=g.sup, tau=tau, N=N, atol=atol)  # the global bound: always enough
+        lo = 1
+        if bound(x, _tail_sup(g, eta_f(x / (2 * np.pi), r0, J, I, tau)), tau, N, 1) <= atol:
+            K[i] = 1
+            continue
+        while hi - lo > 1:  # bisection on the monotone bound
+            mid = (lo + hi) // 2
+            if bound(x, _tail_sup(g, eta_f(x / (2 * np.pi * mid), r0, J, I, tau)), tau, N, mid) <= atol:
+                hi = mid
+            else:
+                lo = mid
+        K[i] = hi
+    return K

@@ -55,6 +55,9 @@ _NAMES = {
     "omega_m": r"\omega_{m}",
     "omega_res": r"\omega_{\mathrm{res}}",
     "damping": r"\gamma",
+    "s_L": r"s",
+    "a_star": r"a^{*}",
+    "a0": r"a_{0}",
 }
 
 R0 = sp.Symbol("r_0", positive=True)
@@ -515,6 +518,298 @@ def _b_alias_sum(fn):
     return _aligned([(lhs, tex(fn().subs(alias_u(), u))), ("u", tex(alias_u()) + r", \qquad |\omega| \le \pi / dt")])
 
 
+# ---- builders for the multi-pole family and the any-g response (section 8) ----------------
+
+_NP = sp.Symbol("n", positive=True, integer=True)
+_KP = sp.Symbol("k", positive=True, integer=True)
+
+
+def _mp_orders():
+    from .multipole import ORDERS
+    return ORDERS
+
+
+def _mp_generic():
+    """g_n, u_k and c_k with symbolic n, k, checked exactly against the source for every order and pole."""
+    from .multipole import density, unit_poles, weights, x
+    from .symbols import Delta, eta_bar
+    u = sp.exp(-sp.I * sp.pi * (2 * _KP - 1) / (2 * _NP))
+    g = _NP * sp.sin(sp.pi / (2 * _NP)) / (sp.pi * Delta) / (1 + ((x - eta_bar) / Delta) ** (2 * _NP))
+    c = sp.I * sp.sin(sp.pi / (2 * _NP)) * u
+    for order in _mp_orders():
+        if sp.simplify(g.subs(_NP, order) - density(order)) != 0:
+            raise RuntimeError("generic g_n differs from multipole.density(%d)" % order)
+        for k, (uk, ck) in enumerate(zip(unit_poles(order), weights(order)), start=1):
+            at = {_NP: order, _KP: k}
+            if (sp.simplify(sp.expand_complex(u.subs(at) - uk)) != 0
+                    or sp.simplify(sp.expand_complex(c.subs(at) - ck)) != 0):
+                raise RuntimeError("generic u_k, c_k differ from multipole (n = %d, k = %d)" % (order, k))
+    return g, u, c
+
+
+def _mp_numeric_check(generic, source, what):
+    """generic(weights, poles) == source(n) at 30-digit points for every order (sums assembled around a term)."""
+    import mpmath
+
+    from .multipole import poles, weights, x
+    from .symbols import Delta, I_ext, J, eta_bar, r, tau
+    pts = {eta_bar: sp.Rational(3, 10), Delta: sp.Rational(7, 10), I_ext: sp.Rational(1, 5), J: -1,
+           tau: sp.Rational(6, 5), r: sp.Rational(1, 3)}
+    with mpmath.workdps(30):
+        for order in _mp_orders():
+            a = sp.lambdify(x, generic(weights(order), poles(order)).subs(pts), "mpmath")
+            b = sp.lambdify(x, source(order).subs(pts), "mpmath")
+            for q in (mpmath.mpf(-9) / 7, mpmath.mpf(12) / 5):
+                if abs(a(q) - b(q)) > mpmath.mpf("1e-25") * (1 + abs(b(q))):
+                    raise RuntimeError("%s: assembled formula differs from the source (n = %d)" % (what, order))
+
+
+def _mp_eta(expr):
+    from .lorentzian_ansatz import eta
+    from .multipole import x
+    return sp.sympify(expr).subs(x, eta)
+
+
+def _sum_k(expr):
+    return sp.Sum(expr, (_KP, 1, _NP))
+
+
+def _b_mp_density(fn):
+    from .lorentzian_ansatz import eta
+    from .symbols import Delta, eta_bar
+    g, _, _ = _mp_generic()
+    u = sp.Symbol("u", real=True)  # eta = eta_bar + Delta u
+    mass = {sp.simplify(sp.integrate(fn(order, eta_bar + Delta * u) * Delta, (u, -sp.oo, sp.oo)))
+            for order in _mp_orders()}
+    ratio = {sp.simplify(fn(order, eta_bar + Delta) / fn(order, eta_bar)) for order in _mp_orders()}
+    if len(mass) != 1 or len(ratio) != 1:
+        raise RuntimeError("normalisation or half-width differs between orders")
+    gn = sp.Function("g_n")
+    return _aligned([(r"g_{n}(\eta)", tex(_mp_eta(g))),
+                     (tex(sp.Integral(gn(eta), (eta, -sp.oo, sp.oo))), r"%s, \qquad \frac{%s}{%s} = %s, \qquad n = %s"
+                      % (tex(mass.pop()), tex(gn(eta_bar + Delta)), tex(gn(eta_bar)), tex(ratio.pop()),
+                         ", ".join(str(o) for o in _mp_orders())))])
+
+
+def _b_mp_poles(fn):
+    from .multipole import poles, unit_poles, weights
+    from .symbols import Delta, eta_bar
+    _, u, c = _mp_generic()
+    for order in _mp_orders():  # eta_k = eta_bar + Delta u_k, sum_k c_k = 1
+        if any(sp.simplify(sp.expand_complex(p - eta_bar - Delta * q)) != 0
+               for p, q in zip(poles(order), unit_poles(order))):
+            raise RuntimeError("multipole.poles is not eta_bar + Delta u_k")
+        if sp.simplify(sp.expand_complex(sum(weights(order)))) != 1:
+            raise RuntimeError("weights do not sum to one")
+    from .lorentzian_ansatz import eta
+    uk, ck = sp.Symbol("u_k"), sp.Symbol("c_k")
+    g = sp.Function("g_n")
+    return _aligned([(r"\eta_{k}", tex(eta_bar + Delta * uk)), (r"u_{k}", tex(u) + r", \qquad k = 1, \dots, n"),
+                     (r"c_{k}", r"-2\pi i \operatorname{Res}_{\eta = \eta_{k}} %s = %s, \qquad %s = 1"
+                      % (tex(g(eta)), tex(c), tex(_sum_k(ck))))])
+
+
+def _mp_rectangular(e, expand=True):
+    re_, im_ = sp.expand_complex(e).as_real_imag()
+    f = (lambda q: sp.expand(sp.sqrtdenest(sp.simplify(q)))) if expand else (lambda q: sp.sqrtdenest(sp.simplify(q)))
+    return f(re_) + sp.I * f(im_)
+
+
+def _b_mp_weight_table(fn):
+    from .multipole import unit_poles
+    rows = []
+    for order in _mp_orders()[1:]:
+        cs = [_mp_rectangular(c) for c in fn(order)]
+        us = [_mp_rectangular(q, expand=False) for q in unit_poles(order)]
+        rows.append((r"n = %d:\quad c_{k}" % order, ", \\; ".join(tex(c) for c in cs)))
+        rows.append((r"u_{k}", ", \\; ".join(tex(q) for q in us)))
+    return _aligned(rows)
+
+
+def _b_mp_partial_fractions(fn):
+    from .multipole import x
+    ck, ek = sp.Symbol("c_k"), sp.Symbol("eta_k")
+    term = lambda c, p: c / (x - p)  # noqa: E731
+    _mp_numeric_check(lambda cs, ps: -sp.im(sum(term(c, p) for c, p in zip(cs, ps))) / sp.pi, fn,
+                      "partial fractions")
+    body = -sp.im(_sum_k(term(ck, ek)), evaluate=False) / sp.pi
+    return r"g_{n}(\eta) = " + tex(_mp_eta(body)) + r", \qquad \eta \in \mathbb{R}"
+
+
+def _b_mp_cdf(fn):
+    from .multipole import x
+    ck, ek = sp.Symbol("c_k"), sp.Symbol("eta_k")
+    term = lambda c, p: c * sp.log(x - p)  # noqa: E731
+    _mp_numeric_check(lambda cs, ps: 1 - sp.im(sum(term(c, p) for c, p in zip(cs, ps))) / sp.pi, fn, "cdf")
+    body = 1 - sp.im(_sum_k(term(ck, ek)), evaluate=False) / sp.pi
+    return (r"G_{n}(\eta) = \int_{-\infty}^{\eta} g_{n} = " + tex(_mp_eta(body))
+            + r", \qquad \text{principal } \log, \; \operatorname{Im}(\eta - \eta_{k}) > 0")
+
+
+def _b_mp_mode(fn):
+    from .multipole import w_k
+    from .symbols import tau
+    rk, vk = sp.Symbol("r_k", real=True), sp.Symbol("v_k", real=True)
+    return (r"\tau \frac{d w_{k}}{dt} = " + tex(sp.expand(tau * fn())) + r", \qquad %s = %s"
+            % (tex(w_k), tex(sp.pi * tau * rk + sp.I * vk)))
+
+
+def _b_mp_mean_field(fn):
+    from .multipole import mode_state, weights
+    from .symbols import tau
+    for order in _mp_orders()[1:]:  # pi tau r + i v = sum_k c_k w_k, w_k = pi tau r_k + i v_k
+        st = mode_state(order)
+        total = sp.expand(sum(c * (sp.pi * tau * st[2 * j] + sp.I * st[2 * j + 1])
+                              for j, c in enumerate(weights(order))))
+        re_, im_ = total.as_real_imag()
+        rate, volt = fn(order)
+        if sp.simplify(re_ / (sp.pi * tau) - rate) != 0 or sp.simplify(im_ - volt) != 0:
+            raise RuntimeError("multipole.mean_field is not sum_k c_k w_k (n = %d)" % order)
+    ck, wk = sp.Symbol("c_k"), sp.Symbol("w_k")
+    rate, volt = fn(2)
+    return _aligned([(r"\pi \tau r + i v", tex(_sum_k(ck * wk))),
+                     (r"n = 2:\quad r", tex(rate)), ("v", tex(volt))])
+
+
+def _b_mp_reduced(fn):
+    from .lorentzian_ansatz import mpr_model
+    from .multipole import mode_state
+    from .symbols import tau
+    if any(sp.simplify(a - b) != 0 for a, b in zip(fn(1), mpr_model().rhs)):
+        raise RuntimeError("multipole.reduced_rhs(1) is not the MPR model")
+    st = mode_state(2)
+    return _aligned([(r"\tau \frac{d %s}{dt}" % tex(q), tex(sp.expand(tau * f))) for q, f in zip(st, fn(2))])
+
+
+def _b_mp_fixed_point(fn):
+    from .multipole import mode_fixed_point
+    from .symbols import r, tau
+    ck, wk = sp.Symbol("c_k"), sp.Symbol("w_k")
+    generic = lambda cs, ps: sp.pi * tau * r - sp.re(sum(c * mode_fixed_point(p) for c, p in zip(cs, ps)))  # noqa
+    _mp_numeric_check(generic, fn, "rate equation")
+    return _aligned([(r"w_{k}", tex(_at_fixed_point(mode_fixed_point()))
+                      + r", \qquad \operatorname{Re} w_{k} > 0 \text{ (principal root)}"),
+                     (r"\pi \tau r_{0}", tex(sp.re(_sum_k(ck * wk), evaluate=False)))])
+
+
+def _b_mp_susceptibilities(fn):
+    Gk, Gvk = fn()
+    k = r"\sum_{k=1}^{n}"
+    return _aligned([(r"G(\omega) = %s G_{k}, \quad G_{k}" % k, tex(Gk)),
+                     (r"G_{v}(\omega) = %s G_{v,k}, \quad G_{v,k}" % k, tex(Gvk))])
+
+
+def _b_mp_shot(fn):
+    from .multipole import C_k, conjugate_drive, omega_p
+    from .symbols import tau
+    zk = sp.Symbol("z_k")
+    z = sp.Symbol("z")
+    h = sp.pi * z * sp.cot(sp.pi * z) - 1 + sp.pi**2 * z**2 / 3
+    z_of_c = omega_p * tau / (2 * sp.sqrt(C_k))
+    if sp.simplify(fn(C_k * h.subs(z, z_of_c)) - fn()) != 0:
+        raise RuntimeError("multipole.mode_shot_term is not the assembled C_k h(z_k)")
+    H = sp.Function("h")
+    return _aligned([(r"S_{\xi}(\omega)", tex(_sum_k(fn(C_k * H(zk))))),
+                     (r"C_{k}", tex(_at_fixed_point(conjugate_drive()))),
+                     (r"z_{k}", tex(z_of_c) + r", \qquad h(z) = " + tex(h) + r", \qquad \omega > 0")])
+
+
+def _b_mp_inverse_omega(fn):
+    from .multipole import C_k, c_k, conjugate_drive, poles, weights
+    from .symbols import N, omega
+    A1 = sp.Symbol("A_1")
+    from .symbols import Delta, I_ext, J, eta_bar, r, tau
+    values = [sp.expand_complex(sum(fn().subs({c_k: c, C_k: conjugate_drive(p)})
+                                    for c, p in zip(weights(order), poles(order)))) for order in _mp_orders()]
+    values[0] = sp.simplify(values[0])
+    pts = {eta_bar: sp.Rational(3, 10), Delta: sp.Rational(7, 10), I_ext: sp.Rational(1, 5), J: -1,
+           tau: sp.Rational(6, 5), r: sp.Rational(1, 3), N: 10}
+    if any(abs(sp.N(v.subs(pts), 30)) > 1e-25 for v in values[1:]):
+        raise RuntimeError("A_1 does not vanish for n >= 2")
+    return (r"S_{\xi}(\omega) = " + tex(R0 / N - A1 / omega) + r" + (\text{exponentially small}), \qquad A_{1} = "
+            + tex(_sum_k(fn())) + r" = \begin{cases} %s & n = 1 \\ 0 & n \geq 2 \end{cases}" % tex(values[0]))
+
+
+def _b_mp_noise(fn):
+    from .multipole import mode_state
+    from .stochastic_mpr import white_noise_intensity
+    amplitudes = set()
+    for order in _mp_orders():
+        b = fn(order)
+        if any(q != 0 for q in b[0::2]):
+            raise RuntimeError("shot noise enters an r_k equation")
+        amplitudes |= {sp.simplify(q * sp.sqrt(white_noise_intensity())) for q in b[1::2]}
+    if len(amplitudes) != 1:
+        raise RuntimeError("the noise amplitude differs between modes")
+    st = mode_state(2)
+    lhs = r"\frac{\partial}{\partial \xi}\begin{pmatrix} %s \end{pmatrix}" % r" \\ ".join(
+        r"\dot{%s}" % tex(q) for q in st)
+    return _aligned([(r"n = 2:\quad " + lhs, tex(sp.Matrix(fn(2)))),
+                     (r"d r_{k}", r"f_{r_{k}}\, dt, \qquad d v_{k} = f_{v_{k}}\, dt + %s\, dW, \qquad k = 1, \dots, n"
+                      % tex(amplitudes.pop()))])
+
+
+def _b_any_g_mode(fn):
+    from .general_response import a, b
+    fr, fv = fn(a)
+    sr, sv = fn(-sp.I * b)
+    dre, dim = r"\frac{\delta \operatorname{Re} w}{u}", r"\frac{\delta \operatorname{Im} w}{u}"
+    return _aligned([(r"w_{0} = a:\quad " + dre, tex(sp.factor(fr)) + r", \qquad " + dim + " = " + tex(sp.factor(fv))),
+                     (r"w_{0} = -i b:\quad " + dre, tex(sr) + r", \qquad " + dim + " = " + tex(sp.simplify(sv)))])
+
+
+def _any_g_parts():
+    from .general_response import (a, a_star, b, lap, pole, q, rate_weight, silent_voltage_integrand,
+                                   verify_integrands, voltage_weight)
+    from .symbols import tau
+    _require(verify_integrands(), "general_response")
+    g, h = sp.Function("g"), sp.Function("h")
+    silent = silent_voltage_integrand().subs(sp.Symbol("s_tau"), tau * lap)
+    return a, a_star, b, q, g, h, rate_weight(), voltage_weight(), silent, pole()
+
+
+def _b_any_g_susceptibility(fn):
+    from .symbols import tau
+    a, a_star, b, q, g, h, phi, psi, silent, ast = _any_g_parts()
+    G = sp.Integral(h(a) * phi / (a - a_star), (a, 0, sp.oo)) / sp.pi
+    Gv = tau * (sp.I * sp.Integral(h(a) * psi / (a - a_star), (a, 0, sp.oo))
+                + sp.Integral(g(-b**2 - q) * silent, (b, 0, sp.oo)))
+    return _aligned([(r"G(s)", tex(G)), (r"G_{v}(s)", tex(Gv)),
+                     (r"a^{*}", tex(fn()) + r", \qquad h(a) = " + tex(a * g(a**2 - q))
+                      + r", \qquad q = I + J \tau r_{0}, \quad \operatorname{Re} s > 0")])
+
+
+def _b_any_g_axis(fn):
+    from .general_response import a0
+    from .symbols import tau
+    a, a_star, b, q, g, h, phi, psi, silent, ast = _any_g_parts()
+    from .general_response import lap
+    from .symbols import omega
+    rG, rGv = fn()
+    h0 = sp.Symbol("h0", real=True)
+    pv = r"\mathrm{PV}\!"
+    G = tex(1 / sp.pi) + r"\, " + pv + tex(sp.Integral(h(a) * phi.subs(a_star, a0) / (a - a0), (a, 0, sp.oo)))
+    Gv = tex(sp.I * tau) + r"\, " + pv + tex(sp.Integral(h(a) * psi.subs(a_star, a0) / (a - a0), (a, 0, sp.oo)))
+    quiet = tau * sp.Integral(g(-b**2 - q) * silent.subs(lap, sp.I * omega), (b, 0, sp.oo))
+    return _aligned([(r"G(\omega)", G + " " + tex(rG.subs(h0, h(a0)))),
+                     (r"G_{v}(\omega)", Gv + " + " + tex(rGv.subs(h0, h(a0))) + " + " + tex(quiet)),
+                     (r"a_{0}", tex(tau * omega / 2) + r", \qquad \omega > 0")])
+
+
+def _b_any_g_fixed_point(fn):
+    from .general_response import a, b, mean_voltage_integrand, q
+    g, h = sp.Function("g"), sp.Function("h")
+    return _aligned([(r"r_{0}", tex(sp.Integral(h(a) * fn(), (a, 0, sp.oo)))),
+                     (r"v_{0}", tex(sp.Integral(g(-b**2 - q) * mean_voltage_integrand(), (b, 0, sp.oo))))])
+
+
+def _b_any_g_characteristic(fn):
+    G = sp.Function("G")(sp.Symbol("s"))
+    return (r"D(s) = " + tex(fn().subs(sp.Symbol("G"), G))
+            + r", \qquad \delta s = \frac{\xi}{D}; \quad \text{stable} \iff D(s) \neq 0 \text{ for } "
+              r"\operatorname{Re} s > 0")
+
+
 # ---- the ordered list: document order = numbering order ------------------------------------
 
 _SPECS: tuple[_E, ...] = (
@@ -684,6 +979,75 @@ _SPECS: tuple[_E, ...] = (
        build=_b_alias_sum,
        note=r"The asymptote $S \simeq r_0/N - A_1/|\omega|$ (eq. ([[inverse_omega]])) is summed in closed form: "
             r"$\sum_m \operatorname{sinc}^2 = 1$, and with the Hurwitz zeta function"),
+    # 8. multi-pole family and any g
+    _E("multipole_density", "multipole", "Rational multi-pole density", "multipole.density",
+       build=_b_mp_density,
+       note=r"The family (checked exactly against `multipole.density` for each order; normalisation and "
+            r"half-width integrated by sympy for each order) interpolates between the Lorentzian ($n = 1$) and a "
+            r"box of half-width $\Delta$ ($n \to \infty$):"),
+    _E("multipole_poles", "multipole", "Poles and residue weights", "multipole.weights", build=_b_mp_poles,
+       note=r"$g_n$ is rational; its $n$ poles in the lower half-plane and their residue weights are"),
+    _E("multipole_weight_table", "multipole", "Weights and unit poles for n = 2, 3, 4", "multipole.weights",
+       build=_b_mp_weight_table),
+    _E("multipole_partial_fractions", "multipole", "Partial fractions", "multipole.partial_fractions",
+       build=_b_mp_partial_fractions,
+       note=r"Closing the contour in the lower half-plane (as in eq. ([[residue_weight]])), the density is a "
+            r"sum of Lorentzian-like partial fractions"),
+    _E("multipole_cdf", "multipole", "Cumulative distribution", "multipole.cdf", build=_b_mp_cdf,
+       note=r"and its cumulative distribution (used for deterministic quantile samples) is"),
+    _E("multipole_mode", "multipole_model", "Mode equation", "multipole.mode_rhs", build=_b_mp_mode,
+       note=r"Every class $\eta$ obeys eq. ([[complex_ansatz]]); the residue integration of "
+            r"eq. ([[residue_weight]]) now picks up $n$ poles, one mode per pole:"),
+    _E("multipole_mean_field", "multipole_model", "Mean field of the modes", "multipole.mean_field",
+       build=_b_mp_mean_field,
+       note=r"with the population rate and mean voltage (checked against `multipole.mean_field` for each order)"),
+    _E("multipole_reduced", "multipole_model", "Reduced model, n = 2", "multipole.reduced_rhs",
+       build=_b_mp_reduced,
+       note=r"With $s = r$ the $n$ complex modes are $2n$ real equations; for $n = 1$ they are the MPR "
+            r"equations (eq. ([[mpr]]), checked). For $n = 2$:"),
+    _E("multipole_fixed_point", "multipole_model", "Fixed points", "multipole.rate_equation",
+       build=_b_mp_fixed_point,
+       note=r"At a fixed point every mode is at rest, so the rate solves one real equation "
+            r"(`multipole.rate_equation`):"),
+    _E("multipole_susceptibilities", "multipole_response", "Mode susceptibilities",
+       "multipole.mode_susceptibilities", build=_b_mp_susceptibilities,
+       note=r"Linearising mode by mode (convention of eq. ([[susceptibilities]]): $\delta r = J G\, \delta s$, "
+            r"$\delta v = J G_v\, \delta s$; $w_k$ at the fixed point of eq. ([[multipole_fixed_point]])); "
+            r"`multipole.verify_multipole` checks the sum against the transfer function of the linearised "
+            r"$2n$-dimensional system:"),
+    _E("multipole_shot_noise", "multipole_response", "Shot-noise spectrum in closed form",
+       "multipole.mode_shot_term", build=_b_mp_shot,
+       note=r"The harmonic sum eq. ([[harmonic_sum]]) splits over the partial fractions of "
+            r"eq. ([[multipole_partial_fractions]]); each pole gives a Lorentzian-like term summed by "
+            r"eq. ([[mittag_leffler]]):"),
+    _E("multipole_inverse_omega", "multipole_response", "1/omega correction", "multipole.mode_inverse_omega_term",
+       build=_b_mp_inverse_omega,
+       note=r"The $-1$ of $h$ gives, as in eq. ([[inverse_omega]]), an algebraic correction; summed over the "
+            r"poles it survives only for the Lorentzian (checked at a 30-digit point for $n \geq 2$):"),
+    _E("multipole_noise", "multipole_response", "Shot noise in the reduced model", "multipole.noise_coefficients",
+       build=_b_mp_noise,
+       note=r"With $s = r + \xi$ the shot noise is a common input: it enters every $v_k$ equation with the same "
+            r"$\xi$. In the diffusion limit (eq. ([[white_noise_intensity]])), with one Wiener process $W$ shared "
+            r"by all modes and $r$ the population rate of eq. ([[multipole_mean_field]]) (Ito):"),
+    _E("any_g_mode_response", "any_g", "Response of one class", "general_response.re_im_response",
+       build=_b_any_g_mode,
+       note=r"For any density $g$ each class keeps the mode of eq. ([[complex_ansatz]]), at rest at "
+            r"$w_0 = \sqrt{\eta + q}$. Linearised with the input $u = J\tau\, \delta s$ (Laplace variable $s$), a "
+            r"firing ($\eta + q = a^2 > 0$) and a silent ($\eta + q = -b^2 < 0$) class respond by"),
+    _E("any_g_susceptibility", "any_g", "Susceptibilities of any g", "general_response.pole",
+       build=_b_any_g_susceptibility,
+       note=r"so, with $g\, d\eta = 2 h\, da$ on the firing side and $d\eta = -2 b\, db$ on the silent side "
+            r"(identities checked by `general_response.verify_integrands`),"),
+    _E("any_g_axis", "any_g", "Susceptibilities on the frequency axis", "general_response.resonant_terms",
+       build=_b_any_g_axis,
+       note=r"On the axis $s = i\omega$ the pole $a^*$ reaches the real line at $a_0$ (Sokhotski-Plemelj); the "
+            r"extra terms are the resonant neurons, those firing at $\omega$:"),
+    _E("any_g_fixed_point", "any_g", "Rate and voltage of any g", "general_response.rate_integrand",
+       build=_b_any_g_fixed_point,
+       note=r"The fixed point solves (self-consistently, $q = I + J\tau r_0$)"),
+    _E("any_g_characteristic", "any_g", "Characteristic function", "general_response.characteristic",
+       build=_b_any_g_characteristic,
+       note=r"Closing the loop as in eq. ([[closed_loop_transfer]]):"),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -701,7 +1065,7 @@ _SECTIONS: tuple[tuple[str, str, str, str], ...] = (
      "$\\pi$-periodic in $\\phi$, so whole turns are counted separately. The simulator advances $V$ exactly "
      "with it: no $V_{\\mathrm{peak}}$ cut-off and no refractory period. With $\\theta = 2\\arctan V$ "
      "(eq. ([[phase_factor]])) the neuron is a theta-neuron and never overflows. Rational multi-pole "
-     "densities are a planned extension."),
+     "densities and any $g$ are treated in section 8."),
     ("mpr", "## 2. Thermodynamic limit: the MPR equations\n\n### 2.1 Lorentzian ansatz",
      "Following Montbrió, Pazó & Roxin (2015), the $N \\to \\infty$ limit is closed exactly by a Lorentzian "
      "ansatz for the voltage density of each $\\eta$ class and a residue integration over $\\eta$.", ""),
@@ -716,7 +1080,7 @@ _SECTIONS: tuple[tuple[str, str, str, str], ...] = (
      "For finite $N$ the activity is $s = r + \\xi$: $r$ is what the infinite population would fire given the "
      "same input and $\\xi$ the zero-mean sampling fluctuation of $N$ neurons (Klinshov & Kirillov 2022). "
      "Spectra are two-sided in angular frequency, "
-     "$S(\\omega) = \\int C(t) e^{-i\\omega t} dt$, variance $= \\int S\\, d\\omega / 2\\pi$ (section 8).",
+     "$S(\\omega) = \\int C(t) e^{-i\\omega t} dt$, variance $= \\int S\\, d\\omega / 2\\pi$ (section 9).",
      "Numerically, eq. ([[closed_form]]) is evaluated with eq. ([[zeta_series]]) for $|z| < 1/2$ and otherwise "
      "with the cotangent written through real sin/cos/sinh/cosh, replaced by its limit $\\mp i$ once "
      "$|\\operatorname{Im} \\pi z| > 20$ "
@@ -726,7 +1090,7 @@ _SECTIONS: tuple[tuple[str, str, str, str], ...] = (
      "Linear response of the fixed point $(r_0, v_0)$ of eq. ([[mpr]]) to the shot noise.",
      "For $J = 0$ the network spectrum is the bare shot noise. When the resonance meets a shot-noise peak, "
      "weak noise is strongly amplified. For a non-Lorentzian $g$, eq. ([[harmonic_sum]]) still holds and $G$ "
-     "becomes an integral over the frequency distribution (Klinshov, Kirillov & Nekorkin 2021)."),
+     "becomes an integral over the frequency distribution (Klinshov, Kirillov & Nekorkin 2021; section 8)."),
     ("subpop", "## 5. Subpopulations",
      "Readout of a random subset of $M$ of the $N$ neurons (sparse projections; Kirillov, Goryunov, Zhu & "
      "Klinshov 2026). With $\\left|T_s\\right|^2$ of eq. ([[network_spectra]]):",
@@ -764,7 +1128,28 @@ _SECTIONS: tuple[tuple[str, str, str, str], ...] = (
      "from the exact Gaussian covariance of the estimate (`numerics/welch_dof.py`). Test tolerances come from "
      "these, not from guesses. "
      "These estimator formulas are numerical (not in `shotnoise.theory`) and carry no equation number."),
-    ("conventions", "## 8. Conventions",
+    ("multipole", "## 8. Multi-pole heterogeneity and any density g\n\n### 8.1 The rational multi-pole family",
+     "The Lorentzian is the only density for which the residue integration of section 2 closes on one pole. "
+     "Its rational generalisations $g_n$ close on $n$ poles, so the reduction stays exact "
+     "(`theory/multipole.py`; $n = 1, \\dots, 4$, $n = 1$ the Lorentzian).", ""),
+    ("multipole_model", "### 8.2 Reduced mass model", "",
+     "The reduced models are exported like MPR (`shotnoise derive --model multipole-2` ... `multipole-4`, "
+     "and `stochastic-multipole-2` ... `-4` with the noise of eq. ([[multipole_noise]])); the population rate "
+     "and voltage are exported as observables."),
+    ("multipole_response", "### 8.3 Linear response and shot noise",
+     "Everything of sections 3 and 4 carries over pole by pole, with the same closed-loop formulas "
+     "(eqs. ([[closed_loop_transfer]])-([[network_spectra]])) for the summed $G$, $G_v$.",
+     "The $\\pi^2 z^2/3$ terms of $h$ cancel in the sum over poles because "
+     "$\\sum_k \\overline{c_k} C_k z_k^2 = (\\omega\\tau/2)^2$ is real (`multipole.verify_multipole` checks the "
+     "closed form term by term against the harmonic sum)."),
+    ("any_g", "### 8.4 Any density g",
+     "For a density without a finite set of poles (Gaussian, uniform, ...) the susceptibilities are integrals "
+     "over the classes (Klinshov, Kirillov & Nekorkin 2021; `theory/general_response.py`).",
+     "For the Lorentzian these integrals reproduce eqs. ([[fixed_point_v]]) and ([[susceptibilities]]) "
+     "(`general_response.verify_lorentzian`). Continued into $\\operatorname{Re} s < 0$, $G$ picks up "
+     "$-i h(a^*)$ with $h$ continued analytically; the number of zeros of $D$ in $\\operatorname{Re} s > 0$ "
+     "follows from the argument principle along the axis."),
+    ("conventions", "## 9. Conventions",
      "- Units: $V$, $v$, $\\eta$, $\\bar\\eta$, $\\Delta$, $I$ and $J$ share one unit (the canonical QIF "
      "form; $J\\tau s$ enters the voltage equation); time and $\\tau$ share another; rates $r$, $f$, $s$ "
      "are per unit time, $\\omega$ in radians per unit time. $\\tau$ is kept explicit; $\\tau = 1$ "

@@ -5,6 +5,10 @@ derived sympy expressions; nothing is retyped here.
 """
 from __future__ import annotations
 
+from functools import lru_cache, partial
+
+import sympy as sp
+
 from .export import ExportModel
 from .lorentzian_ansatz import mpr_model
 from .symbols import PARAMETERS
@@ -33,7 +37,77 @@ def stochastic_mpr_export_model() -> ExportModel:
                        extra_parameters={"N": {"description": "number of neurons", "range": ">= 1"}})
 
 
+#: orders of the reduced multi-pole models exported besides MPR (n = 1 is "mpr")
+MULTIPOLE_ORDERS = (2, 3, 4)
+
+
+def _multipole_state_info(n: int) -> dict:
+    """Metadata of r_k, v_k (w_k = pi tau r_k + i v_k, the Lorentzian-ansatz mode at the pole eta_k)."""
+    info = {}
+    for k in range(1, n + 1):
+        info["r%d" % k] = {"description": "Re w_%d/(pi tau): mode %d of the reduced model (pole eta_%d); not a "
+                                          "rate itself, the population rate is the observable r" % (k, k, k),
+                           "range": "> 0"}
+        info["v%d" % k] = {"description": "Im w_%d: mode %d of the reduced model (pole eta_%d); the mean "
+                                          "voltage is the observable v" % (k, k, k),
+                           "range": "real"}
+    return info
+
+
+@lru_cache(maxsize=None)
+def _multipole_parts(n: int) -> tuple:
+    """(state, (r, v) mean field, drift, Ito coefficients of the common dW) of the order-n reduced model.
+
+    The noise mirrors theory.stochastic_mpr: coupling d(rhs)/d xi (J in every v_k equation) times
+    sqrt(white-noise intensity r/N), r the population rate (mean field)."""
+    from .multipole import mean_field, mode_state, noise_coefficients, reduced_rhs
+    from .stochastic_mpr import white_noise_intensity
+    from .symbols import r
+    rate, volt = mean_field(n)
+    amplitude = sp.sqrt(white_noise_intensity().subs(r, rate))
+    return mode_state(n), (rate, volt), reduced_rhs(n), tuple(c * amplitude for c in noise_coefficients(n))
+
+
+def _multipole_common(n: int) -> dict:
+    """State, observables (population r, v) and initial data shared by the deterministic and stochastic
+    multi-pole models.  Initial state r_k = 0.1, v_k = -2 for every mode: since sum_k c_k = 1 its mean field
+    is exactly the MPR initial state (r, v) = (0.1, -2)."""
+    st, (rate, volt), _, _ = _multipole_parts(n)
+    initial = {}
+    for k in range(n):
+        initial[str(st[2 * k])], initial[str(st[2 * k + 1])] = 0.1, -2.0
+    return dict(state=st, parameters=PARAMETERS, initial=initial, observables={"r": rate, "v": volt},
+                state_info=_multipole_state_info(n))
+
+
+def multipole_export_model(n: int) -> ExportModel:
+    """The reduced mass model of the rational multi-pole density g_n, n = 2, 3, 4 (theory/THEORY.md eqs.
+    (66)-(68)): 2n real equations, population rate and voltage as observables."""
+    return ExportModel(name="multipole-%d" % n,
+                       title="Reduced mass model of the %d-pole density g_%d (exact Lorentzian-ansatz modes)"
+                             % (n, n),
+                       rhs=_multipole_parts(n)[2], defaults=MPR_DEFAULTS, **_multipole_common(n))
+
+
+def stochastic_multipole_export_model(n: int) -> ExportModel:
+    """Reduced multi-pole drift plus the white-noise limit of the shot noise (theory/THEORY.md eq. (73)):
+    every v_k equation gets J sqrt(r/N) dW with the SAME Wiener process (s = r + xi is the common input), r the
+    population rate (mean field)."""
+    from .symbols import N
+    st, _, drift, coefficients = _multipole_parts(n)
+    noise = {str(x): b for x, b in zip(st, coefficients) if b != 0}
+    return ExportModel(name="stochastic-multipole-%d" % n,
+                       title="Stochastic %d-pole reduced model: drift + common shot noise J sqrt(r/N) dW in every "
+                             "v_k equation (Ito)" % n,
+                       rhs=drift, defaults=dict(MPR_DEFAULTS, N=1000.0), noise=noise, common_noise=True,
+                       extra_parameters={"N": {"description": "number of neurons", "range": ">= 1"}},
+                       **dict(_multipole_common(n), parameters=PARAMETERS + (N,)))
+
+
 MODELS = {"mpr": mpr_export_model, "stochastic-mpr": stochastic_mpr_export_model}
+MODELS.update({"multipole-%d" % n: partial(multipole_export_model, n) for n in MULTIPOLE_ORDERS})
+MODELS.update({"stochastic-multipole-%d" % n: partial(stochastic_multipole_export_model, n)
+               for n in MULTIPOLE_ORDERS})
 
 
 def get_model(name: str) -> ExportModel:

@@ -48,7 +48,49 @@ def bench_spectrum(points: int = 1_000_000) -> dict:
     return {"closed_form_points_per_s": closed, "harmonic_sum_points_per_s": harm,
             "harmonic_sum_atol": atol, "mpmath_30digit_points_per_s": mp,
             "ratio_closed_vs_harmonic": closed / harm, "ratio_closed_vs_mpmath": closed / mp,
-            "omega_range": [0.01, 10.0]}
+            "omega_range": [0.01, 10.0], "families": bench_families(points=points)}
+
+
+def bench_families(points: int = 1_000_000) -> dict:
+    """Every spectrum path of the non-Lorentzian families, points per second (same grid as the Lorentzian):
+    the multi-pole closed form (n = 2..4) against its mpmath reference and the harmonic sum, and for the
+    Gaussian the harmonic sum of S_xi and the fast principal-value G against the quad-per-point reference."""
+    from shotnoise.numerics.linear_response import susceptibility_general
+    from shotnoise.numerics.model import Model
+    from shotnoise.numerics.shot_spectrum import shot_spectrum_harmonic
+    from shotnoise.theory.multipole import closed_form_mpmath
+
+    w = np.linspace(0.01, 10.0, points)
+    wh = np.linspace(0.01, 10.0, 2000)
+    out = {}
+    for n in (2, 3, 4):
+        m = Model(eta_bar=1.0, Delta=0.1, J=-2.0, N=1000, heterogeneity="multipole", poles=n)
+        op = m.operating_point()
+        atol = 1e-10 * op.r / 1000.0
+        t_closed = _best(lambda: op.shot(w))
+        t_harm = _best(lambda: shot_spectrum_harmonic(wh, g=op.density, N=1000.0, r0=op.r, J=-2.0, atol=atol),
+                       repeat=2)
+
+        def mp_closed():
+            for x in wh[:100]:
+                closed_form_mpmath(x, n=n, eta_bar_value=1.0, Delta_value=0.1, J_value=-2.0, I_value=0.0,
+                                   tau_value=1.0, N_value=1000, r0=op.r, dps=30)
+        t_mp = _best(mp_closed, repeat=2)
+        out["multipole%d" % n] = {"closed_form_points_per_s": points / t_closed,
+                                  "harmonic_sum_points_per_s": wh.size / t_harm,
+                                  "mpmath_30digit_points_per_s": 100 / t_mp,
+                                  "ratio_closed_vs_mpmath": (points / t_closed) / (100 / t_mp)}
+    m = Model(eta_bar=1.0, Delta=0.1, J=-2.0, N=1000, heterogeneity="gaussian")
+    op = m.operating_point()
+    atol = 1e-10 * op.r / 1000.0
+    t_harm = _best(lambda: shot_spectrum_harmonic(wh, g=op.density, N=1000.0, r0=op.r, J=-2.0, atol=atol), repeat=2)
+    wg = np.linspace(0.01, 10.0, 20_000)
+    t_G = _best(lambda: op.susceptibility(wg), repeat=3)
+    t_quad = _best(lambda: susceptibility_general(wh[:50], op.density, r=op.r, J=-2.0), repeat=1)
+    out["gaussian"] = {"harmonic_sum_points_per_s": wh.size / t_harm, "susceptibility_points_per_s": wg.size / t_G,
+                       "susceptibility_quad_reference_points_per_s": 50 / t_quad,
+                       "ratio_susceptibility_vs_quad": (wg.size / t_G) / (50 / t_quad)}
+    return out
 
 
 def bench_network(sizes=(1_000, 10_000, 100_000, 1_000_000), budget: float = 2e9) -> dict:

@@ -24,10 +24,17 @@ from shotnoise.theory.errors import ParameterError
 #: export formats and models (mirror shotnoise.theory.export.FORMATS / theory.models.MODELS, which import
 #: sympy; a test checks that they agree)
 FORMATS = ("latex", "python", "c", "fortran", "julia", "octave", "xpp", "json")
-EXPORT_MODELS = ("mpr", "stochastic-mpr")
+EXPORT_MODELS = ("mpr", "stochastic-mpr", "multipole-2", "multipole-3", "multipole-4", "stochastic-multipole-2",
+                 "stochastic-multipole-3", "stochastic-multipole-4")
 #: mirrors of numerics constants (numerics imports numba; tests check that they agree)
 BRANCHES = ("low", "mid", "high")
-NETWORK_HETEROGENEITY = ("quantile", "random", "gaussian", "uniform")
+#: excitability families (numerics.model.HETEROGENEITIES) and multi-pole orders (numerics.multipole.ORDERS)
+HETEROGENEITIES = ("lorentzian", "multipole", "gaussian", "uniform")
+POLE_ORDERS = (1, 2, 3, 4)
+#: how a network draws its excitabilities (numerics.model.DRAWS); also accepted by ``simulate network
+#: --heterogeneity`` as the legacy spelling of "a Lorentzian drawn that way"
+DRAWS = ("quantile", "random")
+NETWORK_HETEROGENEITY = HETEROGENEITIES + DRAWS
 NOISE_KINDS = ("white", "colored", "surrogate")
 SCHEMES = ("euler", "heun")
 BENCH_NAMES = ("spectrum", "network", "stochastic-mass", "all")
@@ -64,28 +71,87 @@ def _float(text: str) -> float:
         raise argparse.ArgumentTypeError("not a number: %r" % text) from None
 
 
-def _add_model_options(p: argparse.ArgumentParser, *, with_N: bool = False) -> None:
+DELTA_HELP = ("scale Delta > 0 of the excitability distribution: half-width at half-maximum (lorentzian, "
+              "multipole), standard deviation (gaussian), half-width of the support (uniform)")
+HETEROGENEITY_HELP = ("family of the excitability distribution (default lorentzian, or the model file's): lorentzian "
+                      "(MPR), multipole (g_n ~ 1/(1 + ((eta - eta_bar)/Delta)^(2n)), needs --poles), gaussian, "
+                      "uniform")
+
+
+def _add_model_options(p: argparse.ArgumentParser, *, with_N: bool = False, families: str | None = None) -> None:
+    """Model options; ``families`` = "model" adds --heterogeneity/--poles, "network" also the legacy
+    --heterogeneity values quantile/random."""
     g = p.add_argument_group("model (or --model-file)")
-    g.add_argument("--model-file", metavar="FILE.json", help="read the model from a JSON model file")
+    g.add_argument("--model-file", metavar="FILE.json", help="read the model from a JSON model file (explicit "
+                   "options override it)")
     g.add_argument("--eta-bar", type=_float, help="centre of the excitability distribution")
-    g.add_argument("--delta", type=_float, help="width Delta > 0 of the excitability distribution")
+    g.add_argument("--delta", type=_float, help=DELTA_HELP)
     g.add_argument("--J", type=_float, help="coupling J")
     g.add_argument("--I", type=_float, default=None, help="external current (default 0)")
     g.add_argument("--tau", type=_float, default=None, help="membrane time constant tau > 0 (default 1)")
     if with_N:
         g.add_argument("--N", type=_float, help="number of neurons N >= 1")
+    if families == "network":
+        g.add_argument("--heterogeneity", choices=NETWORK_HETEROGENEITY, default=None,
+                       metavar="{%s}" % ",".join(HETEROGENEITIES),
+                       help=HETEROGENEITY_HELP + "; the legacy values quantile and random mean a Lorentzian drawn "
+                       "that way (= --sampling quantile | random)")
+    elif families == "model":
+        g.add_argument("--heterogeneity", choices=HETEROGENEITIES, default=None, help=HETEROGENEITY_HELP)
+    if families:
+        g.add_argument("--poles", metavar="N", help="order n = %d..%d of the multipole family (required with "
+                       "--heterogeneity multipole, rejected with the other families)" % (POLE_ORDERS[0],
+                                                                                        POLE_ORDERS[-1]))
 
 
-def _model(a, *, heterogeneity: str = "lorentzian", M=None):
-    """The Model of the parsed options (a model file, possibly overridden by explicit options)."""
+def _poles(text: str | None) -> int | None:
+    """The value of --poles as an integer in POLE_ORDERS (ParameterError naming --poles otherwise)."""
+    if text is None:
+        return None
+    try:
+        n = int(text.strip())
+    except ValueError:
+        n = None
+    if n not in POLE_ORDERS:
+        raise ParameterError("--poles must be an integer in %d..%d (the order of the multipole family), got %r"
+                             % (POLE_ORDERS[0], POLE_ORDERS[-1], text))
+    return n
+
+
+def _family(a) -> str | None:
+    """The family asked for with --heterogeneity (None: not given, or a legacy sampling value)."""
+    het = getattr(a, "heterogeneity", None)
+    return het if het in HETEROGENEITIES else None
+
+
+def _model(a, *, M=None):
+    """The Model of the parsed options (a model file, possibly overridden by explicit options).
+
+    --heterogeneity overrides the file's family (and drops the file's poles unless it is multipole again);
+    --poles is required with multipole (unless the file gives it) and rejected with every other family.
+    """
     from shotnoise.numerics.model import Model
 
     over = {k: v for k, v in (("eta_bar", a.eta_bar), ("Delta", a.delta), ("J", a.J), ("I", a.I), ("tau", a.tau),
                               ("N", getattr(a, "N", None)), ("M", M)) if v is not None}
-    if heterogeneity != "lorentzian":
-        over["heterogeneity"] = heterogeneity
-    if a.model_file:
-        return Model.from_file(a.model_file).replace(**over)
+    family, poles = _family(a), _poles(getattr(a, "poles", None))
+    base = Model.from_file(a.model_file) if a.model_file else None
+    if family is None:
+        family = base.heterogeneity if base is not None else "lorentzian"
+    else:
+        over["heterogeneity"] = family
+    if family == "multipole":
+        if poles is None and (base is None or base.poles is None):
+            raise ParameterError("--heterogeneity multipole needs --poles N (the order, %d..%d)"
+                                 % (POLE_ORDERS[0], POLE_ORDERS[-1]))
+        if poles is not None:
+            over["poles"] = poles
+    elif poles is not None:
+        raise ParameterError("--poles is only used with --heterogeneity multipole (the family is %s)" % family)
+    elif base is not None and base.poles is not None:
+        over["poles"] = None  # the file was multipole, --heterogeneity chose another family
+    if base is not None:
+        return base.replace(**over)
     missing = [o for o, k in (("--eta-bar", "eta_bar"), ("--delta", "Delta"), ("--J", "J")) if k not in over]
     if missing:
         raise ParameterError("missing %s (or give --model-file)" % ", ".join(missing))
@@ -188,17 +254,27 @@ def _omega_grid(a):
     return np.linspace(lo, hi, n)
 
 
+def _sampling(a) -> tuple[str, str | None]:
+    """(draw, legacy): how the network draws its excitabilities (--sampling, default quantile) and the legacy
+    --heterogeneity quantile | random if one was given (a contradicting --sampling is a ParameterError)."""
+    legacy = a.heterogeneity if a.heterogeneity in DRAWS else None
+    if legacy is not None and a.sampling is not None and a.sampling != legacy:
+        raise ParameterError("--heterogeneity %s (legacy: a Lorentzian drawn by %s) contradicts --sampling %s; "
+                             "use --heterogeneity lorentzian --sampling %s" % (legacy, legacy, a.sampling, a.sampling))
+    return a.sampling or legacy or "quantile", legacy
+
+
 def cmd_simulate_network(a) -> int:
     from .report import format_run
     from .tasks import network_report
     from .writers import check_output, write_npz
     save = check_output(a.save, option="--save", extensions=(".npz",))
-    het = a.heterogeneity
-    model = _model(a, heterogeneity="lorentzian" if het in ("quantile", "random") else het, M=a.M)
+    draw, legacy = _sampling(a)
+    model = _model(a, M=a.M)
     doc = network_report(model, T=a.T, dt=a.dt, transient=a.transient, segment=a.segment, bin_width=a.bin,
-                         draw="quantile" if het == "quantile" else "random", seed=a.seed,
-                         keep_series=save is not None, progress=_show_progress(a))
-    doc["parameters"]["heterogeneity"] = het
+                         draw=draw, seed=a.seed, keep_series=save is not None, progress=_show_progress(a))
+    if legacy is not None and model.heterogeneity == "lorentzian":
+        doc["parameters"]["heterogeneity"] = legacy  # what the legacy spelling always reported (README)
     if save is not None:
         write_npz(save, arrays=doc["arrays"])
         doc["written"] = str(save)
@@ -290,8 +366,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--format", default="latex", choices=FORMATS)
     d.set_defaults(func=cmd_derive)
 
-    f = sub.add_parser("fixed-points", help="all fixed points of the MPR model with stability")
-    _add_model_options(f)
+    f = sub.add_parser("fixed-points", help="all fixed points of the mass model with stability")
+    _add_model_options(f, families="model")
     f.add_argument("--json", action="store_true")
     f.set_defaults(func=cmd_fixed_points)
 
@@ -310,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.set_defaults(func=cmd_simulate_mass)
 
     sp_ = sub.add_parser("spectrum", help="shot-noise and network spectra at a stable fixed point")
-    _add_model_options(sp_, with_N=True)
+    _add_model_options(sp_, with_N=True, families="model")
     sp_.add_argument("--M", type=_float, help="read out a random subset of M neurons (1 <= M <= N)")
     sp_.add_argument("--branch", choices=BRANCHES, help="fixed point when several exist")
     sp_.add_argument("--omega", help="comma-separated angular frequencies")
@@ -324,9 +400,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp_.set_defaults(func=cmd_spectrum)
 
     net = ssub.add_parser("network", help="finite-N QIF network (exact between kicks)")
-    st = ssub.add_parser("stochastic-mass", help="MPR model with shot noise (white | colored | surrogate)")
+    st = ssub.add_parser("stochastic-mass", help="mass model with shot noise (white | colored | surrogate; "
+                         "lorentzian or multipole)")
     for q in (net, st):
-        _add_model_options(q, with_N=True)
+        _add_model_options(q, with_N=True, families="network" if q is net else "model")
         q.add_argument("--T", type=_float, required=True, help="duration including the transient")
         q.add_argument("--dt", type=_float, required=True, help="time step")
         q.add_argument("--transient", type=_float, default=0.0)
@@ -338,7 +415,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "(an existing file is overwritten; without --save memory does not grow with T)")
         q.add_argument("--json", action="store_true")
         q.add_argument("--quiet", action="store_true")
-    net.add_argument("--heterogeneity", choices=NETWORK_HETEROGENEITY, default="quantile")
+    net.add_argument("--sampling", choices=DRAWS, default=None,
+                     help="how the N excitabilities are drawn from the family: quantile (deterministic quantiles, "
+                     "default) or random (i.i.d., seeded by --seed)")
     net.add_argument("--M", type=_float, help="also record a random subset of M neurons")
     net.set_defaults(func=cmd_simulate_network)
     st.add_argument("--noise", choices=NOISE_KINDS, default="white")

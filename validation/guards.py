@@ -3,8 +3,9 @@
 Before: run length (steps, bins, Welch segment) and a memory estimate, so that bad or impossible
 requests fail at once with a :class:`~shotnoise.theory.errors.ParameterError` and nothing is written.
 After: warnings where the assumptions behind the comparison with the linear theory fail (dt against
-the resonance, a near-marginal fixed point, too few neurons per Welch bin at the shot-noise peak, the
-low-frequency band where second-order terms dominate), reported in the JSON ``warnings`` list.
+the resonance, a near-marginal fixed point, a near-neutral collective mode that N neurons cannot damp, too
+few neurons per Welch bin at the shot-noise peak, the low-frequency band where second-order terms dominate),
+reported in the JSON ``warnings`` list.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import math
 
 import numpy as np
 
-from shotnoise.numerics.model import THEORY_FAMILIES, Model
+from shotnoise.numerics.model import Model
 from shotnoise.theory.errors import ParameterError
 
 
@@ -97,12 +98,12 @@ def network_warnings(model: Model, *, res, spectrum: dict, dt: float, bin_width:
 def theory_warnings(model: Model, *, near_rate: float, dt: float, spectrum: dict | None, segment: float,
                      n_neurons: float | None) -> list:
     out = []
-    if model.heterogeneity not in THEORY_FAMILIES:
-        return out
     try:
         op = model.nearest_stable_point(r=near_rate)
     except ParameterError:
         return ["no stable fixed point: the linear theory does not apply"]
+    if n_neurons is not None:
+        out += mode_warnings(op, N=n_neurons)
     res = op.resonance()
     if abs(near_rate - op.r) > 0.2 * op.r:
         out.append("the mean rate %.4g differs from the fixed point r0=%.4g by %.0f%%: the run left the operating "
@@ -130,4 +131,42 @@ def theory_warnings(model: Model, *, near_rate: float, dt: float, spectrum: dict
             out.append("below 0.4 omega_peak (omega < %.3g) the estimate is %.2gx the linear theory: second-order "
                        "(1/N^2) terms, known to be missing from the linear theory" % (0.4 * w1,
                                                                                     psd[sel].mean() / th[sel].mean()))
+    return out
+
+
+def collective_modes(op) -> list:
+    """The oscillatory collective modes of an operating point (CollectiveMode: frequency, damping).
+
+    A family without a finite reduced model (Gaussian, uniform) reports them in its stability report (the
+    zeros of 1 - J G near the imaginary axis); for the reduced families (Lorentzian, multipole) they are the
+    eigenvalues with Im > 0 (frequency Im z, damping -Re z).
+    """
+    from shotnoise.numerics.general_response import CollectiveMode
+
+    report = getattr(op, "report", None)
+    if report is not None:
+        return [m for m in report.modes if m.frequency > 0]
+    return [CollectiveMode(float(z.imag), float(-z.real), float(z.imag), math.nan, None, "eigenvalue")
+            for z in op.eigenvalues if z.imag > 0]
+
+
+def mode_warnings(op, *, N: float) -> list:
+    """One line per near-neutral collective mode at which the linear spectrum is not trustworthy for N neurons.
+
+    The policy is the library's (``numerics.general_response.linear_spectrum_trustworthy``): a mode is damped
+    in a network of N neurons only if enough of them fire within one damping width of its frequency.
+    """
+    from shotnoise.numerics.general_response import linear_spectrum_trustworthy, resolved_neurons
+
+    m = op.model
+    g = op.density
+    out = []
+    for mode in collective_modes(op):
+        kw = dict(r=op.r, N=N, J=m.J, I=m.I, tau=m.tau)
+        if linear_spectrum_trustworthy(mode, g, **kw):
+            continue
+        out.append("near-neutral collective mode at omega=%.4g (damping %.3g): only %.2g of the N=%g neurons fire "
+                   "within its damping width, so the linear spectrum near omega=%.4g is not trustworthy at this N"
+                   % (mode.frequency, mode.damping, resolved_neurons(mode, g, **kw) if mode.damping > 0 else 0.0,
+                      N, mode.frequency))
     return out

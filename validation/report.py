@@ -27,15 +27,21 @@ def format_fixed_points(doc: dict) -> str:
     lines = ["%-12s %-12s %-15s %s" % ("r", "v", "stability", "eigenvalues")]
     for q in doc["fixed_points"]:
         ev = ", ".join("%.6g%+.6gi" % (re, im) for re, im in q["eigenvalues"])
-        lines.append("%-12.6g %-12.6g %-15s %s" % (q["r"], q["v"], q["stability"], ev))
+        lines.append("%-12.6g %-12s %-15s %s" % (q["r"], _g(q["v"]), q["stability"], ev))
     return "\n".join(lines)
+
+
+def _g(x, fmt: str = "%.6g") -> str:
+    """A number for a table; "-" where it is not defined (None)."""
+    return "-" if x is None else fmt % x
 
 
 def format_spectrum(doc: dict) -> str:
     """Table of ``tasks.spectrum_report``: omega and the four spectra."""
     fp = doc["fixed_point"]
-    lines = ["# %s; fixed point r=%.6g v=%.6g (%s)" % (doc["convention"], fp["r"], fp["v"], fp["stability"]),
-             "%-12s %-14s %-14s %-14s %-14s" % ("omega", "shot", "activity", "rate", "voltage")]
+    lines = ["# %s; fixed point r=%.6g v=%s (%s)" % (doc["convention"], fp["r"], _g(fp["v"]), fp["stability"])]
+    lines += ["# warning: %s" % w for w in doc.get("warnings", [])]
+    lines.append("%-12s %-14s %-14s %-14s %-14s" % ("omega", "shot", "activity", "rate", "voltage"))
     for row in zip(doc["omega"], doc["shot"], doc["activity"], doc["rate"], doc["voltage"]):
         lines.append("%-12.6g %-14.6g %-14.6g %-14.6g %-14.6g" % row)
     return "\n".join(lines)
@@ -43,7 +49,7 @@ def format_spectrum(doc: dict) -> str:
 
 def format_run(doc: dict) -> str:
     """Summary of a simulation report (network or stochastic mass): rates, speed, spectrum size."""
-    lines = ["%-16s %.6g" % (k, doc[k]) for k in ("mean_rate", "quenched_rate", "mpr_rate", "mean_rate_Z")
+    lines = ["%-16s %s" % (k, _g(doc[k])) for k in ("mean_rate", "quenched_rate", "theory_rate", "mean_rate_Z")
              if k in doc]
     if "timing" in doc:
         lines.append("%-16s %.3g neuron-steps/s" % ("speed", doc["timing"]["neuron_steps_per_second"]))

@@ -12,7 +12,25 @@ from typing import Callable
 from shotnoise.theory.errors import ParameterError
 
 from . import checks as C
+from . import family_checks as F
 from .results import CheckResult
+
+#: family checks: (label suffix, seed, in --quick?, quick-size kwargs of validation.family_checks.check_family_network)
+FAMILY_CASES = [
+    # Gaussian / uniform: full only until the any-g binned spectrum is fast (op.binned: ~9 s per 200 frequencies,
+    # the expected Welch estimate needs ~1e4)
+    ("gaussian", 101, False, dict(heterogeneity="gaussian", Delta=0.1, J=-1.0)),
+    ("uniform-quantile", 102, False, dict(heterogeneity="uniform", Delta=0.2, J=-1.0, draw="quantile")),
+    ("multipole2", 103, True, dict(heterogeneity="multipole", poles=2, Delta=0.1, J=-1.0)),
+    ("multipole3", 104, True, dict(heterogeneity="multipole", poles=3, Delta=0.1, J=-1.0)),
+    # J=-3, moderately damped mode (omega 1.89, damping 0.12, ~24 neurons within its width at N=500): tested
+    ("multipole2-resonant", 105, True, dict(heterogeneity="multipole", poles=2, Delta=0.3, J=-3.0)),
+    # README parameters: mode at 1.685, damping 2.6e-3, unresolved by N=500 (flagged): compared outside its band.
+    # Known failure (full only): band [2.27, 2.46) (lower flank of the 2nd harmonic) 13% below theory, t ~ -9,
+    # the same at dt = 1e-3 and 5e-4 and at N = 2000 (0.89 +- 0.04): tests/integration/test_family_checks.py
+    ("multipole2-unresolved-mode", 106, False, dict(heterogeneity="multipole", poles=2, Delta=0.05, J=-3.0)),
+    ("multipole2-subpopulation", 107, True, dict(heterogeneity="multipole", poles=2, Delta=0.2, J=-2.0, M=100)),
+]
 
 #: (label, function, quick kwargs, full kwargs); None as kwargs: not run in that mode
 CHECKS: list[tuple[str, Callable[..., CheckResult], dict | None, dict]] = [
@@ -43,6 +61,9 @@ CHECKS: list[tuple[str, Callable[..., CheckResult], dict | None, dict]] = [
      dict(N=400, M=100, J=-2.0, realizations=30, T=3000.0)),
     ("bistable-switching", C.check_bistable_switching, dict(), dict(Ns=(20, 30, 40, 60, 80, 120), realizations=40,
                                                                      T_max=400.0)),
+    # non-Lorentzian families vs their theory (validation/family_checks.py); full: 20 realizations, T=2000
+    *[("family-" + label, F.check_family_network, dict(kw, seed=seed) if quick else None,
+       dict(kw, seed=seed, realizations=20, T=2000.0)) for label, seed, quick, kw in FAMILY_CASES],
 ]
 
 

@@ -14,11 +14,23 @@ import time
 
 import numpy as np
 
-from shotnoise.numerics.model import THEORY_FAMILIES, Model
+from shotnoise.numerics.model import Model
 from shotnoise.numerics.shot_spectrum import CONVENTION
 from shotnoise.theory.errors import ParameterError
 
-from .guards import MAX_STEPS, check_memory, check_network_memory, check_run, network_warnings, theory_warnings
+from .guards import (MAX_STEPS, check_memory, check_network_memory, check_run, mode_warnings, network_warnings,
+                     theory_warnings)
+
+#: keys of every fixed point in the JSON outputs, whatever the family (None where not defined)
+FIXED_POINT_KEYS = ("r", "v", "stability", "branch", "eta_t", "eigenvalues", "rate_error", "stability_report")
+
+
+def fixed_point_dict(op) -> dict:
+    """``OperatingPoint.to_dict()`` with the same keys for every family: v, rate_error (quadrature error of r)
+    and stability_report (collective modes of a family without a finite reduced model) are None where not
+    defined."""
+    d = op.to_dict()
+    return {**{k: None for k in FIXED_POINT_KEYS}, **d}
 
 
 # ----------------------------------------------------------------------------- theory
@@ -31,20 +43,23 @@ def derive_equations(*, model: str, fmt: str) -> dict:
 
 
 def fixed_points_report(model: Model) -> dict:
-    """All fixed points (sorted by r) with stability, eigenvalues and branch names."""
-    return {"parameters": model.flat_dict(), "fixed_points": [q.to_dict() for q in model.fixed_points()]}
+    """All fixed points (sorted by r) with stability, eigenvalues and branch names (same keys for every family)."""
+    return {"parameters": model.flat_dict(), "fixed_points": [fixed_point_dict(q) for q in model.fixed_points()]}
 
 
 def spectrum_report(model: Model, *, omega, branch: str | None = None) -> dict:
     """Shot-noise, activity, rate, voltage (and subpopulation) spectra at a stable fixed point, with resonance data.
 
-    Two-sided, angular frequency: S(omega) = int C(t) exp(-i omega t) dt.
+    Two-sided, angular frequency: S(omega) = int C(t) exp(-i omega t) dt.  An unstable (or neutral) asynchronous
+    state is a ParameterError; "warnings" lists the near-neutral collective modes near whose frequency the linear
+    spectrum is not trustworthy for this N (``guards.mode_warnings``).
     """
     op = model.operating_point(branch=branch)
     sp = op.spectra(omega)
-    doc = {"convention": CONVENTION, "parameters": model.flat_dict(), "fixed_point": op.to_dict(),
+    doc = {"convention": CONVENTION, "parameters": model.flat_dict(), "fixed_point": fixed_point_dict(op),
            "resonance": op.resonance().to_dict(), "omega": sp.omega.tolist(), "shot": sp.shot.tolist(),
-           "activity": sp.activity.tolist(), "rate": sp.rate.tolist(), "voltage": sp.voltage.tolist()}
+           "activity": sp.activity.tolist(), "rate": sp.rate.tolist(), "voltage": sp.voltage.tolist(),
+           "warnings": mode_warnings(op, N=model.require_N())}
     if sp.subpopulation is not None:
         doc["subpopulation"] = sp.subpopulation.tolist()
     for key in ("shot", "activity", "rate", "voltage", "subpopulation"):
@@ -74,19 +89,14 @@ def spectrum_with_theory(x, *, model: Model, bin_width: float, segment: float, n
     """Welch estimate of a simulated activity ``x`` (an array, or an already accumulated ``Spectrum``)
     and the theory's expected estimate on the same grid.
 
-    The theory is the linear (order 1/N) shot-noise theory at the stable fixed point closest to
-    ``near_rate`` (the measured mean rate), binned and leaked exactly like the estimate.  When the
-    theory does not apply (non-Lorentzian g, no stable fixed point) "theory" is None and
-    "theory_note" says why.
+    The theory is the linear (order 1/N) shot-noise theory of the model's own family at the stable
+    fixed point closest to ``near_rate`` (the measured mean rate), binned and leaked exactly like the
+    estimate.  When it does not apply (no stable fixed point) "theory" is None and "theory_note" says why.
     """
     from shotnoise.numerics.spectral_estimation import Spectrum, welch, welch_expectation
 
     spec = x if isinstance(x, Spectrum) else welch(x, dt=bin_width, segment=segment)
     doc = spec.to_dict()
-    if model.heterogeneity not in THEORY_FAMILIES:
-        doc["theory"] = None
-        doc["theory_note"] = "linear theory implemented for heterogeneity %s only" % " or ".join(THEORY_FAMILIES)
-        return doc
     try:
         op = model.nearest_stable_point(r=near_rate)
         S = op.binned(bin_width=bin_width, kind="subpopulation" if subpopulation else "activity")
@@ -100,18 +110,22 @@ def spectrum_with_theory(x, *, model: Model, bin_width: float, segment: float, n
     return doc
 
 
-def theory_rate(model: Model, *, near_rate: float) -> float:
-    """The thermodynamic-limit rate a network is compared with: the MPR fixed point closest to the
-    measured rate (Lorentzian), else the self-consistent rate of g."""
-    if model.heterogeneity in THEORY_FAMILIES:
+def theory_rate(model: Model, *, near_rate: float) -> float | None:
+    """The thermodynamic-limit rate a network is compared with: the fixed point of the model's own family
+    (``Model.fixed_points``) closest to the measured rate; None when there is no fixed point with r > 0."""
+    try:
         return min(model.fixed_points(), key=lambda q: abs(q.r - near_rate)).r
-    return model.self_consistent_rate()
+    except ParameterError:
+        return None
 
 
 def network_report(model: Model, *, T: float, dt: float, transient: float = 0.0, segment: float | None = None,
                    bin_width: float | None = None, draw: str = "quantile", seed: int = 0, keep_series: bool = False,
                    progress: bool = False) -> dict:
-    """Simulate the finite network and compare its mean rate and spectrum with the theory.
+    """Simulate the finite network and compare its mean rate and spectrum with the theory of its family.
+
+    "theory_rate" is the family's own fixed-point rate closest to the measured one ("mpr_rate", its old name,
+    is kept as an alias with the same value).
 
     Memory does not grow with T unless ``keep_series`` (then the binned series travel under "arrays",
     for ``--save``): the Welch estimates and means are accumulated during the run.  ``segment``
@@ -130,9 +144,10 @@ def network_report(model: Model, *, T: float, dt: float, transient: float = 0.0,
                                  progress=progress, keep_series=keep_series, segment=segment)
     mean = res.mean_rate
     sdoc = spectrum_with_theory(res.spectrum, model=model, bin_width=bw, segment=segment, near_rate=mean)
+    rate = theory_rate(model, near_rate=mean)
     doc = {"parameters": dict(model.flat_dict(), draw=draw, seed=seed),
            "mean_rate": mean, "quenched_rate": quenched_rate(res.eta, J=model.J, I=model.I, tau=model.tau, near=mean),
-           "mpr_rate": theory_rate(model, near_rate=mean), "mean_rate_Z": res.mean_rate_Z, "bin_width": bw,
+           "theory_rate": rate, "mpr_rate": rate, "mean_rate_Z": res.mean_rate_Z, "bin_width": bw,
            "segment": segment, "spectrum": sdoc,
            "timing": {"neuron_steps_per_second": res.neuron_steps_per_second, "wall_time_s": res.wall_time},
            "max_phase_per_step": res.max_phase_per_step,
@@ -155,6 +170,8 @@ def stochastic_mass_report(model: Model, *, T: float, dt: float, noise: str = "w
     """Simulate the stochastic mass model and compare its activity spectrum with the shot-noise theory.
 
     Memory does not grow with T unless ``keep_series`` (the binned s, r, v then travel under "arrays").
+    A family without a finite reduced model (Gaussian, uniform) has no stochastic mass model (ParameterError
+    from the library).
     """
     model.require_N()
     bw = default_bin_width(dt=dt, requested=bin_width)

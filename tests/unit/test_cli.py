@@ -126,8 +126,9 @@ def test_simulate_network_json_contract(capsys, tmp_path):
                        "--M", "30", "--quiet", "--json", "--save", str(f))
     assert code == 0
     doc = json.loads(out)
-    for key in ("mean_rate", "quenched_rate", "mpr_rate"):
+    for key in ("mean_rate", "quenched_rate", "theory_rate", "mpr_rate"):
         assert doc[key] > 0
+    assert doc["mpr_rate"] == doc["theory_rate"]
     assert abs(doc["mean_rate"] - doc["quenched_rate"]) < 0.02 * doc["quenched_rate"]
     sp = doc["spectrum"]
     assert sp["convention"] == "two-sided, angular frequency"
@@ -210,10 +211,151 @@ def test_bad_output_paths_exit_2_and_write_nothing(capsys, tmp_path, argv, optio
 def test_cli_choices_mirror_the_library_constants():
     """The parser's choices are mirrors (the CLI avoids importing numba/sympy at start-up): they must agree."""
     from shotnoise.numerics.model import BRANCHES, DRAWS, HETEROGENEITIES
+    from shotnoise.numerics.multipole import ORDERS
     from shotnoise.numerics.stochastic_mass import NOISE_KINDS, SCHEMES
     from shotnoise.theory.models import MODELS
     from shotnoise.validation import cli
     from shotnoise.validation.bench import BENCHES
     assert cli.BRANCHES == BRANCHES and cli.NOISE_KINDS == NOISE_KINDS and cli.SCHEMES == SCHEMES
     assert cli.EXPORT_MODELS == tuple(MODELS) and cli.BENCH_NAMES == tuple(BENCHES) + ("all",)
-    assert cli.NETWORK_HETEROGENEITY == DRAWS + tuple(h for h in HETEROGENEITIES if h != "lorentzian")
+    assert cli.HETEROGENEITIES == tuple(HETEROGENEITIES) and cli.DRAWS == tuple(DRAWS)
+    assert cli.POLE_ORDERS == tuple(ORDERS)
+    assert cli.NETWORK_HETEROGENEITY == tuple(HETEROGENEITIES) + tuple(DRAWS)   # + the legacy sampling values
+
+
+# ----------------------------------------------------------------------------- heterogeneity families (issue 10)
+BASE = ["--eta-bar", "1", "--delta", "0.2", "--J", "-1"]
+FAMILY_OPTIONS = {"lorentzian": [], "multipole": ["--heterogeneity", "multipole", "--poles", "2"],
+                  "gaussian": ["--heterogeneity", "gaussian"], "uniform": ["--heterogeneity", "uniform"]}
+FAMILY_MODELS = {"lorentzian": {}, "multipole": {"heterogeneity": "multipole", "poles": 2},
+                 "gaussian": {"heterogeneity": "gaussian"}, "uniform": {"heterogeneity": "uniform"}}
+
+
+def test_fixed_points_multipole_json(capsys):
+    from shotnoise.numerics import Model
+    code, out, _ = run(capsys, "fixed-points", *BASE, "--heterogeneity", "multipole", "--poles", "2", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["parameters"]["heterogeneity"] == "multipole" and doc["parameters"]["poles"] == 2
+    (q,) = doc["fixed_points"]
+    (ref,) = Model(eta_bar=1, Delta=0.2, J=-1, heterogeneity="multipole", poles=2).fixed_points()
+    assert q["r"] == ref.r and q["stability"] == ref.stability == "stable-focus"
+    assert len(q["eigenvalues"]) == 4 and q["v"] is not None
+    assert set(q) == {"r", "v", "stability", "branch", "eta_t", "eigenvalues", "rate_error", "stability_report"}
+    assert q["rate_error"] is None and q["stability_report"] is None
+
+
+@pytest.mark.parametrize("family", list(FAMILY_OPTIONS))
+def test_spectrum_every_family(capsys, family):
+    """Same keys for every family; the numbers are the library's; table output works (v may be null)."""
+    from shotnoise.numerics import Model
+    argv = ["spectrum", *BASE, "--N", "1000", "--omega", "0.5,2", *FAMILY_OPTIONS[family]]
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert {"convention", "parameters", "fixed_point", "resonance", "omega", "shot", "activity", "rate", "voltage",
+            "warnings"} == set(doc)
+    assert {"r", "v", "stability", "branch", "eta_t", "eigenvalues", "rate_error",
+            "stability_report"} == set(doc["fixed_point"])
+    assert doc["parameters"]["heterogeneity"] == family
+    ref = Model(eta_bar=1, Delta=0.2, J=-1, N=1000, **FAMILY_MODELS[family]).operating_point()
+    assert doc["fixed_point"]["r"] == ref.r
+    assert np.allclose(doc["activity"], ref.spectra(np.array([0.5, 2.0])).activity, rtol=1e-12)
+    code, table, _ = run(capsys, *argv)
+    assert code == 0 and table.startswith("# two-sided") and len(table.strip().splitlines()) >= 4
+
+
+def test_spectrum_warns_at_near_neutral_modes_in_json_and_table(capsys):
+    argv = ["spectrum", *BASE, "--N", "100", "--omega", "1,2", "--heterogeneity", "multipole", "--poles", "3"]
+    code, out, _ = run(capsys, *argv, "--json")
+    warnings = json.loads(out)["warnings"]
+    assert code == 0 and len(warnings) == 1 and "near-neutral" in warnings[0] and "omega=1.977" in warnings[0]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and "# warning: near-neutral collective mode at omega=1.977" in out
+    code, out, _ = run(capsys, *argv[:-4], "--N", "1e6", "--json")  # enough neurons to damp it
+    assert code == 0 and json.loads(out)["warnings"] == []
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["fixed-points", *BASE, "--heterogeneity", "multipole"], "--poles"),
+    (["fixed-points", *BASE, "--poles", "2"], "--poles is only used with --heterogeneity multipole"),
+    (["fixed-points", *BASE, "--heterogeneity", "gaussian", "--poles", "2"], "--poles"),
+    (["fixed-points", *BASE, "--heterogeneity", "multipole", "--poles", "5"], "--poles must be an integer in 1..4"),
+    (["fixed-points", *BASE, "--heterogeneity", "multipole", "--poles", "2.5"], "--poles"),
+    (["spectrum", *BASE, "--N", "10", "--omega", "1", "--heterogeneity", "multipole", "--poles", "0"], "--poles"),
+    (["spectrum", "--eta-bar", "-5", "--delta", "1", "--J", "15", "--N", "10", "--omega", "1",
+      "--heterogeneity", "multipole", "--poles", "1", "--branch", "mid"], "saddle"),
+    (["simulate", "network", *BASE, "--N", "50", "--T", "5", "--dt", "0.01", "--heterogeneity", "random",
+      "--sampling", "quantile"], "contradicts --sampling"),
+    (["simulate", "network", *BASE, "--N", "50", "--T", "5", "--dt", "0.01", "--heterogeneity", "quantile",
+      "--poles", "2"], "--poles"),
+    (["simulate", "stochastic-mass", *BASE, "--N", "50", "--T", "5", "--dt", "0.01", "--heterogeneity", "gaussian"],
+     "finite-dimensional mass model"),
+])
+def test_family_options_bad_input_exits_2_with_one_line(capsys, argv, needle):
+    try:
+        code, out, err = run(capsys, *argv)
+    except SystemExit as e:  # argparse
+        code, (out, err) = e.code, capsys.readouterr()
+    assert code == 2 and out == "" and needle in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_model_file_with_family_and_overrides(capsys, tmp_path):
+    from shotnoise.numerics import Model
+    f = tmp_path / "m.json"
+    f.write_text(json.dumps(Model(eta_bar=1, Delta=0.2, J=-1, heterogeneity="multipole", poles=2).to_dict()))
+    fp = lambda *extra: run(capsys, "fixed-points", "--model-file", str(f), *extra, "--json")
+    code, out, _ = fp()
+    assert code == 0 and json.loads(out)["parameters"]["poles"] == 2
+    code, out, _ = fp("--poles", "3")                                  # explicit options override the file
+    assert code == 0 and json.loads(out)["parameters"]["poles"] == 3
+    code, out, _ = fp("--heterogeneity", "lorentzian")                 # another family drops the file's poles
+    p = json.loads(out)["parameters"]
+    assert code == 0 and p["heterogeneity"] == "lorentzian" and p["poles"] is None
+    code, out, err = fp("--heterogeneity", "lorentzian", "--poles", "2")
+    assert code == 2 and "--poles" in err and out == ""
+    for bad, needle in (({"heterogeneity": "multipole"}, "poles"), ({"heterogeneity": "multipole", "poles": 7},
+                        "poles"), ({"heterogeneity": "lorentzian", "poles": 2}, "poles"),
+                        ({"heterogeneity": "cauchy"}, "heterogeneity")):
+        doc = {"populations": {"pop": {"eta_bar": 1, "Delta": 0.2, **bad}}, "coupling": {"pop": {"pop": -1}}}
+        f.write_text(json.dumps(doc))
+        code, out, err = fp()
+        assert code == 2 and needle in err and out == "" and len(err.strip().splitlines()) == 1, (bad, err)
+
+
+NET_SMALL = ["simulate", "network", *BASE, "--N", "60", "--T", "12", "--dt", "0.01", "--segment", "3", "--quiet",
+             "--json"]
+
+
+def test_network_gaussian_random_reports_its_own_theory(capsys):
+    from shotnoise.numerics import Model
+    code, out, err = run(capsys, *NET_SMALL, "--heterogeneity", "gaussian", "--sampling", "random", "--seed", "3")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["parameters"]["heterogeneity"] == "gaussian" and doc["parameters"]["draw"] == "random"
+    rate = Model(eta_bar=1, Delta=0.2, J=-1, heterogeneity="gaussian").self_consistent_rate()
+    assert doc["theory_rate"] == rate and doc["mpr_rate"] == rate      # mpr_rate: backward-compatible alias
+    sp = doc["spectrum"]
+    assert sp["theory"] is not None and len(sp["theory"]) == len(sp["omega"]) and all(x > 0 for x in sp["theory"][1:])
+
+
+@pytest.mark.parametrize("legacy", ["random", "quantile"])
+def test_legacy_heterogeneity_values_are_the_new_sampling_option(capsys, legacy):
+    """--heterogeneity random|quantile = a Lorentzian drawn that way: the same output as --sampling, and the
+    JSON parameters.heterogeneity still says what it said before."""
+    _, out_old, _ = run(capsys, *NET_SMALL, "--heterogeneity", legacy)
+    _, out_new, _ = run(capsys, *NET_SMALL, "--heterogeneity", "lorentzian", "--sampling", legacy)
+    code, out_same, _ = run(capsys, *NET_SMALL, "--heterogeneity", legacy, "--sampling", legacy)
+    old, new, same = (json.loads(x) for x in (out_old, out_new, out_same))
+    assert code == 0 and old["parameters"]["heterogeneity"] == legacy == same["parameters"]["heterogeneity"]
+    assert new["parameters"]["heterogeneity"] == "lorentzian" and old["parameters"]["draw"] == legacy
+    for d in (old, new, same):
+        d.pop("timing")
+        d["parameters"].pop("heterogeneity")
+    assert old == new == same
+    if legacy == "quantile":                                          # the default sampling
+        _, out_default, _ = run(capsys, *NET_SMALL)
+        default = json.loads(out_default)
+        default.pop("timing")
+        assert default["parameters"].pop("heterogeneity") == "lorentzian" and default == old
+    assert old["theory_rate"] == old["mpr_rate"] and old["spectrum"]["theory"] is not None

@@ -10,13 +10,18 @@ Strategies, one test per subcommand (``PLAN`` below): a *valid* option set is dr
 cheap values: network N <= 200, T <= 5, dt >= 1e-3; stochastic mass T <= 20, dt >= 1e-3; mass
 T <= 5; spectrum <= 400 points), then 0-3 corruptions are applied: an invalid value (nan, inf,
 -inf, 0, -0, negatives, 1e308, 1e309, 1e12, 1e-300, "abc", "", "0x10", floats where integers go
-and vice versa, seeds out of range), a dropped option, a duplicated option or a junk option.
+and vice versa, seeds out of range, --poles outside 1..4), a dropped option, a duplicated option or
+a junk option.  Model options include the family (``--heterogeneity`` lorentzian | multipole |
+gaussian | uniform, on the network also the legacy quantile | random), ``--poles`` (with multipole,
+and sometimes where it does not belong) and on the network ``--sampling`` (sometimes contradicting a
+legacy value).
 Paths: existing writable directory (absolute and relative to a fresh cwd), wrong or missing
 extension, missing directory, a path under a regular FILE, a read-only directory (chmod 0o555;
 the suite runs as root, where that does not prevent writing, so /proc/... is used as the
 unwritable target instead when chmod is ineffective), an existing directory, an existing file;
-``--model-file`` pointing to a good file, bad JSON, unknown keys, wrong types, NaN, a list,
-non-UTF-8 bytes, an empty file, a directory, a missing file.  ``validate`` runs only with an
+``--model-file`` pointing to a good file (Lorentzian or multipole), bad JSON, unknown keys, wrong
+types, NaN, a list, non-UTF-8 bytes, an empty file, a directory, a missing file, a bad family or
+bad poles (missing, out of range, a string, a float, a bool, poles with a Lorentzian).  ``validate`` runs only with an
 unknown ``--only`` label (or ``--list`` when it exists), ``bench`` and ``demo`` only with
 invalid arguments, so no real check, benchmark or demo runs.
 
@@ -32,8 +37,8 @@ MemoryError instead of swapping it); an example slower than ``SOFT_DEADLINE_S`` 
 
 Size: 760 generated examples (fixed-points 150, spectrum 150, simulate mass 120, simulate network
 70, simulate stochastic-mass 90, derive 20, validate 50, bench 25, demo 25, garbage argv 60),
-derandomized, plus 43 explicit regression examples (``EXPLICIT``: the cases of issue 9 and what
-the fuzzing found) run first; each test asserts that it tried at least 90 % of its budget plus
+derandomized, plus 65 explicit regression examples (``EXPLICIT``: the cases of issues 9 and 10 and
+what the fuzzing found) run first; each test asserts that it tried at least 90 % of its budget plus
 its explicit examples and prints the count and the exit statuses seen (``pytest -s``).  Runtime
 about 35-45 s on 2 cores when the CLI passes (each example uses a fresh directory).
 """
@@ -130,8 +135,24 @@ MODEL_FILES = {
     "tau_s.json": json.dumps({"populations": {"pop": {"eta_bar": 1, "Delta": 0.05, "tau_s": "x"}}}).encode(),
     "bad-het.json": json.dumps({"eta_bar": 1.0, "Delta": 0.05, "J": -3.0, "heterogeneity": "cauchy?"}).encode(),
     "bad-N.json": json.dumps({"eta_bar": 1.0, "Delta": 0.05, "J": -3.0, "N": "many"}).encode(),
+    "multipole.json": json.dumps({"populations": {"pop": dict(GOOD_MODEL["populations"]["pop"],
+                                                              heterogeneity="multipole", poles=2)},
+                                  "coupling": {"pop": {"pop": -3.0}}}).encode(),
+    "multipole-no-poles.json": json.dumps({"populations": {"pop": {"eta_bar": 1, "Delta": 0.05,
+                                                                   "heterogeneity": "multipole"}}}).encode(),
+    "poles-out-of-range.json": json.dumps({"eta_bar": 1.0, "Delta": 0.05, "J": -3.0, "heterogeneity": "multipole",
+                                           "poles": 9}).encode(),
+    "poles-string.json": json.dumps({"populations": {"pop": {"eta_bar": 1, "Delta": 0.05,
+                                                             "heterogeneity": "multipole", "poles": "two"}}}).encode(),
+    "poles-float.json": json.dumps({"eta_bar": 1.0, "Delta": 0.05, "J": -3.0, "heterogeneity": "multipole",
+                                    "poles": 2.5}).encode(),
+    "poles-bool.json": json.dumps({"eta_bar": 1.0, "Delta": 0.05, "J": -3.0, "heterogeneity": "multipole",
+                                   "poles": True}).encode(),
+    "poles-lorentzian.json": json.dumps({"populations": {"pop": {"eta_bar": 1, "Delta": 0.05, "poles": 2}}}).encode(),
+    "het-number.json": json.dumps({"eta_bar": 1.0, "Delta": 0.05, "J": -3.0, "heterogeneity": 3}).encode(),
+    "het-legacy.json": json.dumps({"eta_bar": 1.0, "Delta": 0.05, "J": -3.0, "heterogeneity": "random"}).encode(),
 }
-GOOD_MODEL_FILES = ["good.json", "flat.json"]
+GOOD_MODEL_FILES = ["good.json", "flat.json", "multipole.json"]
 BAD_MODEL_PATHS = ([TMP + "/" + k for k in MODEL_FILES if k not in GOOD_MODEL_FILES]
                    + [TMP + "/missing.json", TMP + "/adir.json", TMP + "/afile.txt/m.json", TMP, "", "/proc"])
 
@@ -176,6 +197,10 @@ MODEL_EXTREMES = ["1e-14", "1e-7", "1e99", "1e100", "1e101", "-1e100", "-1e101",
 BAD_INTS = ["0", "-1", "1.5", "2.0", "1e3", "abc", "", "nan", "inf", "1000000000000", "18446744073709551616",
             "-18446744073709551617", "0x10"]
 BAD_CHOICES = ["bogus", "", "LOW", "all ", "--json"]
+#: --poles values the CLI must reject (the multi-pole order is an integer in 1..4)
+BAD_POLES = ["0", "5", "-1", "2.5", "2.0", "1e1", "abc", "", " ", "nan", "inf", "18446744073709551616", "0x2"]
+#: families the fuzz draws (gaussian, uniform: any-g theory, numerics.general_response)
+FAMILIES = ["lorentzian", "multipole", "gaussian", "uniform"]
 JUNK = [["--bogus"], ["--json=1"], ["-x"], ["extra"], ["--"], ["--help-me"], ["--T"], ["--eta"]]
 
 
@@ -244,6 +269,8 @@ def bad_value(kind: str) -> st.SearchStrategy[str]:
         return st.sampled_from(BAD_INTS)
     if kind == "choice":
         return st.sampled_from(BAD_CHOICES)
+    if kind == "poles":
+        return st.sampled_from(BAD_POLES)
     if kind.startswith("path:"):
         return st.sampled_from(bad_paths(tuple(kind[5:].split("|"))))
     if kind == "model":
@@ -324,7 +351,7 @@ def _finish(draw, head: list[str], opts: list[Opt], max_bad: int = 3, expect: di
 
 
 @st.composite
-def model_opts(draw, *, with_N: str | None = None) -> list[Opt]:
+def model_opts(draw, *, with_N: str | None = None, network: bool = False, families: bool = True) -> list[Opt]:
     """Model options (or --model-file with some options omitted)."""
     opts = []
     kind = draw(st.sampled_from(["none", "none", "none", "none", "none", "good", "good", "bad"]))
@@ -344,6 +371,25 @@ def model_opts(draw, *, with_N: str | None = None) -> list[Opt]:
         opts.append(Opt("--N", draw(st.one_of(integer(1, 200), st.sampled_from(["100.0", "1e2", "50"]))), "float"))
     elif with_N == "float":
         opts.append(Opt("--N", draw(num(1.0, 1e6, log=True)), "float"))
+    if families:
+        opts += draw(family_opts(network=network))
+    return opts
+
+
+@st.composite
+def family_opts(draw, *, network: bool = False) -> list[Opt]:
+    """--heterogeneity (the families; on the network also the legacy quantile/random) with --poles for multipole;
+    sometimes --poles where it does not belong (an error), and on the network --sampling (possibly contradicting
+    a legacy value: an error)."""
+    opts = []
+    choices = FAMILIES + (["quantile", "random"] if network else [])
+    het = draw(st.sampled_from(choices)) if draw(st.integers(0, 2)) == 0 else None
+    if het is not None:
+        opts.append(Opt("--heterogeneity", het, "choice"))
+    if het == "multipole" or draw(st.integers(0, 9)) == 0:      # required with multipole, else rejected
+        opts.append(Opt("--poles", draw(st.sampled_from(["1", "2", "3", "4", "2", "3"])), "poles"))
+    if network and draw(st.integers(0, 2)) == 0:
+        opts.append(Opt("--sampling", draw(st.sampled_from(["quantile", "random"])), "choice"))
     return opts
 
 
@@ -386,7 +432,7 @@ def spectrum_case(draw) -> Case:
 
 @st.composite
 def mass_case(draw) -> Case:
-    opts = draw(model_opts())
+    opts = draw(model_opts(families=False))
     if draw(st.integers(0, 3)) > 0:               # T a whole number of steps (what the CLI asks for)
         dt = draw(st.sampled_from([1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5]))
         n = draw(st.integers(1, min(5000, int(round(5.0 / dt)))))
@@ -435,11 +481,8 @@ def _run_opts(draw, opts: list[Opt], *, T_hi: float, dt_lo: float, dt_hi: float)
 
 @st.composite
 def network_case(draw) -> Case:
-    opts = draw(model_opts(with_N="int"))
+    opts = draw(model_opts(with_N="int", network=True))
     _run_opts(draw, opts, T_hi=5.0, dt_lo=1e-3, dt_hi=0.2)
-    if draw(st.booleans()):
-        opts.append(Opt("--heterogeneity", draw(st.sampled_from(["quantile", "random", "gaussian", "uniform"])),
-                        "choice"))
     expect = {}
     if draw(st.integers(0, 2)) == 0:
         Nv = float(_opt(opts, "--N").value)
@@ -605,8 +648,16 @@ _RUN = ["--N", "100", "--T", "5", "--dt", "0.01", "--segment", "1"]
 EXPLICIT = {
     "fixed-points": [Case(["fixed-points", "--model-file", TMP + "/" + f], [])
                      for f in ("binary.json", "pop-not-dict.json", "coupling-not-dict.json",
-                               "coupling-row-not-dict.json", "input-not-dict.json", "nested-values.json")]
-    + [Case(["fixed-points", "--eta-bar", "1", "--delta", "1e-6", "--J", "100", "--json"], [], True)],
+                               "coupling-row-not-dict.json", "input-not-dict.json", "nested-values.json",
+                               "multipole-no-poles.json", "poles-bool.json", "poles-string.json", "het-number.json",
+                               "het-legacy.json")]
+    + [Case(["fixed-points", "--eta-bar", "1", "--delta", "1e-6", "--J", "100", "--json"], [], True)]
+    + [Case(["fixed-points", *_B] + extra, [], "--json" in extra)
+       for extra in (["--heterogeneity", "multipole", "--poles", "2", "--json"], ["--heterogeneity", "multipole"],
+                     ["--poles", "2"], ["--heterogeneity", "multipole", "--poles", "5"],
+                     ["--heterogeneity", "multipole", "--poles=-1"], ["--heterogeneity", "uniform", "--poles", "1"])]
+    + [Case(["fixed-points", "--model-file", TMP + "/multipole.json", "--heterogeneity", "lorentzian", "--json"],
+            [], True)],
     "spectrum": [Case(["spectrum", *_B, "--N", "100", "--omega", "1,1e308"], []),
                  Case(["spectrum", *_B, "--N", "100", "--omega", "1,1e308", "--csv", TMP + "/out/s.csv", "--json"],
                       [TMP + "/out/s.csv"], True),
@@ -617,7 +668,13 @@ EXPLICIT = {
                  Case(["spectrum", *_B, "--N", "100", "--omega", "1,2", "--plot", TMP + "/out/.png"],
                       [TMP + "/out/.png"]),
                  Case(["spectrum", *_B, "--N", "100", "--omega", "1,2", "--csv", "/proc/shotnoise-fuzz.csv"],
-                      ["/proc/shotnoise-fuzz.csv"])],
+                      ["/proc/shotnoise-fuzz.csv"]),
+                 Case(["spectrum", *_B, "--N", "100", "--omega", "1,2", "--heterogeneity", "multipole", "--poles", "3",
+                       "--json"], [], True),
+                 Case(["spectrum", *_B, "--N", "100", "--omega", "1,2", "--heterogeneity", "multipole", "--poles",
+                       "3"], []),
+                 Case(["spectrum", *_B, "--N", "100", "--omega", "1,2", "--heterogeneity", "gaussian", "--poles",
+                       "2"], [])],
     "simulate-mass": [Case(["simulate", "mass", *_B, "--r0", "0.2", "--v0", "0", "--T", T, "--dt", dt, "--json"
                             ] + extra, [], True, {"--T": T})
                       for T, dt, extra in (("1e8", "1e-3", []), ("1e300", "1e-300", []), ("1", "1e-300", []),
@@ -632,7 +689,13 @@ EXPLICIT = {
                                        ["--N", "100", "--M", "2.5", "--json"], ["--N", "100", "--seed", "-1"],
                                        ["--N", "100", "--bin", "1e-300"],
                                        ["--N", "100", "--save", "/proc/shotnoise-fuzz.npz"],
-                                       ["--N", "1", "--heterogeneity", "uniform", "--eta-bar", "-1", "--J", "0"])]
+                                       ["--N", "1", "--heterogeneity", "uniform", "--eta-bar", "-1", "--J", "0"],
+                                       ["--N", "100", "--heterogeneity", "random", "--sampling", "quantile"],
+                                       ["--N", "100", "--heterogeneity", "quantile", "--poles", "2"],
+                                       ["--N", "100", "--heterogeneity", "multipole", "--json"],
+                                       ["--N", "100", "--heterogeneity", "random", "--sampling", "random", "--json"],
+                                       ["--N", "100", "--heterogeneity", "multipole", "--poles", "2", "--sampling",
+                                        "random", "--json"])]
     + [Case(["simulate", "network", *_B, "--N", "100", "--T", "3", "--dt", "0.01", "--json"], [], True)],
     "simulate-stochastic-mass": [Case(["simulate", "stochastic-mass", *_B, *_RUN[2:]] + extra, [])
                                  for extra in (["--N", "1", "--T", "50", "--dt", "0.5", "--segment", "10"],
@@ -640,7 +703,10 @@ EXPLICIT = {
                                                ["--N", "100", "--T", "1e12"], ["--N", "100", "--dt", "1e-300"],
                                                ["--N", "100", "--seed", "-1"],
                                                ["--N", "1", "--T", "8.4", "--dt", "0.1", "--segment", "2",
-                                                "--J", "-10.5", "--eta-bar", "-0.75", "--delta", "1"])],
+                                                "--J", "-10.5", "--eta-bar", "-0.75", "--delta", "1"],
+                                               ["--N", "100", "--heterogeneity", "gaussian"],
+                                               ["--N", "100", "--model-file", TMP + "/multipole.json",
+                                                "--heterogeneity", "uniform"])],
     "validate": [Case(["validate", "--only", "bogus"], []),
                  Case(["validate", "--only", "bogus", "--report", TMP + "/out/rep"], [TMP + "/out/rep"]),
                  Case(["validate", "--only", "bogus", "--report", TMP + "/missing/deep/rep"], [])]
@@ -838,4 +904,4 @@ del _name, _strategy, _n
 def test_cli_fuzz_plan_size():
     """The documented budget (module docstring) is what PLAN and EXPLICIT run."""
     assert sum(n for _, n in PLAN.values()) == 760
-    assert sum(len(v) for v in EXPLICIT.values()) == 43 - (0 if HAS_VALIDATE_LIST else 1)
+    assert sum(len(v) for v in EXPLICIT.values()) == 65 - (0 if HAS_VALIDATE_LIST else 1)

@@ -141,3 +141,319 @@ def test_stochastic_mpr_theory():
     assert sm.noise_coupling() == (0, J)
     assert sp.simplify(sm.diffusion_matrix() - sp.Matrix([[0, 0], [0, J**2 * r / N]])) == sp.zeros(2)
     assert sm.ito_stratonovich_correction() == (0, 0)
+
+
+# ----------------------------------------------------------------------------- reduced multi-pole models
+from shotnoise.numerics._generated import multipole_kernels as mk  # noqa: E402
+from shotnoise.theory.export import FORMATS  # noqa: E402
+
+ORDERS = (2, 3, 4)
+MULTIPOLE_MODELS = ["multipole-%d" % n for n in ORDERS] + ["stochastic-multipole-%d" % n for n in ORDERS]
+PARAM_ORDER = ("eta_bar", "Delta", "J", "I", "tau")
+
+
+def _order_of(name):
+    return int(name.rsplit("-", 1)[1])
+
+
+def _random_point(n, rng):
+    """Random parameters and a state with positive population rate (Re c_k > 0, small |v_k|)."""
+    p = {"eta_bar": rng.uniform(-6, 2), "Delta": rng.uniform(0.2, 2), "J": rng.uniform(-10, 15),
+         "I": rng.uniform(-1, 1), "tau": rng.uniform(0.5, 2), "N": rng.uniform(100, 1e4)}
+    y = np.empty(2 * n)
+    y[0::2] = rng.uniform(0.3, 1.0, n)
+    y[1::2] = rng.uniform(-0.3, 0.3, n)
+    return p, y
+
+
+def _kernel(n, y, p):
+    """Reference values from the generated numba kernels: drift, common-noise vector, (r, v)."""
+    drift = np.array(getattr(mk, "multipole%d_rhs" % n)(*y, *(p[k] for k in PARAM_ORDER)))
+    w = y[0::2] * np.pi * p["tau"] + 1j * y[1::2]
+    mean = sum(np.array(mk.mode_mean_field(c, wk, p["tau"])) for c, wk in zip(mk.WEIGHTS[n - 1], w))
+    b = np.zeros(2 * n)
+    b[1::2] = p["J"] * np.sqrt(mean[0] / p["N"])
+    return drift, b, mean
+
+
+def _load_python(m):
+    ns = {}
+    exec(compile(export(m, "python"), "<%s-export>" % m.name, "exec"), ns)
+    return ns
+
+
+def test_registry_lists_the_multipole_models():
+    from shotnoise.theory.models import MODELS
+    assert tuple(MODELS) == ("mpr", "stochastic-mpr", "multipole-2", "multipole-3", "multipole-4",
+                             "stochastic-multipole-2", "stochastic-multipole-3", "stochastic-multipole-4")
+    for name in MULTIPOLE_MODELS:
+        m = get_model(name)
+        n = _order_of(name)
+        assert [str(s) for s in m.state] == [x for k in range(1, n + 1) for x in ("r%d" % k, "v%d" % k)]
+        assert list(m.observables) == ["r", "v"] and set(m.state_info) == {str(s) for s in m.state}
+        assert set(m.initial) == {str(s) for s in m.state} and m.common_noise == name.startswith("stochastic")
+
+
+@pytest.mark.parametrize("name", MULTIPOLE_MODELS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_exports_the_multipole_models(name, fmt):
+    text = export(get_model(name), fmt)
+    n = _order_of(name)
+    assert text.endswith("\n") and ("r_{%d}" % n if fmt == "latex" else "r%d" % n) in text
+    assert text.count("(") == text.count(")") and text.count("[") == text.count("]")
+    if fmt in ("c", "julia", "octave", "xpp", "latex"):
+        assert "**" not in text
+    if fmt == "fortran":
+        assert max(len(l) for l in text.splitlines()) <= 132  # free-form limit (long lines are continued)
+    if fmt == "xpp":
+        assert max(len(l) for l in text.splitlines()) <= 1024  # XPP's line limit
+    if fmt in ("julia", "octave"):
+        assert text.count("function ") == len([l for l in text.splitlines() if l == "end"])
+
+
+@pytest.mark.parametrize("n", ORDERS)
+def test_python_export_matches_the_multipole_kernel(n):
+    rng = np.random.default_rng(20 + n)
+    det = _load_python(get_model("multipole-%d" % n))
+    sto = _load_python(get_model("stochastic-multipole-%d" % n))
+    assert det["STATE"] == sto["STATE"] and det["OBSERVABLES"] == ["r", "v"] and sto["COMMON_NOISE"] is True
+    for _ in range(5):
+        p, y = _random_point(n, rng)
+        drift, b, mean = _kernel(n, y, p)
+        assert np.allclose(det["rhs"](0.0, y, p), drift, rtol=1e-12, atol=1e-12)
+        assert np.allclose(sto["rhs"](0.0, y, p), drift, rtol=1e-12, atol=1e-12)
+        assert np.allclose(sto["noise"](0.0, y, p), b, rtol=1e-12, atol=0)
+        for ns in (det, sto):
+            obs = ns["observables"](0.0, y, p)
+            assert np.allclose([obs["r"], obs["v"]], mean, rtol=1e-12, atol=1e-12)
+
+
+def test_python_export_of_two_poles_converges_to_the_rate_equation_root():
+    """Integrated with solve_ivp, the exported n = 2 model settles where rate_equation(2) vanishes."""
+    import mpmath
+    import sympy as sp
+    from scipy.integrate import solve_ivp
+
+    from shotnoise.theory import multipole
+    from shotnoise.theory.symbols import r as r_sym
+    m = get_model("multipole-2")
+    ns = _load_python(m)
+    p = {"eta_bar": -1.0, "Delta": 0.5, "J": 2.0, "I": 0.5, "tau": 1.0}
+    y0 = [ns["INITIAL"][s] for s in ns["STATE"]]
+    sol = solve_ivp(ns["rhs"], (0, 200), y0, args=(p,), method="LSODA", rtol=1e-11, atol=1e-13)
+    y_end = sol.y[:, -1]
+    assert np.max(np.abs(ns["rhs"](0.0, y_end, p))) < 1e-9  # at rest
+    r_end = ns["observables"](0.0, y_end, p)["r"]
+    syms = {sp.Symbol(k, **a): v for (k, v), a in zip(p.items(), ({"real": True}, {"positive": True},
+                                                                   {"real": True}, {"real": True},
+                                                                   {"positive": True}))}
+    f = sp.lambdify(r_sym, multipole.rate_equation(2).subs(syms), "mpmath")
+    assert not any(s.name in p for s in multipole.rate_equation(2).subs(syms).free_symbols)
+    root = float(mpmath.findroot(f, r_end))
+    assert r_end == pytest.approx(root, rel=1e-8)
+    # every mode sits at its fixed point w_k = sqrt(eta_k + I + J tau r0)
+    for k, u in enumerate(mk.UNIT_POLES[1]):
+        w = np.sqrt(p["eta_bar"] + p["Delta"] * u + p["I"] + p["J"] * p["tau"] * root)
+        assert y_end[2 * k] * np.pi * p["tau"] + 1j * y_end[2 * k + 1] == pytest.approx(w, rel=1e-8)
+
+
+# per format: how to cut the text into its functions and find their assignments (index, expression)
+def _join_fortran(text):
+    import re
+    return re.sub(r"&\n\s*", "", text)
+
+
+_BLOCK_RE = {"c": (r"\nvoid \w+?_(rhs|noise|observables)\(", r"^\s+\w+\[(\d+)\] = (.*);$"),
+             "fortran": (r"\nsubroutine \w+?_(rhs|noise|observables)\(", r"^\s+\w+\((\d+)\) = (.*)$"),
+             "julia": (r"\nfunction \w+?_(rhs|noise|observables)!?\(", r"^\s+du\[(\d+)(?:, 1)?\] = (.*)$"),
+             "octave": (r"(?:^|\n)function \w+ = \w+?_(rhs|noise|observables)\(", r"^\s+\w+\((\d+)\) = (.*);$")}
+
+
+def _blocks(fmt, text):
+    """{"rhs": [expr, ...], "noise": [...], "observables": [...]} from an exported text."""
+    import re
+    if fmt == "fortran":
+        text = _join_fortran(text)
+    head, line = _BLOCK_RE[fmt]
+    parts = re.split(head, "\n" + text)
+    out = {}
+    for kind, body in zip(parts[1::2], parts[2::2]):
+        if fmt == "julia" and kind == "observables":
+            ret = re.search(r"return \((.*),\)$", body, re.M).group(1)
+            out[kind] = [e for e in re.split(r"(?:^|, )\w+ = ", ret) if e]
+            continue
+        found = re.findall(line, body, re.M)
+        assert [int(i) for i, _ in found] == list(range(1 if fmt != "c" else 0, len(found) + (1 if fmt != "c" else 0)))
+        out[kind] = [e for _, e in found]
+    return out
+
+
+def _evaluate(expr, env):
+    import re
+    py = _to_python(re.sub(r"(\d+\.\d+)d0", r"\1", expr))
+    return eval(py, {"__builtins__": {}}, env)
+
+
+def _env(m, p, y):
+    import math
+    env = dict(p, pi=math.pi, pow=pow, sqrt=math.sqrt)
+    # math.h constants C99CodePrinter uses (M_PI_2 reads pi_2 after _to_python's M_PI -> pi)
+    env.update(M_SQRT2=math.sqrt(2), M_SQRT1_2=math.sqrt(0.5), M_1_PI=1 / math.pi, M_2_PI=2 / math.pi,
+               pi_2=math.pi / 2, pi_4=math.pi / 4, M_2_SQRTPI=2 / math.sqrt(math.pi))
+    env.update({str(s): float(v) for s, v in zip(m.state, y)})
+    return env
+
+
+@pytest.mark.parametrize("name", MULTIPOLE_MODELS)
+@pytest.mark.parametrize("fmt", sorted(_BLOCK_RE))
+def test_code_exports_of_multipole_models_evaluate_to_the_kernel(name, fmt):
+    """C, Fortran, Julia and Octave: drift, noise vector and observables evaluate to the kernel's values."""
+    n = _order_of(name)
+    m = get_model(name)
+    p, y = _random_point(n, np.random.default_rng(7 * n))
+    drift, b, mean = _kernel(n, y, p)
+    blocks = _blocks(fmt, export(m, fmt))
+    env = _env(m, p, y)
+    want = {"rhs": drift, "observables": mean}
+    if m.noise:
+        want["noise"] = b
+    assert set(blocks) == set(want)
+    for kind, exprs in blocks.items():
+        got = [_evaluate(e, env) for e in exprs]
+        assert np.allclose(got, want[kind], rtol=1e-12, atol=1e-12), (kind, exprs)
+
+
+@pytest.mark.parametrize("name", MULTIPOLE_MODELS)
+def test_xpp_export_of_multipole_models(name):
+    import math
+    import re
+    n = _order_of(name)
+    m = get_model(name)
+    text = export(m, "xpp")
+    lines = text.splitlines()
+    assert lines[-1] == "done"
+    odes = [l for l in lines if re.match(r"^\w+' = ", l)]
+    assert [l.split("'")[0] for l in odes] == [str(s) for s in m.state]
+    aux = dict(re.findall(r"^aux (\w+)=(.*)$", text, re.M))
+    assert list(aux) == ["r", "v"]
+    p, y = _random_point(n, np.random.default_rng(3 * n))
+    drift, b, mean = _kernel(n, y, p)
+    env = _env(m, p, y)
+    rhs = [l.split("' = ", 1)[1] for l in odes]
+    assert np.allclose([_evaluate(e, dict(env, wxi=0.0)) for e in rhs], drift, rtol=1e-12, atol=1e-12)
+    assert np.allclose([_evaluate(e, env) for e in aux.values()], mean, rtol=1e-12, atol=1e-12)
+    wiener = [l for l in lines if l.startswith("wiener")]
+    if m.noise:
+        # ONE wiener variable, used in every v_k equation and in no r_k equation
+        assert wiener == ["wiener wxi"] and "meth=euler" in text
+        assert [("wxi" in l) for l in odes] == [k % 2 == 1 for k in range(2 * n)]
+        got = [_evaluate(e, dict(env, wxi=1.0)) - _evaluate(e, dict(env, wxi=0.0)) for e in rhs]
+        assert np.allclose(got, b, rtol=1e-10, atol=1e-12)
+    else:
+        assert wiener == [] and "meth=rk4" in text
+    assert not math.isnan(sum(drift))
+
+
+@pytest.mark.parametrize("name", MULTIPOLE_MODELS)
+def test_json_export_of_multipole_models(name):
+    import sympy as sp
+    n = _order_of(name)
+    m = get_model(name)
+    doc = json.loads(export(m, "json"))
+    states = [str(s) for s in m.state]
+    assert list(doc["state"]) == states and list(doc["equations"]) == ["d%s/dt" % s for s in states]
+    assert all({"description", "range", "initial"} <= set(doc["state"][s]) for s in states)
+    assert doc["state"]["r1"]["range"] == "> 0" and doc["state"]["v1"]["range"] == "real"
+    p, y = _random_point(n, np.random.default_rng(11 * n))
+    drift, b, mean = _kernel(n, y, p)
+    loc = {k: sp.Symbol(k) for k in list(doc["parameters"]) + states}
+    vals = {loc[k]: v for k, v in p.items() if k in loc} | {loc[s]: v for s, v in zip(states, y)}
+    num = lambda e: complex(sp.sympify(e, locals=loc).subs(vals).evalf(30)).real  # noqa: E731
+    assert np.allclose([num(doc["equations"]["d%s/dt" % s]) for s in states], drift, rtol=1e-12, atol=1e-12)
+    assert np.allclose([num(doc["observables"][k]["expression"]) for k in ("r", "v")], mean, rtol=1e-12,
+                       atol=1e-12)
+    assert doc["observables"]["r"]["description"].startswith("population firing rate")
+    if m.noise:
+        assert doc["noise"]["wiener"].startswith("common") and "N" in doc["parameters"]
+        assert list(doc["noise"]["coefficients"]) == states[1::2]
+        assert np.allclose([num(e) for e in doc["noise"]["coefficients"].values()], b[1::2], rtol=1e-12)
+    else:
+        assert "noise" not in doc
+
+
+@pytest.mark.parametrize("name", MULTIPOLE_MODELS)
+def test_latex_export_of_multipole_models(name):
+    n = _order_of(name)
+    m = get_model(name)
+    tex = export(m, "latex")
+    assert tex.count("{") == tex.count("}") and tex.count(r"\left") == tex.count(r"\right")
+    assert tex.count("&=") == 2 * n + 2 and "\\frac{d v_{%d}}{d t}" % n in tex
+    assert tex.count(r"\xi(t)") == (n if m.noise else 0) and r"\xi_{" not in tex
+
+
+@pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler")
+@pytest.mark.parametrize("name", MULTIPOLE_MODELS)
+def test_c_export_of_multipole_models_compiles_runs_and_matches(name, tmp_path):
+    n = _order_of(name)
+    m = get_model(name)
+    p, y = _random_point(n, np.random.default_rng(5 * n))
+    drift, b, mean = _kernel(n, y, p)
+    nm = name.replace("-", "_")
+    pv = [p[str(q)] for q in m.parameters]
+    calls = [("rhs", 2 * n), ("observables", 2)] + ([("noise", 2 * n)] if m.noise else [])
+    body = "".join('  { double d[%d]; %s_%s(0.0, y, p, d); for (int i = 0; i < %d; i++) printf("%%.17g\\n", d[i]); }\n'
+                   % (k, nm, kind, k) for kind, k in calls)
+    main = export(m, "c") + """
+#include <stdio.h>
+int main(void) { double y[%d] = {%s}; double p[%d] = {%s};
+%s  return 0; }
+""" % (2 * n, ", ".join(repr(float(v)) for v in y), len(pv), ", ".join(repr(float(v)) for v in pv), body)
+    (tmp_path / "m.c").write_text(main)
+    subprocess.run(["cc", "-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Werror", "-o", str(tmp_path / "m"),
+                    str(tmp_path / "m.c"), "-lm"], check=True)
+    out = [float(x) for x in subprocess.run([str(tmp_path / "m")], check=True, capture_output=True,
+                                            text=True).stdout.split()]
+    want = list(drift) + list(mean) + (list(b) if m.noise else [])
+    assert np.allclose(out, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.skipif(shutil.which("gfortran") is None, reason="no Fortran compiler")
+@pytest.mark.parametrize("name", MULTIPOLE_MODELS)
+def test_fortran_export_of_multipole_models_compiles(name, tmp_path):
+    (tmp_path / "m.f90").write_text(export(get_model(name), "fortran"))
+    subprocess.run(["gfortran", "-fsyntax-only", str(tmp_path / "m.f90")], check=True)
+
+
+@pytest.mark.skipif(shutil.which("octave") is None, reason="no Octave")
+@pytest.mark.parametrize("name", ["multipole-2", "stochastic-multipole-3"])
+def test_octave_export_of_multipole_models_runs(name, tmp_path):
+    n = _order_of(name)
+    m = get_model(name)
+    p, y = _random_point(n, np.random.default_rng(13 * n))
+    drift, _, _ = _kernel(n, y, p)
+    nm = name.replace("-", "_")
+    pv = [p[str(q)] for q in m.parameters]
+    script = "1;\n" + export(m, "octave") + "format long;\nd = %s_rhs(0, [%s]', [%s]);\nprintf('%%.17g\\n', d);\n" % (
+        nm, " ".join(repr(float(v)) for v in y), " ".join(repr(float(v)) for v in pv))
+    (tmp_path / "m.m").write_text(script)
+    out = subprocess.run(["octave", "--no-gui", "-q", str(tmp_path / "m.m")], check=True, capture_output=True,
+                         text=True, timeout=120).stdout.split()
+    assert np.allclose([float(x) for x in out], drift, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.skipif(shutil.which("julia") is None, reason="no Julia")
+@pytest.mark.parametrize("name", ["multipole-2", "stochastic-multipole-3"])
+def test_julia_export_of_multipole_models_runs(name, tmp_path):
+    n = _order_of(name)
+    m = get_model(name)
+    p, y = _random_point(n, np.random.default_rng(17 * n))
+    drift, _, _ = _kernel(n, y, p)
+    nm = name.replace("-", "_")
+    pv = [p[str(q)] for q in m.parameters]
+    script = export(m, "julia") + ("du = zeros(%d); %s_rhs!(du, [%s], [%s], 0.0)\n"
+                                    "foreach(x -> println(repr(x)), du)\n") % (
+        2 * n, nm, ", ".join(repr(float(v)) for v in y), ", ".join(repr(float(v)) for v in pv))
+    (tmp_path / "m.jl").write_text(script)
+    out = subprocess.run(["julia", str(tmp_path / "m.jl")], check=True, capture_output=True, text=True,
+                         timeout=300).stdout.split()
+    assert np.allclose([float(x) for x in out], drift, rtol=1e-12, atol=1e-12)

@@ -126,9 +126,9 @@ def test_excitabilities_and_self_consistent_rate():
     assert m.self_consistent_rate() == pytest.approx(m.operating_point().r, rel=1e-12)
     g = m.replace(heterogeneity="gaussian")
     r = g.self_consistent_rate()
-    assert 0 < r < 1
-    with pytest.raises(ParameterError, match="heterogeneity"):
-        g.fixed_points()
+    assert 0 < r < 1 and r == g.fixed_points()[-1].r  # every family has fixed points now
+    with pytest.raises(ParameterError, match="trajectory"):  # but only the Lorentzian an (r, v) trajectory
+        g.integrate(r0=0.1, v0=-1.0, T=1.0, dt=0.1)
 
 
 def test_nearest_stable_point_of_a_bistable_model():

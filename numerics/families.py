@@ -1,0 +1,145 @@
+"""The heterogeneity families behind a Model: what each one contributes to an operating point.
+
+A :class:`~shotnoise.numerics.model.Model` names its excitability family; this module maps the
+family to its density, its fixed points (with eigenvalues or an argument-principle stability count)
+and its linear-response ingredients, so that :class:`~shotnoise.numerics.operating_point.OperatingPoint`
+has one code path for every family:
+
+* ``lorentzian`` -- the MPR closed forms (theory/THEORY.md eqs. (17)-(50));
+* ``multipole`` -- the exact reduced model of g_n, n = 1..4 (eqs. (61)-(73), ``numerics.multipole``);
+* ``gaussian``, ``uniform`` -- any density g: self-consistent rate by quadrature, G by the principal-value
+  integral, S_xi by the harmonic sum with its bound, stability from the zeros of 1 - J G
+  (eqs. (74)-(78), ``numerics.general_response``).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from shotnoise.theory.errors import ParameterError
+
+#: every family of excitabilities a Model can have
+FAMILIES = ("lorentzian", "multipole", "gaussian", "uniform")
+#: families with an exact finite-dimensional mass model (fixed points with eigenvalues, a stochastic mass model)
+REDUCED = ("lorentzian", "multipole")
+#: absolute accuracy asked of the harmonic sum of S_xi, relative to the white level r0/N
+HARMONIC_RTOL = 1e-8
+
+
+def density(model):
+    """The excitability density g of the model (centre eta_bar, scale Delta)."""
+    if model.heterogeneity == "multipole":
+        from .multipole import density as multipole_density
+        return multipole_density(n=model.poles, eta_bar=model.eta_bar, Delta=model.Delta)
+    from .densities import make_density  # lazy: the density kernels are numba ufuncs compiled at import
+    return make_density(model.heterogeneity, model.eta_bar, model.Delta)
+
+
+def fixed_points(model) -> list[dict]:
+    """All fixed points of the model's mass model, sorted by r: dicts of OperatingPoint fields."""
+    fam = model.heterogeneity
+    if fam == "lorentzian":
+        from .mpr import fixed_points as mpr_fixed_points
+        return [dict(r=q.r, v=q.v, eigenvalues=q.eigenvalues, stability=q.stability)
+                for q in mpr_fixed_points(model.parameters)]
+    if fam == "multipole":
+        from .multipole import fixed_points as multipole_fixed_points
+        return [dict(r=q.r, v=q.v, eigenvalues=q.eigenvalues, stability=q.stability, modes=q.modes)
+                for q in multipole_fixed_points(n=model.poles, eta_bar=model.eta_bar, Delta=model.Delta,
+                                                J=model.J, I=model.I, tau=model.tau)]
+    from .general_response import self_consistent_rates, stability
+    g = density(model)
+    out = []
+    for q in self_consistent_rates(g, J=model.J, I=model.I, tau=model.tau):
+        if q.r <= 0:  # the quiescent state r = 0 is not an asynchronous firing state
+            continue
+        rep = stability(g, r=q.r, J=model.J, I=model.I, tau=model.tau)
+        eigs = []
+        for mode in rep.modes:  # zeros of D near the axis: -damping +- i frequency
+            eigs += [complex(-mode.damping, -mode.frequency), complex(-mode.damping, mode.frequency)]
+        out.append(dict(r=q.r, v=q.v, eigenvalues=tuple(eigs), stability=_stability_label(rep),
+                        rate_error=q.r_err, report=rep))
+    return out
+
+
+def _stability_label(rep) -> str:
+    """Fixed-point type from the argument-principle count: 'stable'/'stable-focus' (no zero of 1 - J G in
+    Re s >= 0; -focus when a collective mode is known), 'marginal' (a zero on the axis), 'saddle' (a real
+    unstable zero, D(0) < 0) or 'unstable-focus' (a complex pair: beyond a Hopf point)."""
+    if rep.on_axis_zero:
+        return "marginal"
+    if rep.stable:
+        return "stable-focus" if rep.modes else "stable"
+    return "saddle" if rep.D0 < 0 else "unstable-focus"
+
+
+def susceptibilities(op, omega: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Open-loop (G, G_v) at the operating point (dr = J G ds, dv = J G_v ds; exp(-i omega t))."""
+    m = op.model
+    if m.heterogeneity == "lorentzian":
+        from .linear_response import susceptibility
+        return susceptibility(omega, r=op.r, v=op.v, tau=m.tau)
+    if m.heterogeneity == "multipole":
+        from .multipole import susceptibility
+        return susceptibility(omega, n=m.poles, modes=op.modes, tau=m.tau)
+    from .general_response import susceptibility_any
+    res = susceptibility_any(omega, op.density, r=op.r, J=m.J, I=m.I, tau=m.tau)
+    return res.G, res.G_v
+
+
+def shot(op, omega: np.ndarray) -> np.ndarray:
+    """S_xi(omega) of the N neurons at the operating point (two-sided, angular frequency)."""
+    m = op.model
+    N = m.require_N()
+    if m.heterogeneity == "lorentzian":
+        from .shot_spectrum import shot_spectrum_lorentzian
+        return shot_spectrum_lorentzian(omega=omega, p=m.parameters, N=N, r0=op.r)
+    if m.heterogeneity == "multipole":
+        from .multipole import shot_spectrum
+        return shot_spectrum(omega, n=m.poles, eta_bar=m.eta_bar, Delta=m.Delta, J=m.J, I=m.I, tau=m.tau, N=N,
+                             r0=op.r)
+    from .shot_spectrum import shot_spectrum_harmonic
+    S, _ = shot_spectrum_harmonic(omega, op.density, N=N, r0=op.r, J=m.J, I=m.I, tau=m.tau,
+                                  atol=HARMONIC_RTOL * op.r / N)
+    return S
+
+
+def asymptote(op) -> tuple[float, float]:
+    """(s_inf, a) with S_xi = s_inf - a/|omega| + (faster decaying terms) at large omega.
+
+    Lorentzian: s_inf = Re sqrt(c)/(pi tau N), a = 2 Delta/(pi^2 tau^2 N); multipole: the sums over poles
+    (a = 0 for n >= 2); a density with finite second moment (Gaussian, uniform): s_inf = r0/N, a = 0.
+    """
+    m = op.model
+    N = m.require_N()
+    if m.heterogeneity == "lorentzian":
+        from .shot_spectrum import shot_spectrum_asymptote
+        return shot_spectrum_asymptote(p=m.parameters, N=N, r0=op.r)
+    if m.heterogeneity == "multipole":
+        from .multipole import shot_asymptote
+        return shot_asymptote(n=m.poles, eta_bar=m.eta_bar, Delta=m.Delta, J=m.J, I=m.I, tau=m.tau, N=N, r0=op.r)
+    return op.r / N, 0.0
+
+
+def least_damped_mode(op) -> tuple[float, float]:
+    """(omega_res, damping) of the least-damped oscillatory closed-loop mode (nan, nan if none is known)."""
+    m = op.model
+    if m.heterogeneity == "lorentzian":
+        from ._generated.spectrum_kernels import resonance_terms
+        from ._jit import pure
+        w2, gamma = pure(resonance_terms)(op.r, op.v, m.J, m.tau)
+        return (math.sqrt(w2) if w2 > 0 else math.nan), gamma
+    osc = [z for z in op.eigenvalues if z.imag > 0]
+    if not osc:
+        return math.nan, math.nan
+    lead = max(osc, key=lambda z: z.real)
+    return float(lead.imag), float(-lead.real)
+
+
+def require_reduced(model, what: str) -> None:
+    """ParameterError unless the family has an exact finite-dimensional mass model."""
+    if model.heterogeneity not in REDUCED:
+        raise ParameterError("%s needs an exact finite-dimensional mass model: heterogeneity %s (got %r; a "
+                             "Gaussian-like population is heterogeneity='multipole' with poles=2..4)"
+                             % (what, " or ".join(REDUCED), model.heterogeneity))
