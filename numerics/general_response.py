@@ -1,6 +1,6 @@
 """Fast, error-controlled linear response and stability of a QIF population with ANY density g.
 
-Formulas (derived and checked in :mod:`shotnoise.theory.general_response`; convention
+Implements theory/THEORY.md eqs. (74)-(79).  Formulas (derived and checked in :mod:`shotnoise.theory.general_response`; convention
 x(omega) = int x(t) exp(-i omega t) dt, s = i omega, two-sided angular spectra).  With the
 shift q = I + J tau r0, a = sqrt(eta + q) (firing), b = sqrt(-(eta + q)) (silent), h(a) = a g(a^2 - q)
 and the pole a* = -i tau s/2:

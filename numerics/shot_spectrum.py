@@ -178,19 +178,18 @@ def shot_spectrum_harmonic(omega, g: Density, *, N: float, r0: float, J: float =
         idx = live[:count]
         fn = w[idx] / (2 * np.pi * n)
         S[idx] += g.pdf(eta_f(fn, r0, J, I, tau)) * (t1[idx] * (factor(1.0, n, 1.0, 1.0) / factor(1.0, 1, 1.0, 1.0)))
-    bound = max((float(pure(harmonic_tail_bound)(x, _tail_sup(g, eta_f(x / (2 * np.pi * k), r0, J, I, tau)), tau,
-                                                 N, k)) for x, k in zip(w, K)), default=0.0)
+    tails = _tail_sup(g, eta_f(w / (2 * np.pi * K), r0, J, I, tau))
+    bound = float(np.max(pure(harmonic_tail_bound)(w, tails, tau, N, K.astype(float)))) if w.size else 0.0
     return S, bound
 
 
-def _tail_sup(g, x: float) -> float:
-    """sup of g over eta <= x: g(min(x, centre)) for the package's families (unimodal about their centre),
-    sup g for a user density (no shape known)."""
+def _tail_sup(g, x: np.ndarray) -> np.ndarray:
+    """sup of g over eta <= x (elementwise): g(min(x, centre)) for the package's families (unimodal about their
+    centre), sup g for a user density (no shape known)."""
+    x = np.asarray(x, dtype=float)
     if not math.isfinite(g.centre):
-        return g.sup
-    if x >= g.centre:
-        return g.sup
-    return float(g.pdf(np.array([x]))[0])
+        return np.full(x.shape, g.sup)
+    return np.where(x >= g.centre, g.sup, g.pdf(np.minimum(x, g.centre)))
 
 
 def _terms_per_omega(w: np.ndarray, g, *, r0: float, J: float, I: float, tau: float, N: float, atol: float
@@ -199,23 +198,28 @@ def _terms_per_omega(w: np.ndarray, g, *, r0: float, J: float, I: float, tau: fl
 
     Terms n > K have eta(f_n) < eta(f_K) (f_n = omega/(2 pi n) decreases), so the supremum of g over the lower
     tail bounds them: a density that vanishes below threshold needs far fewer terms than the global bound
-    with sup g (theory.harmonic_bound)."""
+    with sup g (theory.harmonic_bound).  Bisection on the monotone bound, vectorised over omega."""
     eta_f, bound = pure(eta_of_frequency), pure(harmonic_tail_bound)
-    K = np.empty(w.shape, dtype=np.int64)
-    for i, x in enumerate(w):
-        if x == 0:
-            K[i] = 1
-            continue
-        hi = harmonic_terms_needed(x, sup_g=g.sup, tau=tau, N=N, atol=atol)  # the global bound: always enough
-        lo = 1
-        if bound(x, _tail_sup(g, eta_f(x / (2 * np.pi), r0, J, I, tau)), tau, N, 1) <= atol:
-            K[i] = 1
-            continue
-        while hi - lo > 1:  # bisection on the monotone bound
-            mid = (lo + hi) // 2
-            if bound(x, _tail_sup(g, eta_f(x / (2 * np.pi * mid), r0, J, I, tau)), tau, N, mid) <= atol:
-                hi = mid
-            else:
-                lo = mid
-        K[i] = hi
+    x = np.abs(w).astype(float)
+    if not x.size:
+        return np.zeros(0, dtype=np.int64)
+    def ok(K, sel=slice(None)):
+        xs = x[sel]
+        return bound(xs, _tail_sup(g, eta_f(xs / (2 * np.pi * K), r0, J, I, tau)), tau, N, K) <= atol
+
+    hi = np.array([harmonic_terms_needed(v, sup_g=g.sup, tau=tau, N=N, atol=atol) for v in
+                   np.unique(x)])[np.searchsorted(np.unique(x), x)].astype(float)  # the global bound: enough
+    lo = np.zeros_like(hi)  # invariant: ok(hi), not ok(lo) (K = 0 never suffices unless omega = 0)
+    one = ok(np.ones_like(hi))
+    hi[one] = 1.0
+    lo[one] = 0.0
+    while np.any(hi - lo > 1):
+        mid = np.floor(0.5 * (lo + hi))
+        act = hi - lo > 1
+        good = np.zeros_like(act)
+        good[act] = ok(mid[act], act)
+        hi = np.where(act & good, mid, hi)
+        lo = np.where(act & ~good, mid, lo)
+    K = hi.astype(np.int64)
+    K[x == 0] = 1
     return K

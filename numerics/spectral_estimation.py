@@ -197,7 +197,8 @@ def welch_expectation(S_binned, spec: Spectrum, *, oversample: int = 8) -> np.nd
     M = integer_at_least("oversample", oversample, 1) * L
     dt = spec.dt
     grid = 2 * np.pi * np.fft.fftfreq(M, d=dt)
-    Sd = np.asarray(S_binned(grid), dtype=float)
+    half, back = np.unique(np.abs(grid), return_inverse=True)  # S_d is even: evaluate omega >= 0 only
+    Sd = np.asarray(S_binned(half), dtype=float)[back]
     w = _window(L)
     Wf = np.fft.fft(w, n=M)
     norm = M * np.sum(w**2)

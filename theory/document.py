@@ -810,6 +810,11 @@ def _b_any_g_characteristic(fn):
               r"\operatorname{Re} s > 0")
 
 
+def _b_any_g_zero_count(fn):
+    return (r"Z = " + tex(fn()).replace(r"arg_{0}", r"\arg D(i0)").replace(r"arg_{oo}", r"\arg D(i\infty)")
+            + r", \qquad \text{stable} \iff Z = 0 \text{ and } D(i\omega) \neq 0")
+
+
 # ---- the ordered list: document order = numbering order ------------------------------------
 
 _SPECS: tuple[_E, ...] = (
@@ -1048,6 +1053,11 @@ _SPECS: tuple[_E, ...] = (
     _E("any_g_characteristic", "any_g", "Characteristic function", "general_response.characteristic",
        build=_b_any_g_characteristic,
        note=r"Closing the loop as in eq. ([[closed_loop_transfer]]):"),
+    _E("any_g_zero_count", "any_g", "Argument-principle stability count", "general_response.zero_count",
+       build=_b_any_g_zero_count,
+       note=r"$G$ is analytic in $\operatorname{Re} s > 0$ and $D \to 1$ at large $|s|$, so the number of "
+            r"unstable zeros follows from the argument of $D$ along the imaginary axis alone "
+            r"($D(-i\omega) = \overline{D(i\omega)}$, the argument continued from $\omega = 0$ to $\infty$):"),
 )
 
 # --------------------------------------------------------------------------------------------

@@ -118,6 +118,37 @@ def characteristic() -> sp.Expr:
     return 1 - J * sp.Symbol("G")
 
 
+def zero_count() -> sp.Expr:
+    """Z = [arg D(i 0) - arg D(i oo)] / pi: the zeros of D in Re s > 0 (argument principle on the imaginary axis,
+    closed by the large half-circle where D -> 1; G is analytic in Re s > 0 and D(-i omega) = conj D(i omega)
+    doubles the half-axis change).  arg is continued along omega from 0 to oo."""
+    arg0, arg_inf = sp.symbols("arg_0 arg_oo", real=True)
+    return (arg0 - arg_inf) / sp.pi
+
+
+def verify_zero_count() -> bool:
+    """The count on rational test functions with known zeros (mpmath, argument continued on a fine grid)."""
+    import mpmath
+
+    cases = [((1, 2), ()), ((complex(0.5, 2), complex(0.5, -2)), ()), ((), (-1, -2)),
+             ((complex(0.3, 1), complex(0.3, -1), 2.0), (complex(-0.2, 1), complex(-0.2, -1)))]
+    count = sp.lambdify(sp.symbols("arg_0 arg_oo", real=True), zero_count(), "mpmath")
+    for right, left in cases:  # D(s) = prod (s - z_right) / (s + 1)^k  * prod (s - z_left) / (s + 1)^m
+        zs = list(right) + list(left)
+        D = lambda s: mpmath.fprod([(s - z) / (s + 1) for z in zs])
+        ws = [mpmath.mpf(10) ** (k / 200.0) for k in range(-1200, 1601)]
+        args = [mpmath.arg(D(mpmath.mpc(0, 0)))]
+        prev = args[0]
+        for w in ws:
+            a = mpmath.arg(D(mpmath.mpc(0, w)))
+            a += 2 * mpmath.pi * mpmath.nint((prev - a) / (2 * mpmath.pi))
+            args.append(a)
+            prev = a
+        if int(mpmath.nint(count(args[0], args[-1]))) != len(right):
+            return False
+    return True
+
+
 def verify_integrands() -> dict[str, bool]:
     """Symbolic identities: the response forms, the pole split of G and G_v, phi + psi = h, and the
     Sokhotski term (1/pi)(-i pi) phi(a0) = -i h(a0)/2."""

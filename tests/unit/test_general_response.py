@@ -21,6 +21,10 @@ def test_theory_integrands_are_consistent():
     assert all(th.verify_integrands().values())
 
 
+def test_theory_zero_count_on_rational_functions_with_known_zeros():
+    assert th.verify_zero_count()
+
+
 @pytest.mark.parametrize("args", [dict(), dict(eta_bar=-0.5, Delta=0.8, J_=3.0, I_=0.2, tau_=0.6, s_=1.1 + 0.2j)])
 def test_theory_general_integrals_give_the_mpr_closed_forms(args):
     err = th.verify_lorentzian(**args)
