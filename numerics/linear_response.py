@@ -96,44 +96,14 @@ def susceptibility_general(omega, g: Density, *, r: float, J: float = 0.0, I: fl
 
 
 def annealed_rate(g: Density, *, J: float = 0.0, I: float = 0.0, tau: float = 1.0) -> float:
-    """Self-consistent rate r = int g(eta) f(eta + I + J tau r) d eta with f(a) = sqrt(max(a, 0))/(pi tau)
-    (root bracketing); for the Lorentzian this is the MPR fixed point.  0.0 when no self-consistent
-    rate above 1e-12 exists (the density lies below threshold: a quiescent population); with several
-    roots (J > 0), one on the highest active branch."""
-    from scipy.integrate import quad
-    from scipy.optimize import brentq
+    """Self-consistent rate r = int g(eta) f(eta + I + J tau r) d eta with f(a) = sqrt(max(a, 0))/(pi tau):
+    the highest root of ``numerics.general_response.self_consistent_rates`` (for the Lorentzian the MPR fixed
+    point; with several roots, J > 0, the highest active branch), 0.0 for a quiescent population."""
+    from .general_response import self_consistent_rates
 
     _check_density(g)
-    J, I, tau = finite("J", J), finite("I", I), positive("tau", tau)
-
-    def F(rr):
-        shift = pure(effective_drive)(0.0, rr, J, I, tau)  # a = eta + shift
-        lo = max(-shift, g.lo)
-        if lo >= g.hi:
-            return -rr
-        h = lambda e: float(g.pdf(e)) * f_of_a(max(e + shift, 0.0), tau)
-        # split at the bulk of g so quad cannot miss a narrow density on an infinite range
-        cuts = [lo]
-        if math.isfinite(g.centre) and math.isfinite(g.width):
-            cuts += [x for x in (g.centre - 50 * g.width, g.centre, g.centre + 50 * g.width) if lo < x < g.hi]
-        cuts.append(g.hi)
-        val = sum(quad(h, a, b, limit=400, epsabs=1e-14, epsrel=1e-12)[0] for a, b in zip(cuts[:-1], cuts[1:]))
-        return val - rr
-
-    f_of_a = pure(frequency_of_drive)
-    lo, hi = 1e-12, 1.0
-    if F(lo) <= 0:
-        # (almost) no neuron fires at r -> 0: look for an active branch higher up (J > 0), else r = 0
-        active = [x for x in 10.0 ** np.arange(-11, 9) if F(x) > 0]
-        if not active:
-            return 0.0
-        lo = active[-1]
-        hi = 2 * lo
-    while F(hi) > 0:
-        hi *= 2
-        if hi > 1e8:
-            raise ParameterError("no self-consistent rate below 1e8 (runaway excitation)")
-    return brentq(F, lo, hi, xtol=1e-15, rtol=1e-14)
+    rates = self_consistent_rates(g, J=J, I=I, tau=tau)
+    return rates[-1].r if rates else 0.0
 
 
 @dataclass
