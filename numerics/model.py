@@ -304,10 +304,11 @@ class Model:
         return op
 
     def nearest_stable_point(self, *, r: float):
-        """The stable fixed point whose rate is closest to ``r`` (ParameterError if none is stable)."""
-        stable = [q for q in self._fixed_points if q.stable]
+        """The stable (or marginal: linear response defined) fixed point whose rate is closest to ``r``
+        (ParameterError if there is none)."""
+        stable = [q for q in self._fixed_points if q.linear_response_defined]
         if not stable:
-            raise ParameterError("no stable fixed point")
+            raise ParameterError("no stable or marginal fixed point: the linear theory does not apply")
         return min(stable, key=lambda q: abs(q.r - r))
 
     def self_consistent_rate(self) -> float:

@@ -101,7 +101,7 @@ def theory_warnings(model: Model, *, near_rate: float, dt: float, spectrum: dict
     try:
         op = model.nearest_stable_point(r=near_rate)
     except ParameterError:
-        return ["no stable fixed point: the linear theory does not apply"]
+        return ["no stable or marginal fixed point: the linear theory does not apply"]
     if n_neurons is not None:
         out += mode_warnings(op, N=n_neurons)
     res = op.resonance()
@@ -114,7 +114,7 @@ def theory_warnings(model: Model, *, near_rate: float, dt: float, spectrum: dict
                    "not small against 1/Q = %.3g" % (res.omega_res * dt / 2, 1 / res.Q))
     if res.damping * model.tau < 1e-2:
         out.append("near-marginal fixed point: damping %.3g (x tau) < 0.01, linear response is fragile"
-                   % (res.damping * model.tau))
+                   % (res.damping * model.tau + 0.0))
     w1 = res.omega_peak
     if n_neurons is not None and math.isfinite(w1):
         from .checks import expected_lines
@@ -167,6 +167,6 @@ def mode_warnings(op, *, N: float) -> list:
             continue
         out.append("near-neutral collective mode at omega=%.4g (damping %.3g): only %.2g of the N=%g neurons fire "
                    "within its damping width, so the linear spectrum near omega=%.4g is not trustworthy at this N"
-                   % (mode.frequency, mode.damping, resolved_neurons(mode, g, **kw) if mode.damping > 0 else 0.0,
+                   % (mode.frequency, mode.damping + 0.0, resolved_neurons(mode, g, **kw) if mode.damping > 0 else 0.0,
                       N, mode.frequency))
     return out

@@ -50,7 +50,7 @@ def fixed_points_report(model: Model) -> dict:
 def spectrum_report(model: Model, *, omega, branch: str | None = None) -> dict:
     """Shot-noise, activity, rate, voltage (and subpopulation) spectra at a stable fixed point, with resonance data.
 
-    Two-sided, angular frequency: S(omega) = int C(t) exp(-i omega t) dt.  An unstable (or neutral) asynchronous
+    Two-sided, angular frequency: S(omega) = int C(t) exp(-i omega t) dt.  An unstable asynchronous
     state is a ParameterError; "warnings" lists the near-neutral collective modes near whose frequency the linear
     spectrum is not trustworthy for this N (``guards.mode_warnings``).
     """
