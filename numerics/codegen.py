@@ -350,13 +350,31 @@ def density_specs() -> list[KernelSpec]:
     return specs
 
 
+def _uniform_shot_domain(rng, n):
+    """(omega_p, n_1, n_2, tau, h, N) with 1 <= n_1 <= n_2 (integers, as floats)."""
+    out = []
+    for _ in range(n):
+        a = int(rng.integers(1, 200))
+        out.append((10 ** rng.uniform(-1, 3), float(a), float(a + rng.integers(0, 500)), rng.uniform(0.2, 3),
+                    rng.uniform(0.05, 3), rng.uniform(1, 1e4)))
+    return out
+
+
 def binning_specs() -> list[KernelSpec]:
-    """The alias sum of a 1/|omega| tail (theory.binning), as a numpy/scipy function."""
+    """Hurwitz-zeta kernels as numpy/scipy functions: the alias sum of a 1/|omega| tail (theory.binning) and
+    the shot-noise sum of a uniform population (theory.uniform_shot)."""
     from shotnoise.theory import binning as bn
+    from shotnoise.theory import uniform_shot as us
+    from shotnoise.theory.shot_noise import w
+    from shotnoise.theory.symbols import N, tau
     return [KernelSpec("alias_inverse_omega_sum", (bn.omega, bn.dt), (bn.alias_inverse_omega_sum(),),
                        "sum_{m != 0} sinc^2(omega_m dt/2)/|omega_m| = sin^2(omega dt/2) (4/dt^2) (dt/2 pi)^3\n"
                        "[zeta(3, 1 + u) + zeta(3, 1 - u)], u = |omega| dt/(2 pi); valid for |omega| <= pi/dt.",
-                       domain=_nyquist_domain, kind="numpy")]
+                       domain=_nyquist_domain, kind="numpy"),
+            KernelSpec("uniform_shot_spectrum", (w, us.n1, us.n2, tau, us.h, N), (us.closed_form(),),
+                       "S_xi of a uniform population (half-width h): tau^2 omega^3/(8 pi h N) [zeta(4, n_1) -\n"
+                       "zeta(4, n_2 + 1)], harmonics n_1..n_2 in the firing band (n_2 = inf: zeta(4, inf) = 0).",
+                       domain=_uniform_shot_domain, kind="numpy")]
 
 
 def _multipole_shot_domain(rng, n):
@@ -458,8 +476,8 @@ _MODULES = {
                            "shotnoise.theory.riccati and shotnoise.theory.observables", network_specs, ""),
     "density_kernels.py": ("Numba ufuncs of the excitability densities (pdf, cdf, ppf, quantile rule).",
                            "shotnoise.theory.densities", density_specs, ""),
-    "binning_kernels.py": ("numpy/scipy function of the alias sum of a binned spectrum.",
-                           "shotnoise.theory.binning", binning_specs, ""),
+    "binning_kernels.py": ("numpy/scipy (Hurwitz zeta) functions: the alias sum of a binned spectrum and the "
+                           "uniform shot-noise sum.", "shotnoise.theory.binning and uniform_shot", binning_specs, ""),
     "multipole_kernels.py": ("Numba kernels of the multi-pole family g_n and its reduced mass model.",
                              "shotnoise.theory.multipole", multipole_specs, multipole_preamble),
     "general_kernels.py": ("Numba kernels of the linear response of a population with any density g.",

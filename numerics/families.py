@@ -8,7 +8,7 @@ has one code path for every family:
 * ``lorentzian`` -- the MPR closed forms (theory/THEORY.md eqs. (17)-(50));
 * ``multipole`` -- the exact reduced model of g_n, n = 1..4 (eqs. (61)-(73), ``numerics.multipole``);
 * ``gaussian``, ``uniform`` -- any density g: self-consistent rate by quadrature, G by the principal-value
-  integral, S_xi by the harmonic sum with its bound, stability from the zeros of 1 - J G
+  integral, S_xi by the harmonic sum with its bound (uniform: in closed form, eq. (80)), stability from the zeros of 1 - J G
   (eqs. (74)-(78), ``numerics.general_response``).
 """
 from __future__ import annotations
@@ -99,6 +99,9 @@ def shot(op, omega: np.ndarray) -> np.ndarray:
         from .multipole import shot_spectrum
         return shot_spectrum(omega, n=m.poles, eta_bar=m.eta_bar, Delta=m.Delta, J=m.J, I=m.I, tau=m.tau, N=N,
                              r0=op.r)
+    if m.heterogeneity == "uniform":
+        from .shot_spectrum import shot_spectrum_uniform
+        return shot_spectrum_uniform(omega, eta_bar=m.eta_bar, h=m.Delta, N=N, r0=op.r, J=m.J, I=m.I, tau=m.tau)
     from .shot_spectrum import shot_spectrum_harmonic
     S, _ = shot_spectrum_harmonic(omega, op.density, N=N, r0=op.r, J=m.J, I=m.I, tau=m.tau,
                                   atol=HARMONIC_RTOL * op.r / N)

@@ -26,7 +26,8 @@ import numpy as np
 
 from shotnoise.theory.errors import ParameterError
 
-from ._generated.spectrum_kernels import (eta_of_frequency, harmonic_tail_bound, harmonic_term_factor,
+from ._generated.spectrum_kernels import (effective_drive, eta_of_frequency, frequency_of_drive, harmonic_tail_bound,
+                                         harmonic_term_factor,
                                          harmonic_terms_root, lorentzian_c, shot_high_frequency_limit,
                                          shot_inverse_omega_coefficient, shot_spectrum_from_c)
 from ._jit import pure
@@ -109,6 +110,33 @@ def shot_spectrum_lorentzian(omega, p: MPRParameters, *, N: float, r0: float) ->
         bad = w[~np.isfinite(S)]
         raise ParameterError("omega=%g is outside the range where the closed form is finite for these parameters "
                              "(use smaller |omega|)" % bad[0])
+    return S
+
+
+def shot_spectrum_uniform(omega, *, eta_bar: float, h: float, N: float, r0: float, J: float = 0.0, I: float = 0.0,
+                          tau: float = 1.0) -> np.ndarray:
+    """S_xi(omega) of N neurons with a uniform density (half-width h) at rate r0: the harmonic sum in closed form.
+
+    S_xi = tau^2 omega^3/(8 pi h N) [zeta(4, n_1) - zeta(4, n_2 + 1)] (Hurwitz zeta, generated from
+    theory.uniform_shot), n_1 = ceil(omega/(2 pi f_hi)), n_2 = floor(omega/(2 pi f_lo)), the band of firing
+    frequencies f = sqrt(eta + I + J tau r0)/(pi tau) over the support.  Two-sided, angular frequency;
+    :func:`shot_spectrum_harmonic` is the readable reference.
+    """
+    from ._generated.binning_kernels import uniform_shot_spectrum
+
+    w = np.abs(finite_array("omega", omega))
+    e, h, N, r0 = finite("eta_bar", eta_bar), positive("h", h), positive("N", N), positive("r0", r0)
+    J, I, tau = finite("J", J), finite("I", I), positive("tau", tau)
+    f_of_a, drive = pure(frequency_of_drive), pure(effective_drive)
+    f_lo, f_hi = (f_of_a(max(drive(x, r0, J, I, tau), 0.0), tau) for x in (e - h, e + h))
+    S = np.zeros_like(w)
+    on = w > 0
+    if f_hi == 0.0 or not np.any(on):
+        return S
+    x = w[on] / (2 * np.pi)
+    n1 = np.maximum(np.ceil(x / f_hi), 1.0)
+    n2 = np.floor(x / f_lo) if f_lo > 0 else np.full(x.shape, np.inf)
+    S[on] = uniform_shot_spectrum(w[on], n1, n2, tau, h, N)
     return S
 
 

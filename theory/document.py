@@ -815,6 +815,14 @@ def _b_any_g_zero_count(fn):
             + r", \qquad \text{stable} \iff Z = 0 \text{ and } D(i\omega) \neq 0")
 
 
+def _b_uniform_shot(fn):
+    from .shot_noise import w
+    from .uniform_shot import n1, n2
+    return (r"S_{\xi}(\omega) = " + tex(fn().subs(w, sp.Symbol("omega", positive=True)))
+            + r", \quad " + tex(n1) + r" = \lceil \omega / (2\pi f_{hi}) \rceil, \; " + tex(n2)
+            + r" = \lfloor \omega / (2\pi f_{lo}) \rfloor")
+
+
 # ---- the ordered list: document order = numbering order ------------------------------------
 
 _SPECS: tuple[_E, ...] = (
@@ -1058,6 +1066,11 @@ _SPECS: tuple[_E, ...] = (
        note=r"$G$ is analytic in $\operatorname{Re} s > 0$ and $D \to 1$ at large $|s|$, so the number of "
             r"unstable zeros follows from the argument of $D$ along the imaginary axis alone "
             r"($D(-i\omega) = \overline{D(i\omega)}$, the argument continued from $\omega = 0$ to $\infty$):"),
+    _E("uniform_shot", "any_g", "Shot noise of a uniform population", "uniform_shot.closed_form",
+       build=_b_uniform_shot,
+       note=r"For a uniform $g = 1/(2h)$ on $[\bar\eta - h, \bar\eta + h]$ every harmonic inside the band of "
+            r"firing frequencies $[f_{lo}, f_{hi}]$ contributes $\tau^2\omega^3/(8\pi h N n^4)$ to eq. "
+            r"([[harmonic_sum]]), so the sum is finite in Hurwitz zeta functions:"),
 )
 
 # --------------------------------------------------------------------------------------------

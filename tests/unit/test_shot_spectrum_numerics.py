@@ -148,3 +148,17 @@ def test_bad_input(bad):
 def test_annealed_rate_of_lorentzian_is_re_sqrt_c(D, e):
     r = annealed_rate(lorentzian(e, D))
     assert r == pytest.approx((complex(e, D) ** 0.5).real / math.pi, rel=1e-9)
+
+
+def test_uniform_closed_form_equals_the_harmonic_sum():
+    """The Hurwitz-zeta closed form (theory.uniform_shot, eq. (80)) against the harmonic sum with its bound,
+    including a support that straddles threshold (f_lo = 0) and the zeta identity in sympy."""
+    from shotnoise.numerics import Model
+    from shotnoise.theory.uniform_shot import verify_uniform_shot
+    assert all(verify_uniform_shot().values())
+    for e, h, J in [(1.0, 0.2, -1.0), (0.1, 0.3, 1.0), (2.0, 0.5, -3.0)]:
+        op = Model(eta_bar=e, Delta=h, J=J, N=500, heterogeneity="uniform").operating_point(require_stable=False)
+        w = np.concatenate([[0.0, 1e-3], np.linspace(0.05, 60, 1500)])
+        ref, bound = shot_spectrum_harmonic(w, op.density, N=500, r0=op.r, J=J, atol=1e-15)
+        assert bound <= 1e-15
+        np.testing.assert_allclose(op.shot(w), ref, rtol=1e-10, atol=2e-15)
