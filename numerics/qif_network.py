@@ -203,6 +203,8 @@ class NetworkResult:
     spectrum, spectrum_M: Welch estimates accumulated during the run (when a ``segment`` was given)
     mean_rate, mean_rate_M, mean_rate_Z: time averages (always available, accumulated on the fly)
     raster_t, raster_i: spike times and neuron indices of the first ``raster`` neurons
+    eta, final_V: excitabilities and final voltages, both in the caller's neuron order (the order raster_i
+      indexes; internally the neurons are permuted so that a random subset comes first)
     """
 
     bin_width: float
@@ -404,10 +406,12 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
         Zs = np.concatenate(kept["Z"])
         r_Z, v_Z = _rate_voltage(Zs, tau)
         act_M = np.concatenate(kept["sM"]) if M else None
+    V_out = np.empty_like(V)
+    V_out[order] = V  # back to the caller's neuron order, like raster_i and eta
     return NetworkResult(bw, act, act_M, Zs, r_Z, v_Z,
                          raster_t[:n_ev] * dt + dt, order[raster_i[:n_ev]] if n_ev else raster_i[:0],
-                         n_ev >= cap and cap > 0, eta_o, N, M, dt, T, transient, wall,
+                         n_ev >= cap and cap > 0, eta, N, M, dt, T, transient, wall,
                          N * n_steps / wall if wall > 0 else math.inf, max_phase, tot / n_bins,
                          tot_M / n_bins if M else None, tot_rZ / n_bins, n_bins,
                          welch_s.spectrum() if welch_s is not None else None,
-                         welch_M.spectrum() if welch_M is not None else None, V)
+                         welch_M.spectrum() if welch_M is not None else None, V_out)

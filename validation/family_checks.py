@@ -94,7 +94,8 @@ def rate_shift_fit(Ns, diffs: list[np.ndarray], alpha: float) -> dict:
     """Fit network - quenched = c/N to the per-realization differences at each N (weights 1/se^2).
 
     The quenched rate is the sample's leading-order rate; the fluctuating common input shifts the mean
-    rate at second order, O(J^2/N) (theory/THEORY.md section 8), which the family theory does not give.
+    rate at second order, O(J^2/N) (the second-order layer of ../shared/THEORY.md section 8, issue 14), which the
+    linear family theory does not give.
     Pass if the chi-square of the one-parameter fit is below its 1 - alpha quantile (an O(1) offset, e.g.
     a wrong rate of the sample, fails).
     """

@@ -16,6 +16,11 @@ LABELS = ["family-" + c[0] for c in FAMILY_CASES if c[2]]
 KW = {"family-" + c[0]: c[3] for c in FAMILY_CASES}
 
 
+def test_gaussian_and_uniform_checks_are_quick():
+    """Both any-density families run in the quick suite (and hence in the default test run)."""
+    assert {"family-gaussian", "family-uniform"} <= set(LABELS)
+
+
 def _theory_available(kw) -> bool:
     try:
         Model(eta_bar=1.0, Delta=kw["Delta"], J=kw["J"], heterogeneity=kw["heterogeneity"],
@@ -57,9 +62,13 @@ def test_resonant_mode_is_resolved_and_its_band_tested():
     assert np.any(np.abs(c - mode["frequency"]) < 0.1 * mode["frequency"])  # the resonance band is in the test
 
 
-@pytest.mark.xfail(strict=True, reason="known discrepancy: band [2.27, 2.46) of the README multi-pole case is 13% "
-                   "below the linear theory (t ~ -9), independent of dt (2e-3, 1e-3, 5e-4) and still 0.89 +- 0.04 "
-                   "at N=2000; cause not found yet")
+@pytest.mark.xfail(strict=True, reason="second order, not in the linear theory: the nearly undamped mode (omega "
+                   "1.685, damping 2.6e-3, unresolved at N=500) phase-modulates every neuron (power from the "
+                   "harmonic lines n omega_j into sidebands n omega_j +- omega_m, ~n^2) and speeds it up (the c/N "
+                   "rate shift), so the lower flank of the 2nd harmonic, band [2.27, 2.46), is 6-13% low at N=500 "
+                   "(seed-dependent: the network's mode power is 1.4-3.4x the linear one); the same deficit is "
+                   "reproduced at J = 0 by injecting I(t) = A cos(1.685 t) (grows as A^2) and it is gone by N=1000 "
+                   "(0.998 +- 0.031); O(1/N) relative with a coefficient ~ J^2/damping")
 def test_unresolved_mode_case_passes():
     assert _run("family-multipole2-unresolved-mode").passed
 
@@ -84,3 +93,48 @@ def test_subpopulation_check_uses_the_subset_spectrum():
     m = Model(eta_bar=1.0, Delta=0.2, J=-2.0, N=500, M=100, heterogeneity="multipole", poles=2)
     op = m.operating_point()
     assert d["band_theory"][top] == pytest.approx(op.r / 100, rel=0.1)
+
+
+def test_gaussian_mode_is_resolved_and_its_band_tested():
+    """Gaussian sigma=0.1, J=-1: the collective mode (omega ~ 1.94, damping ~ 0.039) inside the band of firing
+    frequencies is Landau-damped by ~17 of the N=500 neurons: trusted, and the bands around it are compared."""
+    d = _run("family-gaussian").details
+    (mode,) = d["modes"]
+    assert mode["trustworthy"] and mode["damping"] > 0.01 and mode["resolved_neurons"] >= 10
+    assert not d["excluded_bands"]
+    assert np.any(np.abs(d["band_centres"] - mode["frequency"]) < 0.1 * mode["frequency"])
+    assert d["draw"] == "random" and d["rate_theory_ok"]
+
+
+def test_uniform_neutral_mode_is_flagged_and_compared_only_outside_its_band():
+    """Uniform g (half-width 0.2), J=-1: the fixed point is marginal, with an exactly neutral collective mode just
+    above the band of firing frequencies 2 sqrt(eta + J r0), eta in [0.8, 1.2]; the package never trusts the
+    linear spectrum there, so its band [0.9, 1.1] omega_mode is excluded; the peak and the tail are tested."""
+    r = _run("family-uniform")
+    d = r.details
+    (mode,) = d["modes"]
+    assert mode["damping"] <= 0 and not mode["trustworthy"] and mode["resolved_neurons"] == 0
+    top = 2 * math.sqrt(1.2 - 1.0 * d["r_theory"])
+    assert top < mode["frequency"] < 1.05 * top  # just outside the band
+    (lo, hi), = d["excluded_bands"]
+    assert lo < mode["frequency"] < hi
+    assert not np.any((d["band_centres"] > lo) & (d["band_centres"] < hi))
+    (ratio,) = d["excluded_ratios"]
+    assert math.isfinite(ratio) and "untested (mode not resolved" in r.note
+    # bands inside the firing band (below the mode), at the second harmonic and in the tail are tested
+    c = d["band_centres"]
+    assert np.any(c < lo) and np.any((c > 2 * 1.46) & (c < 2 * top)) and c.max() > 10
+    assert d["draw"] == "random" and d["rate_theory_ok"]
+
+
+@pytest.mark.slow
+def test_resonant_gaussian_mode_is_resolved_and_its_band_tested():
+    """Inhibitory Gaussian near its resonance (sigma=0.25, J=-3: mode omega ~ 1.96, damping ~ 0.107, ~17 neurons
+    within its width at N=500).  Full only (~100 s: its expected Welch estimate is slow), so marked slow."""
+    r = _run("family-gaussian-resonant")
+    assert r.passed, r
+    d = r.details
+    (mode,) = d["modes"]
+    assert mode["trustworthy"] and 0.05 < mode["damping"] < 0.2
+    assert not d["excluded_bands"]
+    assert np.any(np.abs(d["band_centres"] - mode["frequency"]) < 0.1 * mode["frequency"])

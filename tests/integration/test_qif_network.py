@@ -118,3 +118,19 @@ def test_kick_timing_effect_of_dt_is_below_statistical_resolution(J):
     se = math.hypot(*[x[: len(x) // 40 * 40].reshape(40, -1).mean(axis=1).std(ddof=1) / math.sqrt(40)
                       for x in (a.activity, b.activity)])
     assert abs(a.mean_rate - b.mean_rate) < 3 * se
+
+
+def test_raster_indices_eta_and_final_voltages_share_the_callers_order():
+    """raster_i, eta and final_V all index the caller's neurons (the run permutes them internally): at J = 0 the
+    spike count of neuron i over T is its own frequency sqrt(eta_i)/pi times T, to within one spike."""
+    from shotnoise.numerics import Model
+    m = Model(eta_bar=1.0, Delta=0.3, J=0.0, N=40)
+    eta = m.excitabilities(draw="random", seed=5)
+    res = m.simulate_network(eta=eta, T=100.0, dt=1e-3, bin_width=0.1, raster=40, seed=3)
+    assert np.array_equal(res.eta, eta)
+    counts = np.bincount(res.raster_i, minlength=40)
+    expected = np.sqrt(np.maximum(eta, 0.0)) / np.pi * 100.0
+    assert np.all(np.abs(counts - expected) <= 1.0 + 1e-9)
+    # the final state continues the run in the same order: a second run from it keeps every neuron's phase
+    more = m.simulate_network(eta=eta, T=1e-3, dt=1e-3, bin_width=1e-3, V0=res.final_V, seed=9)
+    assert np.allclose(np.arctan(more.final_V), np.arctan(res.final_V), atol=0.05)
