@@ -9,7 +9,7 @@ has one code path for every family:
 * ``multipole`` -- the exact reduced model of g_n, n = 1..4 (eqs. (61)-(73), ``numerics.multipole``);
 * ``gaussian``, ``uniform`` -- any density g: self-consistent rate by quadrature, G by the principal-value
   integral, S_xi by the harmonic sum with its bound (uniform: in closed form, eq. (80)), stability from the zeros of 1 - J G
-  (eqs. (74)-(78), ``numerics.general_response``).
+  (eqs. (74)-(79), ``numerics.general_response`` and ``numerics.collective_modes``).
 """
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ def fixed_points(model) -> list[dict]:
         return [dict(r=q.r, v=q.v, eigenvalues=q.eigenvalues, stability=q.stability, modes=q.modes)
                 for q in multipole_fixed_points(n=model.poles, eta_bar=model.eta_bar, Delta=model.Delta,
                                                 J=model.J, I=model.I, tau=model.tau)]
-    from .general_response import self_consistent_rates, stability
+    from .collective_modes import stability
+    from .general_response import self_consistent_rates
     g = density(model)
     out = []
     for q in self_consistent_rates(g, J=model.J, I=model.I, tau=model.tau):

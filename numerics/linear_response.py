@@ -21,7 +21,7 @@ import numpy as np
 
 from shotnoise.theory.errors import ParameterError
 
-from ._generated.spectrum_kernels import (closed_loop_transfer, effective_drive, frequency_of_drive,
+from ._generated.spectrum_kernels import (closed_loop_transfer, effective_drive,
                                          quality_factor, resonance_terms, shot_peak_frequency,
                                          subpopulation_spectrum, susceptibility_rate, susceptibility_voltage)
 from ._jit import pure

@@ -8,7 +8,7 @@ and the network's mean rate with the quenched (sample's own) self-consistent rat
 
 Collective modes.  Outside the band of firing frequencies the infinite population's mode is Landau-damped
 only by the few neurons firing near its frequency; a network of N neurons reproduces that damping only if
-about ``n_min`` of them fall within one damping width (``general_response.linear_spectrum_trustworthy``).
+about ``n_min`` of them fall within one damping width (``collective_modes.linear_spectrum_trustworthy``).
 Where the package flags the mode as not trustworthy at the check's N, its resonance band
 [0.9, 1.1] omega_res is not tested for agreement (the measured ratio there is reported);
 outside it the comparison is made as everywhere.
@@ -38,12 +38,12 @@ def family_model(heterogeneity: str, poles: int | None = None, **kw) -> Model:
 
 
 def collective_modes(op) -> list:
-    """The operating point's oscillatory collective modes as ``general_response.CollectiveMode``.
+    """The operating point's oscillatory collective modes as ``collective_modes.CollectiveMode``.
 
     Gaussian and uniform: the modes of the stability report; multi-pole: the least-damped eigenvalue of
     the reduced model (its damping is the Landau damping of the infinite population).
     """
-    from shotnoise.numerics.general_response import CollectiveMode
+    from shotnoise.numerics.collective_modes import CollectiveMode
 
     if op.report is not None:
         return [md for md in op.report.modes if md.frequency > 0]
@@ -55,9 +55,9 @@ def collective_modes(op) -> list:
 
 def mode_resolution(op, N: float) -> list[dict]:
     """Per collective mode: frequency, damping, expected neurons within its damping width at this N
-    (``general_response.resolved_neurons``) and whether the package calls the linear spectrum there
+    (``collective_modes.resolved_neurons``) and whether the package calls the linear spectrum there
     trustworthy (``linear_spectrum_trustworthy``)."""
-    from shotnoise.numerics.general_response import linear_spectrum_trustworthy, resolved_neurons
+    from shotnoise.numerics.collective_modes import linear_spectrum_trustworthy, resolved_neurons
 
     m = op.model
     out = []

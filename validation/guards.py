@@ -141,7 +141,7 @@ def collective_modes(op) -> list:
     zeros of 1 - J G near the imaginary axis); for the reduced families (Lorentzian, multipole) they are the
     eigenvalues with Im > 0 (frequency Im z, damping -Re z).
     """
-    from shotnoise.numerics.general_response import CollectiveMode
+    from shotnoise.numerics.collective_modes import CollectiveMode
 
     report = getattr(op, "report", None)
     if report is not None:
@@ -153,10 +153,10 @@ def collective_modes(op) -> list:
 def mode_warnings(op, *, N: float) -> list:
     """One line per near-neutral collective mode at which the linear spectrum is not trustworthy for N neurons.
 
-    The policy is the library's (``numerics.general_response.linear_spectrum_trustworthy``): a mode is damped
+    The policy is the library's (``numerics.collective_modes.linear_spectrum_trustworthy``): a mode is damped
     in a network of N neurons only if enough of them fire within one damping width of its frequency.
     """
-    from shotnoise.numerics.general_response import linear_spectrum_trustworthy, resolved_neurons
+    from shotnoise.numerics.collective_modes import linear_spectrum_trustworthy, resolved_neurons
 
     m = op.model
     g = op.density

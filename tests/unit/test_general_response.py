@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from shotnoise.numerics import collective_modes as cm
 from shotnoise.numerics import general_response as gr
 from shotnoise.numerics.densities import Density, gaussian, lorentzian, uniform
 from shotnoise.numerics.linear_response import annealed_rate, susceptibility, susceptibility_general
@@ -85,7 +86,7 @@ def multipole_model(n, eta_bar, Delta, J, I=0.0, tau=1.0):
 def test_fast_G_matches_the_quad_reference(g):
     J = -3.0
     r0 = gr.self_consistent_rates(g, J=J)[0].r
-    band = gr._band(gr._geometry(g, J * r0), 1.0)
+    band = cm._band(gr._geometry(g, J * r0), 1.0)
     w = np.array([0.05, max(0.5 * band[0], 0.02), band[0] + 0.3 * (band[1] - band[0]), 0.5 * sum(band), 1.5 * band[1], 9.0])
     fast = gr.susceptibility_any(w, g, r=r0, J=J, rtol=RTOL)
     ref = susceptibility_general(w, g, r=r0, J=J)  # tau = 1: see the tau factor test below
@@ -131,7 +132,7 @@ def test_limits_symmetry_and_kramers_kronig():
     assert abs(res.G[3] * 1e12 / (-2 * r0) - 1) < 1e-5
     # Kramers-Kronig at omega = 0: G(0) = (2/pi) int_0^inf Im G(omega)... sign: G(0) = -(2/pi) int Im G / omega
     from scipy.integrate import quad
-    band = gr._band(gr._geometry(g, J * r0), 1.0)
+    band = cm._band(gr._geometry(g, J * r0), 1.0)
     f = lambda x: gr.susceptibility_any([x], g, r=r0, J=J).G[0].imag / x
     cuts = np.r_[0.0, np.linspace(band[0], band[1], 5), 2 * band[1]]
     kk = -2 / math.pi * sum(quad(f, a, b, limit=200, epsabs=1e-14, epsrel=1e-12)[0] for a, b in zip(cuts[:-1], cuts[1:]))
@@ -195,7 +196,7 @@ def test_mpr_fixed_points_of_the_model_if_available():
     (3, 1.0, 0.05, -3.0, 0.0), (3, 1.0, 1.0, 15.0, -6.0), (3, 1.0, 0.1, -8.0, 0.0)])
 def test_zero_count_equals_unstable_eigenvalues_of_the_multipole_model(n, eta_bar, Delta, J, I):
     for r0, G, n_unstable in multipole_model(n, eta_bar, Delta, J, I):
-        rep = gr.argument_principle(G, J=J, omega_scale=2 * math.sqrt(abs(eta_bar) + 1))
+        rep = cm.argument_principle(G, J=J, omega_scale=2 * math.sqrt(abs(eta_bar) + 1))
         assert rep.zeros_in_right_half_plane == n_unstable, (r0, rep)
         # the fast G of the same density agrees with the residue form (and its rate with r0)
         g = multipole(n, eta_bar, Delta)
@@ -206,7 +207,7 @@ def test_zero_count_equals_unstable_eigenvalues_of_the_multipole_model(n, eta_ba
 def test_lorentzian_mode_is_the_mpr_eigenvalue():
     g, J = lorentzian(1.0, 0.05), -3.0
     r0, v0 = _mpr_fixed_points(1.0, 0.05, J)[0]
-    rep = gr.stability(g, r=r0, J=J)
+    rep = cm.stability(g, r=r0, J=J)
     assert rep.stable and rep.zeros_in_right_half_plane == 0
     m = min(rep.modes, key=lambda m: m.min_abs_D)
     assert m.method == "continued"
@@ -217,28 +218,28 @@ def test_lorentzian_mode_is_the_mpr_eigenvalue():
 def test_gaussian_example_has_a_weakly_damped_outside_band_mode():
     g, J = gaussian(1.0, 0.05), -3.0
     rates = gr.self_consistent_rates(g, J=J)
-    rep = gr.stability(g, r=rates[0].r, J=J)
+    rep = cm.stability(g, r=rates[0].r, J=J)
     assert rep.stable and rep.zeros_in_right_half_plane == 0 and not rep.on_axis_zero
     (m,) = [m for m in rep.modes if m.outside_band]
     assert abs(m.frequency - 1.69) < 0.01 and 0 < m.damping < 1e-6 and m.min_abs_D < 1e-6
-    assert not gr.linear_spectrum_trustworthy(m, g, r=rates[0].r, J=J, N=1e6)
+    assert not cm.linear_spectrum_trustworthy(m, g, r=rates[0].r, J=J, N=1e6)
 
 
 def test_uniform_has_an_exactly_neutral_outside_band_mode():
     g, J = uniform(1.0, 0.3), -3.0
     r0 = gr.self_consistent_rates(g, J=J)[0].r
-    rep = gr.stability(g, r=r0, J=J)
+    rep = cm.stability(g, r=r0, J=J)
     assert rep.on_axis_zero and not rep.stable and rep.zeros_in_right_half_plane == 0
     (m,) = [m for m in rep.modes if m.outside_band]
     assert m.damping == 0 and m.min_abs_D < 1e-10
-    assert not gr.linear_spectrum_trustworthy(m, g, r=r0, J=J, N=1e9)
+    assert not cm.linear_spectrum_trustworthy(m, g, r=r0, J=J, N=1e9)
 
 
 def test_argument_principle_counts_a_known_rational_D():
     # D = 1 - J G with J G = 2/(s + 1) - 0.3 (s - 0.2)... : use D(s) = (s - 1)(s^2 - 0.2 s + 4)/((s + 1)^3), 3 RHP zeros
     D = lambda s: (s - 1) * (s * s - 0.2 * s + 4) / (s + 1) ** 3
     G = lambda w: 1 - D(1j * np.asarray(w))  # J = 1
-    assert gr.argument_principle(G, J=1.0).zeros_in_right_half_plane == 3
+    assert cm.argument_principle(G, J=1.0).zeros_in_right_half_plane == 3
 
 
 # ----------------------------------------------------------------------------- bad input
@@ -252,7 +253,7 @@ def test_argument_principle_counts_a_known_rational_D():
     lambda: gr.susceptibility_laplace([-1 + 1j], Density("user", math.nan, math.nan, lambda x: 0 * x, 1.0, 0.0, 1.0),
                                       r=0.2),
     lambda: gr.susceptibility_any([1.0], Density("user", math.nan, math.nan, lambda x: 0 * x, 1.0), r=0.2),
-    lambda: gr.argument_principle(3.0, J=1.0),
+    lambda: cm.argument_principle(3.0, J=1.0),
 ])
 def test_bad_input_raises_parameter_error(call):
     with pytest.raises(ParameterError):
