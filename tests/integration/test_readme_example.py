@@ -25,3 +25,14 @@ def test_readme_python_example_runs(tmp_path, monkeypatch):
     sel = (est.omega > 0.5 * w1) & (est.omega < 3 * w1)
     inside = np.mean((est.ci_low[sel] <= exp.psd[sel]) & (exp.psd[sel] <= est.ci_high[sel]))
     assert inside > 0.8, inside
+
+
+def test_readme_family_example_runs(capsys):
+    """The heterogeneity example: multipole n = 3 and Gaussian print the nearly undamped mode near omega 1.69."""
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    assert len(blocks) >= 2
+    ns: dict = {}
+    exec(compile(blocks[1], "README.md", "exec"), ns)
+    res = ns["op"].resonance()  # the last one: the Gaussian
+    assert abs(res.omega_res - 1.686) < 0.01 and 0 < res.damping < 1e-6
+    assert "stable" in capsys.readouterr().out
