@@ -41,7 +41,7 @@ class CollectiveMode:
     method: str = "quadratic"
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {k: (v + 0.0 if isinstance(v, float) else v) for k, v in asdict(self).items()}  # no negative zero
 
 
 @dataclass(frozen=True)

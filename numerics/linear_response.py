@@ -181,6 +181,10 @@ def closed_loop_from_susceptibility(omega, *, S_xi, G, G_v, J: float, N: float, 
         M = finite("M", M)
         if not 1 <= M <= N:
             raise ParameterError("M must satisfy 1 <= M <= N, got M=%r, N=%r" % (M, N))
+    D = 1.0 - J * G
+    if np.any(D == 0):  # exactly on a neutral collective mode (e.g. a uniform density): the spectrum diverges
+        raise ParameterError("omega=%.17g is the frequency of a neutral collective mode (1 - J G = 0): the linear "
+                             "spectrum diverges there; evaluate next to it" % w[np.argmax(D == 0)])
     Ts2, S_r, S_v, S_rv, S_sM = _closed_loop_grid(S_xi, G, Gv, float(J), float(N), float(N if M is None else M))
     return NetworkSpectra(w, S_xi, Ts2 * S_xi, S_r, None if no_v else S_v, None if no_v else S_rv,
                           None if M is None else S_sM, G, None if no_v else Gv, Ts2)
@@ -219,7 +223,7 @@ class Resonance:
 
     def to_dict(self) -> dict:
         """Values with nan (not defined) as None; keys as in the CLI JSON."""
-        f = lambda x: float(x) if math.isfinite(x) else None
+        f = lambda x: float(x) + 0.0 if math.isfinite(x) else None  # + 0.0: no negative zero
         return {"omega_res": f(self.omega_res), "damping": f(self.damping), "Q": f(self.Q),
                 "omega_shot_peak": f(self.omega_peak), "gain_at_shot_peak": f(self.gain_at_peak)}
 

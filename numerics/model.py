@@ -171,19 +171,26 @@ class Model:
         return d
 
     @classmethod
-    def from_dict(cls, doc: dict) -> "Model":
+    def from_dict(cls, doc: dict, **overrides) -> "Model":
         """Inverse of :meth:`to_dict` (also accepts the flat form of :meth:`flat_dict`).
 
-        Unknown keys, several populations (not implemented yet) or synaptic filtering
-        (tau_s != 0, not implemented yet) raise :class:`ParameterError` naming the key.
+        ``overrides`` (flat keyword parameters, e.g. ``poles=3``) replace the document's values before the
+        model is validated, so they can complete or correct it.  Unknown keys, several populations (not
+        implemented yet) or synaptic filtering (tau_s != 0, not implemented yet) raise :class:`ParameterError`
+        naming the key.
         """
+        return cls(**{**cls.fields_of(doc), **overrides})
+
+    @classmethod
+    def fields_of(cls, doc: dict) -> dict:
+        """The flat keyword parameters a model document describes (layout checked, values not yet validated)."""
         if not isinstance(doc, dict):
             raise ParameterError("a model description must be a JSON object, got %s" % type(doc).__name__)
         if "populations" not in doc:
             unknown = set(doc) - {f.name for f in dataclasses.fields(cls)}
             if unknown:
                 raise ParameterError("unknown model key(s): %s" % ", ".join(sorted(unknown)))
-            return cls(**doc)
+            return dict(doc)
         unknown = set(doc) - {"populations", "coupling", "input"}
         if unknown:
             raise ParameterError("unknown model key(s): %s" % ", ".join(sorted(unknown)))
@@ -215,12 +222,26 @@ class Model:
         for k in ("eta_bar", "Delta"):
             if k not in kw:
                 raise ParameterError("populations.%s.%s is required" % (name, k))
-        return cls(J=J, I=inp.get(name, 0.0), **kw)
+        return dict(J=J, I=inp.get(name, 0.0), **kw)
 
     @classmethod
-    def from_file(cls, path: str | pathlib.Path) -> "Model":
-        """Read a JSON model file (layout of :meth:`to_dict`)."""
+    def from_file(cls, path: str | pathlib.Path, **overrides) -> "Model":
+        """Read a JSON model file (layout of :meth:`to_dict`); ``overrides`` as in :meth:`from_dict`.  An invalid
+        model is a ParameterError that names the file."""
         p = pathlib.Path(path)
+        doc = cls.fields_of(cls._read_json(p))
+        try:
+            return cls(**{**doc, **overrides})
+        except ParameterError as e:
+            raise ParameterError("model file %s (with the options given): %s" % (p, e)) from None
+
+    @classmethod
+    def file_fields(cls, path: str | pathlib.Path) -> dict:
+        """The flat keyword parameters of a JSON model file (layout checked, values not yet validated)."""
+        return cls.fields_of(cls._read_json(pathlib.Path(path)))
+
+    @staticmethod
+    def _read_json(p: pathlib.Path) -> dict:
         try:
             text = p.read_text(encoding="utf-8")
         except OSError as e:
@@ -228,10 +249,9 @@ class Model:
         except UnicodeDecodeError:
             raise ParameterError("model file %s is not UTF-8 text" % p) from None
         try:
-            doc = json.loads(text)
+            return json.loads(text)
         except json.JSONDecodeError as e:
             raise ParameterError("model file %s is not valid JSON: %s" % (p, e)) from None
-        return cls.from_dict(doc)
 
     # ------------------------------------------------------------------ heterogeneity
     def density(self) -> Density:

@@ -76,14 +76,13 @@ class OperatingPoint:
         return self.model.density()
 
     def to_dict(self) -> dict:
-        """r, v (None where not defined), stability, branch, eta_t, eigenvalues as [re, im] pairs; the rate's
-        quadrature error bound and the collective modes where the family has no finite reduced model."""
+        """r, v (None where not defined), stability, branch, eta_t, eigenvalues as [re, im] pairs, rate_error (the
+        quadrature error bound of r) and stability_report (the argument-principle count and collective modes);
+        the last two are None for the families with a finite reduced model.  Same keys for every family."""
         d = {"r": self.r, "v": _finite_or_none(self.v), "stability": self.stability, "branch": self.branch,
              "eta_t": self.eta_t, "eigenvalues": [[float(z.real), float(z.imag)] for z in self.eigenvalues]}
-        if self.rate_error is not None:
-            d["rate_error"] = self.rate_error
-        if self.report is not None:
-            d["stability_report"] = self.report.to_dict()
+        d["rate_error"] = self.rate_error
+        d["stability_report"] = None if self.report is None else self.report.to_dict()
         return d
 
     @property

@@ -31,7 +31,8 @@ STATE = (r, v)
 
 PARAMETER_INFO = {
     "eta_bar": {"description": "centre of the excitability distribution", "range": "real"},
-    "Delta": {"description": "half-width of the Lorentzian excitability distribution", "range": "> 0"},
+    "Delta": {"description": "half-width at half-maximum of the excitability distribution (Lorentzian; multi-pole "
+                             "g_n)", "range": "> 0"},
     "J": {"description": "synaptic coupling (J tau s enters the voltage equation)", "range": "real"},
     "I": {"description": "constant external current", "range": "real"},
     "tau": {"description": "membrane time constant", "range": "> 0"},

@@ -135,23 +135,24 @@ def _model(a, *, M=None):
     over = {k: v for k, v in (("eta_bar", a.eta_bar), ("Delta", a.delta), ("J", a.J), ("I", a.I), ("tau", a.tau),
                               ("N", getattr(a, "N", None)), ("M", M)) if v is not None}
     family, poles = _family(a), _poles(getattr(a, "poles", None))
-    base = Model.from_file(a.model_file) if a.model_file else None
+    explicit = family is not None
+    base = Model.file_fields(a.model_file) if a.model_file else None  # the options complete or correct the file
     if family is None:
-        family = base.heterogeneity if base is not None else "lorentzian"
+        family = base.get("heterogeneity", "lorentzian") if base is not None else "lorentzian"
     else:
         over["heterogeneity"] = family
     if family == "multipole":
-        if poles is None and (base is None or base.poles is None):
+        if poles is None and (base is None or base.get("poles") is None):
             raise ParameterError("--heterogeneity multipole needs --poles N (the order, %d..%d)"
                                  % (POLE_ORDERS[0], POLE_ORDERS[-1]))
         if poles is not None:
             over["poles"] = poles
     elif poles is not None:
         raise ParameterError("--poles is only used with --heterogeneity multipole (the family is %s)" % family)
-    elif base is not None and base.poles is not None:
+    elif explicit and base is not None and base.get("poles") is not None:
         over["poles"] = None  # the file was multipole, --heterogeneity chose another family
     if base is not None:
-        return base.replace(**over)
+        return Model.from_file(a.model_file, **over)
     missing = [o for o, k in (("--eta-bar", "eta_bar"), ("--delta", "Delta"), ("--J", "J")) if k not in over]
     if missing:
         raise ParameterError("missing %s (or give --model-file)" % ", ".join(missing))

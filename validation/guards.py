@@ -110,8 +110,8 @@ def theory_warnings(model: Model, *, near_rate: float, dt: float, spectrum: dict
                    "point (switching, divergence, saturation at one spike per step, or too large a dt)"
                    % (near_rate, op.r, 100 * abs(near_rate / op.r - 1)))
     if math.isfinite(res.Q) and res.omega_res * dt / 2 > 0.1 / res.Q:
-        out.append("dt too large for the resonance: the kick delay shifts the loop phase by omega_res dt/2 = %.3g, "
-                   "not small against 1/Q = %.3g" % (res.omega_res * dt / 2, 1 / res.Q))
+        out.append("dt too large for the resonance: the half-step delay of the feedback shifts the loop phase by "
+                   "omega_res dt/2 = %.3g, more than a tenth of 1/Q = %.3g" % (res.omega_res * dt / 2, 1 / res.Q))
     if res.damping * model.tau < 1e-2:
         out.append("near-marginal fixed point: damping %.3g (x tau) < 0.01, linear response is fragile"
                    % (res.damping * model.tau + 0.0))

@@ -85,13 +85,15 @@ def trajectory_report(model: Model, *, r0: float, v0: float, T: float, dt: float
 
 # ----------------------------------------------------------------------------- simulations vs theory
 def spectrum_with_theory(x, *, model: Model, bin_width: float, segment: float, near_rate: float,
-                         subpopulation: bool = False) -> dict:
+                         subpopulation: bool = False, kind: str | None = None) -> dict:
     """Welch estimate of a simulated activity ``x`` (an array, or an already accumulated ``Spectrum``)
     and the theory's expected estimate on the same grid.
 
     The theory is the linear (order 1/N) shot-noise theory of the model's own family at the stable
     fixed point closest to ``near_rate`` (the measured mean rate), binned and leaked exactly like the
     estimate.  When it does not apply (no stable fixed point) "theory" is None and "theory_note" says why.
+    ``kind`` (default 'activity', or 'subpopulation' with ``subpopulation``) picks the spectrum: 'white' for a
+    mass model driven by white noise, whose linear spectrum is (r0/N) |1/(1 - J G)|^2.
     """
     from shotnoise.numerics.spectral_estimation import Spectrum, welch, welch_expectation
 
@@ -99,7 +101,7 @@ def spectrum_with_theory(x, *, model: Model, bin_width: float, segment: float, n
     doc = spec.to_dict()
     try:
         op = model.nearest_stable_point(r=near_rate)
-        S = op.binned(bin_width=bin_width, kind="subpopulation" if subpopulation else "activity")
+        S = op.binned(bin_width=bin_width, kind=kind or ("subpopulation" if subpopulation else "activity"))
     except ParameterError as e:
         doc["theory"] = None
         doc["theory_note"] = "linear theory not applicable: %s" % e
@@ -181,7 +183,9 @@ def stochastic_mass_report(model: Model, *, T: float, dt: float, noise: str = "w
     run = model.simulate_stochastic_mass(T=T, dt=dt, noise=noise, scheme=scheme, transient=transient,
                                          bin_width=bw, branch=branch, seed=seed, keep_series=keep_series,
                                          segment=segment, progress=progress)
-    sdoc = spectrum_with_theory(run.spectrum, model=model, bin_width=bw, segment=segment, near_rate=run.mean_rate)
+    # white noise has the flat intensity r0/N, not the shot spectrum (no omega^3 suppression at low omega)
+    sdoc = spectrum_with_theory(run.spectrum, model=model, bin_width=bw, segment=segment, near_rate=run.mean_rate,
+                                kind="white" if noise == "white" else "activity")
     doc = {"parameters": dict(model.flat_dict(), noise=noise, scheme=scheme, seed=seed),
            "mean_rate": run.mean_rate, "mean_r": run.mean_r, "mean_v": run.mean_v, "bin_width": bw,
            "segment": segment, "spectrum": sdoc,

@@ -359,3 +359,33 @@ def test_legacy_heterogeneity_values_are_the_new_sampling_option(capsys, legacy)
         default.pop("timing")
         assert default["parameters"].pop("heterogeneity") == "lorentzian" and default == old
     assert old["theory_rate"] == old["mpr_rate"] and old["spectrum"]["theory"] is not None
+
+
+def test_options_complete_or_correct_an_incomplete_model_file(tmp_path, capsys):
+    """Explicit options are applied before the file's model is validated: --poles completes a multipole file
+    without poles, --poles 2 corrects poles 5; errors that remain name the file."""
+    f = tmp_path / "m.json"
+    pop = {"N": 100, "eta_bar": 1.0, "Delta": 0.1, "heterogeneity": "multipole"}
+    f.write_text(json.dumps({"populations": {"pop": pop}, "coupling": {"pop": {"pop": -1.0}}}))
+    code, out, err = run(capsys, "fixed-points", "--model-file", str(f), "--poles", "3", "--json")
+    assert code == 0, err
+    f.write_text(json.dumps({"populations": {"pop": dict(pop, poles=5)}, "coupling": {"pop": {"pop": -1.0}}}))
+    code, out, err = run(capsys, "fixed-points", "--model-file", str(f), "--poles", "2", "--json")
+    assert code == 0, err
+    code, out, err = run(capsys, "fixed-points", "--model-file", str(f), "--json")
+    assert code == 2 and str(f) in err and "poles" in err and len(err.strip().splitlines()) == 1
+
+
+def test_spectrum_exactly_at_a_neutral_mode_is_a_one_line_error(capsys):
+    """A uniform density at J = -3 is marginal (an undamped mode outside the firing band): the spectrum is given
+    next to the mode, and exactly at its frequency the divergence is reported, not a ZeroDivisionError."""
+    from shotnoise.numerics import Model
+    op = Model(eta_bar=1.0, Delta=0.05, J=-3.0, N=1000, heterogeneity="uniform").operating_point()
+    assert op.stability == "marginal"
+    w = repr(op.resonance().omega_res)
+    code, out, err = run(capsys, "spectrum", "--eta-bar", "1", "--delta", "0.05", "--J", "-3", "--N", "1000",
+                         "--heterogeneity", "uniform", "--omega", "1.2," + w, "--json")
+    assert code == 2 and "neutral collective mode" in err and len(err.strip().splitlines()) == 1
+    code, out, err = run(capsys, "spectrum", "--eta-bar", "1", "--delta", "0.05", "--J", "-3", "--N", "1000",
+                         "--heterogeneity", "uniform", "--omega", "1.2,1.6", "--json")
+    assert code == 0 and json.loads(out)["warnings"]
