@@ -123,7 +123,9 @@ def asymptote(op) -> tuple[float, float]:
     if m.heterogeneity == "multipole":
         from .multipole import shot_asymptote
         return shot_asymptote(n=m.poles, eta_bar=m.eta_bar, Delta=m.Delta, J=m.J, I=m.I, tau=m.tau, N=N, r0=op.r)
-    return op.r / N, 0.0
+    from ._generated.mpr_kernels import white_noise_intensity
+    from ._jit import pure
+    return pure(white_noise_intensity)(op.r, N), 0.0  # r0/N: the tails of g decay faster than eta^-2
 
 
 def least_damped_mode(op) -> tuple[float, float]:

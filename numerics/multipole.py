@@ -278,7 +278,7 @@ def _shot_grid(omegas, weights, pole_arr, r0, J, I, tau, N):
         Cs[k] = mk.conjugate_drive(pole_arr[k], r0, J, I, tau)
         inv[k] = 1.0 / Cs[k]
         kz[k] = tau / (2.0 * np.sqrt(Cs[k]))
-        s_inf += (np.conj(weights[k]) * np.sqrt(Cs[k])).real / (math.pi * tau * N)
+        s_inf += mk.mode_high_frequency_term(weights[k], Cs[k], tau, N)
         a_inv += mk.mode_inverse_omega_term(weights[k], Cs[k], tau, N)
         im_min = min(im_min, math.pi * abs(kz[k].imag))
     out = np.empty(omegas.size)
@@ -320,6 +320,6 @@ def shot_asymptote(*, n: int, eta_bar: float, Delta: float, J: float, I: float, 
     _, c = coefficients(n)
     p = poles(n=n, eta_bar=eta_bar, Delta=Delta)
     Cs = [mk.conjugate_drive(pk, r0, J, I, tau) for pk in p]
-    s_inf = sum((np.conj(ck) * np.sqrt(Ck)).real for ck, Ck in zip(c, Cs)) / (math.pi * tau * N)
+    s_inf = sum(mk.mode_high_frequency_term(ck, Ck, tau, N) for ck, Ck in zip(c, Cs))
     a = sum(mk.mode_inverse_omega_term(ck, Ck, tau, N) for ck, Ck in zip(c, Cs))
     return float(s_inf), float(a)

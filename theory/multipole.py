@@ -207,6 +207,15 @@ def conjugate_drive(pole: sp.Expr = eta_k) -> sp.Expr:
     return sp.conjugate(pole) + I_ext + J * tau * r
 
 
+def mode_high_frequency_term() -> sp.Expr:
+    """One pole's share of s_inf in S_xi -> s_inf (omega -> oo): Re(conj(c_k) sqrt(C_k))/(pi tau N), the limit of
+    :func:`mode_shot_term` with cot(pi z) -> i (Im z < 0) and the real pi^2 z^2/3 part dropped (it cancels in
+    the sum over poles); the shares add up to r0/N at the fixed point."""
+    zz = omega_p * tau / (2 * sp.sqrt(C_k))
+    big = 2 / (sp.pi**2 * tau**2 * N * omega_p) * sp.im(sp.conjugate(c_k) * C_k * sp.I * sp.pi * zz)
+    return sp.simplify(sp.re(sp.expand(big)))
+
+
 def mode_inverse_omega_term() -> sp.Expr:
     """One pole's share of a in S_xi = r0/N - a/|omega| + (exp. small): (2/(pi^2 tau^2 N)) Im(conj(c_k) C_k)
     (the "-1" of h(z) with cot -> i; the sum over poles vanishes for n >= 2 since sum_k c_k u_k = 0 there)."""
@@ -259,9 +268,22 @@ def verify_multipole(n: int) -> dict[str, bool]:
     at = {Delta: sp.Rational(7, 10), eta_bar: sp.Rational(3, 10), I_ext: sp.Rational(1, 5), J: -1, tau: 2, N: 10,
           r: sp.Rational(1, 3)}
     out["inverse_omega_coefficient"] = abs(sp.N((a_sum - a_ref).subs(at), 30)) < 1e-25
+    # the high-frequency limit: the shares Re(conj(c_k) sqrt(C_k))/(pi tau N) add up to r0/N at the fixed point
+    r0n = float(mpmath_rate(n))
+    at2 = {eta_bar: 1.0, Delta: 0.3, I_ext: 0.2, J: -2.0, tau: 1.3, N: 10, r: r0n}
+    s_inf = sum(mode_high_frequency_term().subs({c_k: c, C_k: conjugate_drive(p)}) for c, p in zip(cw, poles(n)))
+    out["high_frequency_limit"] = abs(complex(sp.N(s_inf.subs(at2), 30)) - r0n / 10) < 1e-12 * r0n
     # closed form vs harmonic sum: the m-th term of sum_k Im[conj(c_k) ...] partial fractions equals g_n's term
     out["shot_partial_fractions"] = _shot_term_check(n)
     return out
+
+
+def mpmath_rate(n: int):
+    """The fixed-point rate at eta_bar = 1, Delta = 0.3, J = -2, I = 0.2, tau = 1.3 (the checks' test point)."""
+    import mpmath
+
+    vals = {eta_bar: 1.0, Delta: 0.3, J: -2.0, I_ext: 0.2, tau: 1.3}
+    return mpmath.findroot(sp.lambdify(r, rate_equation(n).subs(vals), "mpmath"), 0.3)
 
 
 def _response_check(n: int) -> bool:
@@ -271,8 +293,7 @@ def _response_check(n: int) -> bool:
     vals = {eta_bar: 1.0, Delta: 0.3, J: -2.0, I_ext: 0.2, tau: 1.3}
     p = [complex(sp.N(q.subs(vals))) for q in poles(n)]
     cw = [complex(sp.N(q)) for q in weights(n)]
-    rate_fn = sp.lambdify(r, rate_equation(n).subs(vals), "mpmath")
-    r0 = float(mpmath.findroot(rate_fn, 0.3))
+    r0 = float(mpmath_rate(n))
     ws = [complex(mpmath.sqrt(q + vals[I_ext] + vals[J] * vals[tau] * r0)) for q in p]
     st = mode_state(n)
     sub = dict(vals)

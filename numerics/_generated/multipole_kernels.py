@@ -78,6 +78,12 @@ def mode_shot_term(omega_p, c_k, C_k, inv_C, z, half_omega_tau, tau, N):
 
 
 @numba.njit(cache=True)
+def mode_high_frequency_term(c_k, C_k, tau, N):
+    """One pole's share Re(conj(c_k) sqrt(C_k))/(pi tau N) of s_inf = lim S_xi (= r0/N in sum)."""
+    return (cmath.sqrt(C_k)*(c_k).conjugate()).real/(math.pi*N*tau)
+
+
+@numba.njit(cache=True)
 def mode_inverse_omega_term(c_k, C_k, tau, N):
     """One pole's share of a in S_xi = r0/N - a/|omega| + (exponentially small)."""
     return 2*(C_k*(c_k).conjugate()).imag/(math.pi**2*N*tau**2)
