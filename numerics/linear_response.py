@@ -181,6 +181,10 @@ def closed_loop_from_susceptibility(omega, *, S_xi, G, G_v, J: float, N: float, 
         M = finite("M", M)
         if not 1 <= M <= N:
             raise ParameterError("M must satisfy 1 <= M <= N, got M=%r, N=%r" % (M, N))
+    edge = ~np.isfinite(G)
+    if np.any(edge):  # a density with a jump (uniform): Re G has a log singularity at the band edge
+        raise ParameterError("omega=%.17g is an edge of the band of firing frequencies of a density with a jump (Re G "
+                             "is infinite there, a log singularity): evaluate next to it" % w[np.argmax(edge)])
     D = 1.0 - J * G
     if np.any(D == 0):  # exactly on a neutral collective mode (e.g. a uniform density): the spectrum diverges
         raise ParameterError("omega=%.17g is the frequency of a neutral collective mode (1 - J G = 0): the linear "

@@ -16,7 +16,7 @@ from shotnoise.numerics.quenched import quenched_rate
 from shotnoise.numerics.spectral_estimation import welch, welch_expectation
 from shotnoise.numerics.spike_trains import periodic_activity, qif_frequencies
 
-from .results import CheckResult, band_comparison
+from .results import CheckResult, band_comparison, inverse_n_fit
 
 
 def check_periodic_trains(eta_bar: float = 1.0, Delta: float = 0.1, N: int = 200, T: float = 2000.0,
@@ -239,12 +239,7 @@ def check_rate_random_draws(Ns=(250, 1000), realizations: int = 8, eta_bar: floa
         rows.append((N, d.mean(), d.std(ddof=1) / math.sqrt(len(d))))
         scatter.append(np.std(rates, ddof=1))
     N_, m, se = np.array(rows).T
-    x = 1.0 / N_
-    wts = 1.0 / se**2
-    c = float(np.sum(wts * x * m) / np.sum(wts * x * x))
-    c_se = float(1.0 / math.sqrt(np.sum(wts * x * x)))
-    chi2 = float(np.sum(((m - c * x) / se) ** 2))
-    dof = len(Ns) - 1
+    c, c_se, chi2, dof = inverse_n_fit(N_, m, se)
     q = float(stats.chi2.ppf(1 - 1e-3, dof))
     return CheckResult("mean rate, random draws: network - quenched = c/N", chi2, dof, q - dof,
                        "chi-square of the one-parameter fit d(N) = c/N (%d dof; pass below its 1-1e-3 quantile "

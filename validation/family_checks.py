@@ -24,7 +24,7 @@ from shotnoise.numerics.model import Model
 from shotnoise.numerics.quenched import quenched_rate
 
 from .checks import MIN_LINES, default_edges, expected_lines
-from .results import CheckResult, band_comparison
+from .results import CheckResult, band_comparison, inverse_n_fit
 
 #: family-wise false-alarm level of every check (bands and rate together, Bonferroni)
 ALPHA = 1e-3
@@ -102,12 +102,7 @@ def rate_shift_fit(Ns, diffs: list[np.ndarray], alpha: float) -> dict:
     N_ = np.asarray(Ns, dtype=float)
     m = np.array([d.mean() for d in diffs])
     se = np.array([d.std(ddof=1) / math.sqrt(d.size) for d in diffs])
-    x = 1.0 / N_
-    w = 1.0 / se**2
-    c = float(np.sum(w * x * m) / np.sum(w * x * x))
-    c_se = float(1.0 / math.sqrt(np.sum(w * x * x)))
-    chi2 = float(np.sum(((m - c * x) / se) ** 2))
-    dof = len(N_) - 1
+    c, c_se, chi2, dof = inverse_n_fit(N_, m, se)
     q = float(stats.chi2.isf(alpha, dof))
     return {"rate_N": N_, "rate_diff": m, "rate_diff_se": se, "rate_c": c, "rate_c_se": c_se,
             "rate_chi2": chi2, "rate_chi2_crit": q, "rate_shift_ok": bool(chi2 <= q)}

@@ -75,6 +75,15 @@ def band_comparison(name: str, omega: np.ndarray, estimates: np.ndarray, expecta
                        bool(np.all(np.abs(rows[:, 4]) <= crit)), note, d)
 
 
+def inverse_n_fit(Ns, means, ses) -> tuple[float, float, float, int]:
+    """Weighted least-squares fit d(N) = c/N (weights 1/se^2): (c, its standard error, chi-square, dof = len - 1)."""
+    N_, m, se = (np.asarray(a, dtype=float) for a in (Ns, means, ses))
+    x, w = 1.0 / N_, 1.0 / se**2
+    c = float(np.sum(w * x * m) / np.sum(w * x * x))
+    c_se = float(1.0 / math.sqrt(np.sum(w * x * x)))
+    return c, c_se, float(np.sum(((m - c * x) / se) ** 2)), len(N_) - 1
+
+
 def _independent_union(p: np.ndarray) -> float:
     return float(1 - np.prod(1 - np.clip(p, 0, 1)))
 

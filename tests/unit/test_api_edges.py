@@ -306,3 +306,16 @@ def test_no_py_func_left_in_the_package():
                  if "_generated" not in p.parts
                  for i, line in enumerate(p.read_text().splitlines(), 1) if ".py_func" in line and p.name != "_jit.py"]
     assert not offenders, offenders
+
+
+def test_spectrum_at_a_band_edge_of_a_uniform_density_is_an_error_not_nan():
+    """Re G of a density with a jump is log-infinite at the edges of the firing band: exactly there the closed
+    loop is undefined (a ParameterError naming omega), next to it the spectra are finite."""
+    from shotnoise.numerics import Model
+    for J in (0.0, -1.0):
+        op = Model(eta_bar=1.0, Delta=0.2, J=J, N=100, heterogeneity="uniform").operating_point()
+        edge = 2 * np.sqrt(1.2 + J * op.r)
+        with pytest.raises(ParameterError, match="edge of the band"):
+            op.spectra(np.array([1.0, edge]))
+        sp = op.spectra(np.array([1.0, edge * (1 + 1e-9), edge * (1 - 1e-9)]))
+        assert np.all(np.isfinite(sp.activity)) and np.all(np.isfinite(sp.voltage))
