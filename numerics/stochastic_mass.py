@@ -4,7 +4,7 @@ Lorentzian (MPR):
 
     dr = f_r(r, v) dt,    dv = f_v(r, v) dt + J xi dt      (tau dv/dt contains J tau xi)
 
-with the drift f from the generated MPR kernel.  Multi-pole family g_n (eqs. (61)-(72)): the n complex
+with the drift f from the generated MPR kernel.  Multi-pole family g_n (eqs. (61)-(73)): the n complex
 modes of the reduced model, drift from the generated ``mode_rhs``,
 
     tau dw_k = i (eta_k + I + J tau r - w_k^2) dt + i J tau xi dt,   pi tau r + i v = sum_k c_k w_k,
