@@ -134,6 +134,9 @@ def argument_principle(G: Callable[[np.ndarray], np.ndarray], *, J: float, omega
         if not any(abs(m.axis_frequency - o.axis_frequency) <= 1e-6 * max(sc, m.axis_frequency) for o in modes):
             modes.append(m)
     on_axis = bool(flip.any() or aD.min() < neutral_tol) or any(m.min_abs_D < neutral_tol for m in modes)
+    if not math.isfinite(winding):
+        raise ParameterError("the argument of 1 - J G along the imaginary axis is not finite (G not resolved for "
+                             "these parameters): the stability count is undefined")
     Z = int(round(winding))
     return StabilityReport(Z, Z == 0 and not on_axis, winding, float(D[0].real), on_axis, modes, float(w[-1]), w.size)
 

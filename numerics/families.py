@@ -23,8 +23,35 @@ from shotnoise.theory.errors import ParameterError
 FAMILIES = ("lorentzian", "multipole", "gaussian", "uniform")
 #: families with an exact finite-dimensional mass model (fixed points with eigenvalues, a stochastic mass model)
 REDUCED = ("lorentzian", "multipole")
+#: orders n of the multi-pole family (mirrors the generated multipole_kernels.ORDERS; a test checks it)
+POLE_ORDERS = (1, 2, 3, 4)
+#: validated range of the any-density (Gaussian, uniform) quadratures: |J| <= MAX_J_ANY_G and
+#: Delta >= MIN_RELATIVE_WIDTH * max(1, |eta_bar|, |I|) (narrower densities are not resolved in double precision)
+MAX_J_ANY_G = 1e4
+MIN_RELATIVE_WIDTH = 1e-6
 #: absolute accuracy asked of the harmonic sum of S_xi, relative to the white level r0/N
 HARMONIC_RTOL = 1e-8
+
+
+def pole_order(n) -> int:
+    """Validated order n of the multi-pole family (ParameterError outside 1..4); no kernels imported."""
+    import numpy as np
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or int(n) not in POLE_ORDERS:
+        raise ParameterError("poles (the multi-pole order n) must be an integer in %d..%d, got %r"
+                             % (POLE_ORDERS[0], POLE_ORDERS[-1], n))
+    return int(n)
+
+
+def check_any_g_range(*, eta_bar: float, Delta: float, J: float, I: float) -> None:
+    """ParameterError outside the range where the any-density quadratures are validated (see MAX_J_ANY_G)."""
+    if abs(J) > MAX_J_ANY_G:
+        raise ParameterError("J must satisfy |J| <= %g for a Gaussian or uniform population (the any-density "
+                             "quadratures are validated there), got %r" % (MAX_J_ANY_G, J))
+    scale = max(1.0, abs(eta_bar), abs(I))
+    if Delta < MIN_RELATIVE_WIDTH * scale:
+        raise ParameterError("Delta must be >= %g x max(1, |eta_bar|, |I|) = %g for a Gaussian or uniform population "
+                             "(narrower densities are not resolved by the quadratures), got %r"
+                             % (MIN_RELATIVE_WIDTH, MIN_RELATIVE_WIDTH * scale, Delta))
 
 
 def density(model):

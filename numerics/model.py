@@ -123,12 +123,15 @@ class Model:
             if poles is None:
                 raise ParameterError("poles (the order n = 1..4 of the multi-pole family) is required for "
                                      "heterogeneity='multipole'")
-            from .multipole import order
-            poles = order(poles)
+            from .families import pole_order
+            poles = pole_order(poles)
         elif poles is not None:
             raise ParameterError("poles is only used with heterogeneity='multipole', got heterogeneity=%r, poles=%r"
                                  % (heterogeneity, poles))
         s("poles", poles)
+        if heterogeneity in ("gaussian", "uniform"):  # the any-density quadratures' validated range
+            from .families import check_any_g_range
+            check_any_g_range(eta_bar=self.eta_bar, Delta=self.Delta, J=self.J, I=self.I)
         MPRParameters(self.eta_bar, self.Delta, self.J, self.I, self.tau)  # the supported ranges (ParameterError)
 
     # ------------------------------------------------------------------ data

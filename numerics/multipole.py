@@ -28,10 +28,8 @@ ORDERS = mk.ORDERS
 
 def order(n) -> int:
     """Validated order n of the family (ParameterError outside 1..4)."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or int(n) not in ORDERS:
-        raise ParameterError("poles (the multi-pole order n) must be an integer in %d..%d, got %r"
-                             % (ORDERS[0], ORDERS[-1], n))
-    return int(n)
+    from .families import pole_order
+    return pole_order(n)
 
 
 @lru_cache(maxsize=None)
@@ -85,9 +83,16 @@ def _ppf(us, weights, pole_arr, eta_bar, Delta, n):
             out[i] = math.inf
             continue
         q = min(u, 1.0 - u)  # solve in the lower half, mirror back
-        lo = eta_bar - Delta
-        while _cdf_scalar(lo, weights, pole_arr) > q:
-            lo = eta_bar - 2.0 * (eta_bar - lo)
+        step = max(Delta, 4e-16 * abs(eta_bar), 1e-300)  # moves lo even when Delta is below eta_bar's rounding
+        lo = eta_bar - step
+        doublings = 0
+        while _cdf_scalar(lo, weights, pole_arr) > q and doublings < 2100:
+            step *= 2.0
+            lo = eta_bar - step
+            doublings += 1
+        if doublings >= 2100:
+            out[i] = math.nan  # not bracketed (the caller raises)
+            continue
         hi = eta_bar
         x = 0.5 * (lo + hi)
         for _ in range(200):
@@ -128,7 +133,11 @@ def density(*, n: int, eta_bar: float, Delta: float):
 
     def ppf(u):
         a = _as_probability(u)
-        return _ppf(np.ravel(a).astype(float), c, p, e, d, float(n)).reshape(a.shape)
+        x = _ppf(np.ravel(a).astype(float), c, p, e, d, float(n)).reshape(a.shape)
+        if np.any(np.isnan(x)):
+            raise ParameterError("the multi-pole quantile is not resolved for eta_bar=%g, Delta=%g (Delta too small "
+                                 "against eta_bar in double precision)" % (e, d))
+        return x
 
     return Density("multipole%d" % n, e, d, pdf, sup, ppf=ppf, cdf=cdf)
 
@@ -175,7 +184,7 @@ def fixed_points(*, n: int, eta_bar: float, Delta: float, J: float, I: float = 0
     hi = max(_rate_map(0.0, p, c, J, I, tau),
              (max(J, 0.0) * tau + math.sqrt((J * tau) ** 2 + 4 * math.pi**2 * tau**2 * X)) / (2 * math.pi**2 * tau**2),
              1e-300)
-    while F(hi) > 0:
+    while F(hi) >= 0:  # strictly beyond the last root (a root exactly at hi would be missed)
         hi *= 2.0
         if hi > 1e150:
             raise ParameterError("no fixed point below r = 1e150 (runaway excitation): J=%g is too large" % J)
@@ -261,7 +270,11 @@ def susceptibility(omega, *, n: int, modes, tau: float) -> tuple[np.ndarray, np.
     """Open-loop (G, G_v) at angular frequencies omega: sums of the mode shares (dr = J G ds, dv = J G_v ds)."""
     w = finite_array("omega", omega)
     _, c = coefficients(n)
-    return _susceptibility_grid(w, c, np.asarray(modes, dtype=complex), positive("tau", tau))
+    m = np.asarray(modes, dtype=complex).ravel()
+    if m.size != c.size or not np.all(np.isfinite(m)):
+        raise ParameterError("modes must be the %d finite complex modes w_k of the order-%d model, got %r"
+                             % (c.size, c.size, modes))
+    return _susceptibility_grid(w, c, m, positive("tau", tau))
 
 
 # ----------------------------------------------------------------------------- shot noise

@@ -136,7 +136,11 @@ def shot_spectrum_uniform(omega, *, eta_bar: float, h: float, N: float, r0: floa
     x = w[on] / (2 * np.pi)
     n1 = np.maximum(np.ceil(x / f_hi), 1.0)
     n2 = np.floor(x / f_lo) if f_lo > 0 else np.full(x.shape, np.inf)
-    S[on] = uniform_shot_spectrum(w[on], n1, n2, tau, h, N)
+    with np.errstate(over="ignore", invalid="ignore"):
+        S[on] = uniform_shot_spectrum(w[on], n1, n2, tau, h, N)
+    if not np.all(np.isfinite(S)):
+        raise ParameterError("omega=%g is outside the range where the uniform closed form is finite (omega^3 "
+                             "overflows); use smaller |omega|" % w[~np.isfinite(S)][0])
     return S
 
 

@@ -160,3 +160,24 @@ def test_weakly_damped_collective_mode_sharpens_with_the_order():
         damp.append(res.damping)
         assert res.omega_res > op.resonance().omega_peak  # above the firing band (omega_peak ~ 1.26)
     assert all(b < a / 10 for a, b in zip(damp, damp[1:]))
+
+
+def test_review_edge_cases_are_clear_errors_or_right_answers():
+    """Found in review: the quantile bracket for Delta below eta_bar's rounding (was an endless compiled loop),
+    a root exactly at the scan's upper bound (n = 1 lost MPR parity at J = 1e10), unchecked modes."""
+    from shotnoise.numerics import families
+    assert families.POLE_ORDERS == mpn.ORDERS
+    q = Model(eta_bar=1.0, Delta=1e-17, J=0.0, N=10, heterogeneity="multipole", poles=2).excitabilities()
+    assert np.all(np.abs(q - 1.0) <= 1e-14)  # returns (all at eta_bar to rounding) instead of looping forever
+    a = Model(eta_bar=1.0, Delta=0.5, J=1e10).fixed_points()[-1].r
+    b = Model(eta_bar=1.0, Delta=0.5, J=1e10, heterogeneity="multipole", poles=1).fixed_points()[-1].r
+    assert b == pytest.approx(a, rel=1e-9)
+    with pytest.raises(ParameterError, match="modes"):
+        mpn.susceptibility([1.0], n=2, modes=[1 - 0.1j], tau=1.0)
+    with pytest.raises(ParameterError, match="J must satisfy"):
+        Model(eta_bar=1.0, Delta=0.1, J=1e6, heterogeneity="gaussian")
+    with pytest.raises(ParameterError, match="Delta must be"):
+        Model(eta_bar=1.0, Delta=1e-10, J=-1.0, heterogeneity="uniform")
+    op = Model(eta_bar=1.0, Delta=0.2, J=-1.0, N=100, heterogeneity="uniform").operating_point()
+    with pytest.raises(ParameterError, match="overflows"):
+        op.shot(np.array([1e200]))
