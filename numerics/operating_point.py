@@ -26,7 +26,7 @@ from shotnoise.theory.errors import ParameterError
 
 from . import families
 from ._generated.mpr_kernels import white_noise_intensity
-from ._generated.spectrum_kernels import effective_drive, subpopulation_spectrum
+from ._generated.spectrum_kernels import effective_drive, shot_peak_frequency, subpopulation_spectrum
 from ._jit import pure
 from .linear_response import NetworkSpectra, Resonance, closed_loop_from_susceptibility, resonance_from
 from .parameters import finite_array, positive
@@ -119,7 +119,7 @@ class OperatingPoint:
         m = self.model
         w_res, gamma = families.least_damped_mode(self)
         G_peak = None
-        w_pk = 2.0 * math.sqrt(self.eta_t) / m.tau if self.eta_t > 0 else math.nan
+        w_pk = pure(shot_peak_frequency)(self.eta_t, m.tau) if self.eta_t > 0 else math.nan
         if math.isfinite(w_pk) and self.linear_response_defined:
             G_peak = self.susceptibility(np.array([w_pk]))[0][0]
         return resonance_from(omega_res=w_res, damping=gamma, eta_t=self.eta_t, J=m.J, tau=m.tau, G_peak=G_peak)
