@@ -16,6 +16,9 @@ Public names (imported lazily so that ``import shotnoise.numerics`` stays fast):
 =====================  ================================================================
 ``Model``              model description; fixed points, simulations (numerics.model)
 ``OperatingPoint``     one fixed point; spectra, resonance, binned / expected spectra
+``Circuit``            several populations with synapses (numerics.circuit): fixed points, Hopf, spectral matrices
+``Population``         one population of a Circuit
+``load_model``         a model file as a Model (one population, delta synapses) or a Circuit
 ``ParameterError``     the package's ValueError subclass for bad input
 ``welch``              Welch estimate in the package convention (numerics.spectral_estimation)
 ``band_average``       band means of a Welch estimate with their equivalent dof
@@ -79,6 +82,9 @@ _configure_numba_cache()
 _EXPORTS = {
     "Model": ".model",
     "OperatingPoint": ".operating_point",
+    "Circuit": ".circuit.model",
+    "Population": ".circuit.model",
+    "load_model": ".circuit.model",
     "ParameterError": "shotnoise.theory.errors",
     "welch": ".spectral_estimation",
     "band_average": ".spectral_estimation",

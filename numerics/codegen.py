@@ -468,6 +468,37 @@ def multipole_specs() -> list[KernelSpec]:
     return specs
 
 
+def circuit_specs() -> list[KernelSpec]:
+    """Local kernels of circuits of populations (theory.circuit): one mode's complex Jacobian, the exponential
+    synapse (rhs and exact update) and one mode's share of the population transfer Phi(h) and dPhi/dh."""
+    from shotnoise.theory import circuit as cc
+    from shotnoise.theory.multipole import c_k, eta_k, w_k
+    from shotnoise.theory.symbols import I_ext, N, tau
+
+    lower = (-3 - 3j, 3 - 0.05j)  # complex poles in the lower half-plane
+    tau_s_dom, dt_dom = (0.01, 3.0), (0.0, 1.0)
+    return [
+        KernelSpec("mode_jacobian", (w_k, tau), (cc.mode_jacobian(),),
+                   "d(dw_k/dt)/dw_k = -2 i w_k / tau: one mode's complex Jacobian (the local block).",
+                   complex_valued=True, domain=(CPLX, PAR[4])),
+        KernelSpec("synapse_rhs", (cc.s_syn, cc.activity, cc.tau_s), (cc.synapse_rhs(),),
+                   "ds/dt = (A - s)/tau_s: exponential synapse driven by the activity A.",
+                   domain=(RATE, RATE, tau_s_dom)),
+        KernelSpec("synapse_decay", (cc.dt, cc.tau_s), (cc.synapse_decay(),),
+                   "exp(-dt/tau_s): exact decay of the exponential synapse over dt.", domain=(dt_dom, tau_s_dom)),
+        KernelSpec("synapse_jump", (cc.dt_since, cc.tau_s, N), (cc.synapse_jump(),),
+                   "exp(-dt_since/tau_s)/(N tau_s): one spike of an N-neuron population, dt_since before the end\n"
+                   "of the step, in s at the end of the step (a spike adds 1/(N tau_s) to s).",
+                   domain=(dt_dom, tau_s_dom, POP)),
+        KernelSpec("mode_rate_derivative", (c_k, eta_k, cc.h, I_ext, tau), (cc.mode_rate_derivative(),),
+                   "d/dh of Re(c_k sqrt(eta_k + I + tau h))/(pi tau): one mode's share of dPhi/dh.",
+                   complex_valued=True, domain=(CPLX, lower, (-2.0, 2.0), PAR[3], PAR[4])),
+        KernelSpec("population_rate", (c_k, eta_k, cc.h, I_ext, tau), (cc.population_rate(),),
+                   "Re(c_k sqrt(eta_k + I + tau h))/(pi tau): one mode's share of Phi(h), the rate at rest under\n"
+                   "the constant input h.", complex_valued=True, domain=(CPLX, lower, (-2.0, 2.0), PAR[3], PAR[4])),
+    ]
+
+
 #: file name -> (title, source, spec builder, extra imports)
 _MODULES = {
     "mpr_kernels.py": ("Numba kernels of the MPR neural mass model.",
@@ -483,6 +514,8 @@ _MODULES = {
                            "uniform shot-noise sum.", "shotnoise.theory.binning and uniform_shot", binning_specs, ""),
     "multipole_kernels.py": ("Numba kernels of the multi-pole family g_n and its reduced mass model.",
                              "shotnoise.theory.multipole", multipole_specs, multipole_preamble),
+    "circuit_kernels.py": ("Numba kernels of circuits of populations: local mode Jacobian, exponential synapse, "
+                           "population transfer.", "shotnoise.theory.circuit", circuit_specs, ""),
     "general_kernels.py": ("Numba kernels of the linear response of a population with any density g.",
                            "shotnoise.theory.general_response", lambda: _general_specs(), ""),
 }

@@ -178,10 +178,17 @@ class Model:
         """Inverse of :meth:`to_dict` (also accepts the flat form of :meth:`flat_dict`).
 
         ``overrides`` (flat keyword parameters, e.g. ``poles=3``) replace the document's values before the
-        model is validated, so they can complete or correct it.  Unknown keys, several populations (not
-        implemented yet) or synaptic filtering (tau_s != 0, not implemented yet) raise :class:`ParameterError`
-        naming the key.
+        model is validated, so they can complete or correct it.  Unknown keys raise :class:`ParameterError`
+        naming the key.  A document with several populations or synaptic filtering (tau_s != 0) describes a
+        :class:`~shotnoise.numerics.circuit.model.Circuit`, which is returned instead (overrides are then refused).
         """
+        from .circuit.model import Circuit, is_circuit_document
+
+        if is_circuit_document(doc):
+            if overrides:
+                raise ParameterError("parameter overrides (%s) apply to one population; edit the circuit's model file"
+                                     % ", ".join(sorted(overrides)))
+            return Circuit.from_dict(doc)
         return cls(**{**cls.fields_of(doc), **overrides})
 
     @classmethod
@@ -199,7 +206,8 @@ class Model:
             raise ParameterError("unknown model key(s): %s" % ", ".join(sorted(unknown)))
         pops = doc["populations"]
         if not isinstance(pops, dict) or len(pops) != 1:
-            raise ParameterError("populations: exactly one population is supported so far, got %r"
+            raise ParameterError("populations: a Model has exactly one population, got %r (several populations: "
+                                 "shotnoise.numerics.circuit.Circuit or Model.from_file)"
                                  % (list(pops) if isinstance(pops, dict) else pops))
         (name, pop), = pops.items()
         if not isinstance(pop, dict):
@@ -209,7 +217,8 @@ class Model:
         if unknown:
             raise ParameterError("populations.%s: unknown key(s) %s" % (name, ", ".join(sorted(unknown))))
         if finite("populations.%s.tau_s" % name, pop.get("tau_s", 0.0)) != 0.0:
-            raise ParameterError("populations.%s.tau_s: only delta synapses (tau_s = 0) are supported so far" % name)
+            raise ParameterError("populations.%s.tau_s: a Model has delta synapses (tau_s = 0); synaptic filtering: "
+                                 "shotnoise.numerics.circuit.Circuit or Model.from_file" % name)
         coupling = doc.get("coupling", {})
         if not isinstance(coupling, dict) or not all(isinstance(row, dict) for row in coupling.values()):
             raise ParameterError("coupling must be an object {target: {source: J}}")
@@ -230,9 +239,18 @@ class Model:
     @classmethod
     def from_file(cls, path: str | pathlib.Path, **overrides) -> "Model":
         """Read a JSON model file (layout of :meth:`to_dict`); ``overrides`` as in :meth:`from_dict`.  An invalid
-        model is a ParameterError that names the file."""
+        model is a ParameterError that names the file.  A file with several populations or synaptic filtering
+        gives a :class:`~shotnoise.numerics.circuit.model.Circuit`."""
+        from .circuit.model import is_circuit_document
+
         p = pathlib.Path(path)
-        doc = cls.fields_of(cls._read_json(p))
+        raw = cls._read_json(p)
+        if is_circuit_document(raw):
+            try:
+                return cls.from_dict(raw, **overrides)
+            except ParameterError as e:
+                raise ParameterError("model file %s: %s" % (p, e)) from None
+        doc = cls.fields_of(raw)
         try:
             return cls(**{**doc, **overrides})
         except ParameterError as e:

@@ -178,7 +178,7 @@ def sinc2_correction(spec: Spectrum, *, bin_width: float) -> Spectrum:
                     spec.nperseg, spec.dt, spec.confidence, overlap=spec.overlap)
 
 
-def welch_expectation(S_binned, spec: Spectrum, *, oversample: int = 8) -> np.ndarray:
+def welch_expectation(S_binned, spec: Spectrum, *, oversample: int = 8, hermitian: bool = False) -> np.ndarray:
     """Exact expectation of the Welch estimate for a process with binned spectrum S_binned.
 
     E[P(omega_k)] = sum_m S_d(omega_m) |G_k(omega_m)|^2 / (M sum w^2) on a grid of
@@ -192,18 +192,27 @@ def welch_expectation(S_binned, spec: Spectrum, *, oversample: int = 8) -> np.nd
     and k = 1 (omega_1 = 2 pi/segment): there, a spectrum that vanishes at omega -> 0 (shot noise,
     ~ omega^3) is still estimated with the power that leaks in from the rest of the band through the
     mean removal -- ignoring it underestimated the expected first bin of a network by ~60-90x.
+
+    ``hermitian``: S_binned is a cross-spectrum (complex, S(-omega) = conj S(omega)), evaluated at signed
+    frequencies; the expectation of the cross-estimate X_a conj(X_b) is then complex.  Default: an
+    auto-spectrum (real and even; evaluated at |omega|).
     """
     L = spec.nperseg
     M = integer_at_least("oversample", oversample, 1) * L
     dt = spec.dt
     grid = 2 * np.pi * np.fft.fftfreq(M, d=dt)
-    half, back = np.unique(np.abs(grid), return_inverse=True)  # S_d is even: evaluate omega >= 0 only
-    Sd = np.asarray(S_binned(half), dtype=float)[back]
+    if hermitian:
+        Sd = np.asarray(S_binned(grid), dtype=complex)
+    else:
+        half, back = np.unique(np.abs(grid), return_inverse=True)  # S_d is even: evaluate omega >= 0 only
+        Sd = np.asarray(S_binned(half), dtype=float)[back]
     w = _window(L)
     Wf = np.fft.fft(w, n=M)
     norm = M * np.sum(w**2)
     K = np.abs(Wf) ** 2 / norm
-    conv = np.real(np.fft.ifft(np.fft.fft(Sd) * np.fft.fft(K)))
+    conv = np.fft.ifft(np.fft.fft(Sd) * np.fft.fft(K))
+    if not hermitian:
+        conv = np.real(conv)
     # conv[j] = sum_m Sd[m] K[j - m]; estimate bins are at multiples of oversample
     idx = np.rint(spec.omega * dt * M / (2 * np.pi)).astype(int) % M
     out = conv[idx]
@@ -212,5 +221,5 @@ def welch_expectation(S_binned, spec: Spectrum, *, oversample: int = 8) -> np.nd
     for i, q in enumerate(idx):
         if abs(Wf[q]) > 1e-9 * abs(Wf[0]):  # bins whose weights do not sum to zero: mean removal acts
             G = Wf[(q - m) % M] - (Wf[q] / L) * Dc
-            out[i] = float(np.sum(Sd * np.abs(G) ** 2)) / norm
+            out[i] = np.sum(Sd * np.abs(G) ** 2) / norm
     return out

@@ -823,6 +823,133 @@ def _b_uniform_shot(fn):
             + r" = \lfloor \omega / (2\pi f_{lo}) \rfloor")
 
 
+# ---- circuits (section 9) ------------------------------------------------------------------
+
+
+def _circuit_example():
+    from .circuit import CircuitStructure
+    return CircuitStructure(("E", "I"), (1, 1), ("exponential", "delta"))
+
+
+def _circuit_tex(expr):
+    """tex with the per-population parameter names of theory/circuit.py (eta_bar_E, tau_s_E, xi_E, J_E_I)."""
+    expr = sp.sympify(expr)
+    names = {}
+    for q in expr.free_symbols:
+        n = getattr(q, "name", "")
+        for prefix, form in (("eta_bar_", r"\bar{\eta}_{%s}"), ("tau_s_", r"\tau_{s,%s}"), ("xi_", r"\xi_{%s}")):
+            if n.startswith(prefix):
+                names[q] = form % n[len(prefix):]
+        if n.startswith("J_") and n.count("_") == 2:
+            names[q] = r"J_{%s%s}" % tuple(n.split("_")[1:])
+    return sp.latex(expr, symbol_names=names)
+
+
+def _b_circuit_model(fn):
+    from .multipole import mode_rhs
+    from .symbols import I_ext, J, tau
+    wk, ek, ta, Ia, ha = (sp.Symbol(x) for x in (r"w_{a,k}", r"\eta_{a,k}", r"\tau_{a}", r"I_{a}", r"h_{a}"))
+    mode = sp.expand(ta * mode_rhs(wk, ek, ha).subs({J: 1, I_ext: Ia, tau: ta}))
+    Sb, Ab, tsb = sp.Symbol(r"S_{b}"), sp.Symbol(r"A_{b}"), sp.Symbol(r"\tau_{s,b}")
+    from .circuit import activity, s_syn, tau_s
+    syn = sp.expand(tsb * fn().subs({s_syn: Sb, activity: Ab, tau_s: tsb}))
+    return _aligned([(r"\tau_{a} \frac{d w_{a,k}}{dt}", tex(mode) + r", \qquad k = 1, \dots, n_a"),
+                     (r"\pi \tau_{a} r_{a} + i v_{a}", r"\sum_{k=1}^{n_a} c_{k} w_{a,k}, \qquad "
+                      r"h_{a} = \sum_{b=1}^{P} J_{ab} S_{b}"),
+                     (r"\tau_{s,b} \frac{d S_{b}}{dt}", tex(syn) + r" \;\; \text{(exponential)}, \qquad S_{b} = "
+                      r"A_{b} \;\; \text{(delta)}, \qquad A_{b} = r_{b} + \xi_{b}")])
+
+
+def _b_circuit_rhs(fn):
+    st = _circuit_example()
+    from .circuit import state_symbols
+    return _aligned([(r"\frac{d %s}{dt}" % _circuit_tex(q), _circuit_tex(f))
+                     for q, f in zip(state_symbols(st), fn(st))])
+
+
+def _b_circuit_jacobian(fn):
+    from .circuit import local_block
+    return _aligned([(r"L_{k}", tex(local_block()) + r", \qquad w_{k} = \pi \tau r_{k} + i v_{k}"),
+                     (r"\mathcal{J}", _circuit_tex(fn(_circuit_example())))])
+
+
+def _b_circuit_noise(fn):
+    from .circuit import noise_symbols
+    lhs = r"B = \frac{\partial \dot{x}}{\partial (%s)}" % ", ".join(_circuit_tex(q) for q in
+                                                                  noise_symbols(_circuit_example()))
+    return lhs + " = " + _circuit_tex(fn(_circuit_example()))
+
+
+def _b_circuit_fixed_point(fn):
+    from .circuit import h, mode_rate_derivative, population_rate
+    from .multipole import c_k, eta_k
+    from .symbols import I_ext, tau
+    k = {c_k: sp.Symbol("c_{k}"), eta_k: sp.Symbol(r"\eta_{a,k}"), I_ext: sp.Symbol("I_{a}"),
+         tau: sp.Symbol(r"\tau_{a}"), h: sp.Symbol("h")}
+    one = tex(population_rate().xreplace(k))
+    d_one = tex(mode_rate_derivative().xreplace(k))
+    return _aligned([(r"w_{a,k}", r"\sqrt{\eta_{a,k} + I_{a} + \tau_{a} h_{a}}, \qquad h_{a} = \sum_{b} J_{ab} "
+                      r"r_{b}, \qquad s_{b} = r_{b}, \qquad r_{a} = \Phi_{a}(h_{a})"),
+                     (r"\Phi_{a}(h)", r"\sum_{k=1}^{n_a} " + one),
+                     (r"\frac{d\Phi_{a}}{dh}", r"\sum_{k=1}^{n_a} " + d_one)])
+
+
+def _b_circuit_diffusion(fn):
+    return (r"dx = f(x)\, dt + B \operatorname{diag}\left(\sqrt{r_{b}/N_{b}}\right) dW, \qquad "
+            + _circuit_tex(fn(_circuit_example())))
+
+
+def _b_circuit_outputs(fn):
+    from .circuit import OUTPUTS
+    rows = []
+    for kind in OUTPUTS:
+        C, D = fn(_circuit_example(), kind)
+        rows.append((r"\text{%s}:\quad C" % kind, _circuit_tex(C) + r", \quad D = " + _circuit_tex(D)))
+    return _aligned(rows)
+
+
+def _b_circuit_spectral(fn):
+    d = fn()
+    return _aligned([(r"H(\omega)", tex(d["H"])),
+                     (r"S_{y}(\omega)", r"\left(C H + D\right) S_{\xi} \left(C H + D\right)^{\dagger} = "
+                      + tex(d["S"]) + r", \qquad S_{\xi} = \operatorname{diag}\left(S_{\xi,b}\right)"),
+                     (r"\gamma_{ab}^{2}(\omega)", tex(d["coherence"]))])
+
+
+def _b_circuit_cubic(fn):
+    d = fn()
+    return _aligned([(r"\det(\lambda - \mathcal{J})", r"\lambda^{3} + a_{1} \lambda^{2} + a_{2} \lambda + a_{3}"),
+                     (r"a_{1}", tex(_at_fixed_point(d["a1"]))), (r"a_{2}", tex(_at_fixed_point(d["a2"]))),
+                     (r"a_{3}", tex(_at_fixed_point(d["a3"])))])
+
+
+def _b_circuit_hopf(fn):
+    d = fn()
+    return _aligned([(r"a_{1} a_{2} - a_{3}", tex(_at_fixed_point(d["hurwitz"]))
+                      + r" = 0, \qquad \omega_{H}^{2} = a_{2}"),
+                     (r"J_{H}(r_0)", tex(_at_fixed_point(d["J_H"]))),
+                     (r"\bar{\eta}_{H}(r_0)", tex(_at_fixed_point(d["eta_H"])))])
+
+
+def _b_circuit_synapse(fn):
+    from .circuit import dt, synapse_decay, synapse_jump, tau_s
+    mean = fn()
+    s_new, s_old = sp.Symbol(r"s(t + dt)"), sp.Symbol(r"s(t)")
+    tk = sp.Symbol("t_k")
+    jump = synapse_jump().subs(sp.Symbol("dt_since", nonnegative=True), sp.Symbol("t") + dt - tk)
+    return _aligned([(r"s(t + dt)", tex(synapse_decay()) + r"\, s(t) + \sum_{t < t_{k} \le t + dt} "
+                      + tex(jump)),
+                     (r"\frac{1}{dt}\int_{t}^{t + dt} s\, dt'", tex(sp.factor(mean["start"])) + r"\, s(t) + n_{b} "
+                      + tex(sp.factor(mean["midpoint_spike"])) + r", \qquad t_{k} \to t + \frac{dt}{2}")])
+
+
+def _b_circuit_strang(fn):
+    err = fn(3)
+    return (r"V_{n+1} = \mathcal{M}_{dt/2} \circ \left(V \mapsto V + \int_{t_n}^{t_n + dt} \left(h_{a} - "
+            r"\hat{h}_{a}\right) dt'\right) \circ \mathcal{M}_{dt/2}\, V_{n}, \qquad V_{n+1} - V(t_n + dt) = "
+            + tex(err) + r" + O(dt^{4}) \;\; \text{for } h_{a} = h_{0} + h_{1} t, \; \hat{h}_{a} = h_{0}")
+
+
 # ---- the ordered list: document order = numbering order ------------------------------------
 
 _SPECS: tuple[_E, ...] = (
@@ -1071,6 +1198,63 @@ _SPECS: tuple[_E, ...] = (
        note=r"For a uniform $g = 1/(2h)$ on $[\bar\eta - h, \bar\eta + h]$ every harmonic inside the band of "
             r"firing frequencies $[f_{lo}, f_{hi}]$ contributes $\tau^2\omega^3/(8\pi h N n^4)$ to eq. "
             r"([[harmonic_sum]]), so the sum is finite in Hurwitz zeta functions:"),
+    _E("circuit_model", "circuit", "Circuit mass model", "circuit.synapse_rhs", build=_b_circuit_model,
+       note=r"Populations $a = 1, \dots, P$, each with its own $N_a$, $\tau_a$, $\bar\eta_a$, $\Delta_a$, $I_a$ and "
+            r"$n_a$ poles (eq. ([[multipole_poles]]); $n_a = 1$ the Lorentzian), and an outgoing synapse, delta or "
+            r"exponential ($\tau_{s,b} > 0$). Every mode is the ansatz mode of eq. ([[multipole_mode]]) with "
+            r"$J\tau s$ replaced by $\tau_a h_a$:"),
+    _E("circuit_rhs", "circuit", "E-I example", "circuit.circuit_rhs", build=_b_circuit_rhs,
+       note=r"With $w_{a,k} = \pi\tau_a r_{a,k} + i v_{a,k}$ (one Lorentzian population: the MPR pair; $s_b = r_b$ "
+            r"for $\xi = 0$) the real system is built for any structure; for E (Lorentzian, exponential synapse) "
+            r"and I (Lorentzian, delta synapse):"),
+    _E("circuit_jacobian", "circuit", "Jacobian: local blocks plus linear coupling", "circuit.circuit_jacobian",
+       build=_b_circuit_jacobian,
+       note=r"The Jacobian is block-diagonal — one block $L_k$ per mode (eq. ([[jacobian]]) without $J$) and "
+            r"$-1/\tau_{s,b}$ per synapse — plus the constant linear map of the coupling:"),
+    _E("circuit_noise", "circuit", "Noise matrix", "circuit.noise_matrix", build=_b_circuit_noise,
+       note=r"The shot noise $\xi_b$ of population $b$ enters through a constant matrix: $1/\tau_{s,b}$ in "
+            r"$ds_b/dt$ for an exponential synapse, $J_{ab}$ in every $v_{a,k}$ equation for a delta synapse:"),
+    _E("circuit_fixed_point", "circuit", "Fixed points and population transfer", "circuit.population_transfer",
+       build=_b_circuit_fixed_point,
+       note=r"At rest every mode solves $w_{a,k}^2 = \eta_{a,k} + I_a + \tau_a h_a$ (principal root, as eq. "
+            r"([[multipole_fixed_point]])), so the fixed points are the solutions of $P$ real equations:"),
+    _E("circuit_diffusion", "circuit", "White-noise circuit model", "circuit.diffusion_coefficients",
+       build=_b_circuit_diffusion,
+       note=r"In the diffusion limit each $\xi_b$ is white with intensity $r_b/N_b$ (eq. "
+            r"([[white_noise_intensity]])), independent across populations (Ito; B is constant, so Ito = "
+            r"Stratonovich). For the example:"),
+    _E("circuit_outputs", "circuit", "Outputs", "circuit.output_matrices", build=_b_circuit_outputs,
+       note=r"Outputs are linear, $y = C\, \delta x + D\, \xi$: activity $A_a = r_a + \xi_a$, synaptic $S_a$ "
+            r"($s_a$, or $A_a$ for a delta synapse), rate $r_a$, voltage $v_a$. For the example:"),
+    _E("circuit_spectral_matrix", "circuit", "Transfer and spectral matrix", "circuit.spectral_matrix",
+       build=_b_circuit_spectral,
+       note=r"Linearised at a stable fixed point ($A = \mathcal{J}$ there), the closed-loop transfer matrix from "
+            r"the independent shot noises, the spectral matrix of the outputs (two-sided, angular; "
+            r"$S_{\xi,b}$ the shot-noise spectrum of population $b$, section 3) and the coherence of two outputs; "
+            r"for $P = 1$ with a delta synapse it is eq. ([[network_spectra]]) (checked by "
+            r"`circuit_hopf.verify_circuit`):"),
+    _E("circuit_cubic", "circuit", "One population with an exponential synapse", "circuit_hopf."
+       "hopf_condition_single_population", build=_b_circuit_cubic,
+       note=r"One Lorentzian population with an exponential synapse has the state $(r, v, s)$; at its fixed "
+            r"point ($v_0$ of eq. ([[fixed_point_v]]), $s_0 = r_0$):"),
+    _E("circuit_hopf", "circuit", "Hopf condition (Routh-Hurwitz)", "circuit_hopf.hopf_condition_single_population",
+       build=_b_circuit_hopf,
+       note=r"By Routh-Hurwitz the fixed point is stable iff $a_1 > 0$, $a_3 > 0$ and $a_1 a_2 > a_3$; "
+            r"$a_1, a_2 > 0$ always, and on $a_1 a_2 = a_3$ the eigenvalues are $-a_1$ and $\pm i\omega_H$. The "
+            r"condition is linear in $J$, so the Hopf curve is explicit in $r_0$ ($I = 0$; read $\bar\eta + I$ "
+            r"otherwise):"),
+    _E("circuit_synapse", "circuit", "Exact exponential synapse", "circuit.synapse_step_mean",
+       build=_b_circuit_synapse,
+       note=r"In the network each spike of population $b$ adds $\delta(t - t_k)/N_b$ to $A_b$; the synapse is "
+            r"advanced exactly, and for the step mean of the input the $n_b$ spikes of a step are assigned to its "
+            r"midpoint (midpoint quadrature of the exponential kernel, error $O(dt^2)$):"),
+    _E("circuit_strang", "circuit", "Network step with exponential synapses", "circuit_hopf.strang_local_error",
+       build=_b_circuit_strang,
+       note=r"Neuron $j$ of population $a$ is advanced by a Strang splitting: half a step of the Riccati flow "
+            r"with the constant drive $\eta_j + I_a + \tau_a \hat h_a$ (the exact Moebius map $\mathcal{M}$ of eq. "
+            r"([[moebius_map]]), whole turns counted), the exact flow of $dV/dt = h_a - \hat h_a$ (the delta-synapse "
+            r"kicks $J_{ab}/N_b$ included), another half step. Both parts are exact flows, so the local error is "
+            r"$O(dt^3)$ for any constant $\hat h_a$ (here checked by series):"),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -1103,7 +1287,7 @@ _SECTIONS: tuple[tuple[str, str, str, str], ...] = (
      "For finite $N$ the activity is $s = r + \\xi$: $r$ is what the infinite population would fire given the "
      "same input and $\\xi$ the zero-mean sampling fluctuation of $N$ neurons (Klinshov & Kirillov 2022). "
      "Spectra are two-sided in angular frequency, "
-     "$S(\\omega) = \\int C(t) e^{-i\\omega t} dt$, variance $= \\int S\\, d\\omega / 2\\pi$ (section 9).",
+     "$S(\\omega) = \\int C(t) e^{-i\\omega t} dt$, variance $= \\int S\\, d\\omega / 2\\pi$ (section 10).",
      "Numerically, eq. ([[closed_form]]) is evaluated with eq. ([[zeta_series]]) for $|z| < 1/2$ and otherwise "
      "with the cotangent written through real sin/cos/sinh/cosh, replaced by its limit $\\mp i$ once "
      "$|\\operatorname{Im} \\pi z| > 20$ "
@@ -1172,7 +1356,18 @@ _SECTIONS: tuple[tuple[str, str, str, str], ...] = (
      "(`general_response.verify_lorentzian`). Continued into $\\operatorname{Re} s < 0$, $G$ picks up "
      "$-i h(a^*)$ with $h$ continued analytically; the number of zeros of $D$ in $\\operatorname{Re} s > 0$ "
      "follows from the argument principle along the axis."),
-    ("conventions", "## 9. Conventions",
+    ("circuit", "## 9. Circuits: several populations with synaptic filtering",
+     "Populations of QIF neurons coupled through synapses with kinetics (E-I circuits; Devalle, Roxin & "
+     "Montbrió 2017), $\\tau_a dV_j/dt = V_j^2 + \\eta_j + I_a + \\tau_a h_a(t)$, $h_a = \\sum_b J_{ab} S_b$, "
+     "$J_{ab}$ from presynaptic $b$ onto $a$ (`theory/circuit.py`, `theory/circuit_hopf.py`).",
+     "The Hopf curve lies at $J_H < 0$ for every $r_0$ and $\\tau_s > 0$ and $J_H \\to -\\infty$ as "
+     "$\\tau_s \\to 0$: a single population oscillates only through inhibition with synaptic kinetics "
+     "(ING; Devalle, Roxin & Montbrió 2017), never with delta synapses. Several populations are treated "
+     "numerically from the same Jacobian (eigenvalues, continuation in one parameter). Near a Hopf point the "
+     "shot noise excites quasi-cycles, the peak of $S_y$ at $\\omega_H$; the linear theory (eq. "
+     "([[circuit_spectral_matrix]])) holds while the fluctuations stay small against the distance to the "
+     "bifurcation."),
+    ("conventions", "## 10. Conventions",
      "- Units: $V$, $v$, $\\eta$, $\\bar\\eta$, $\\Delta$, $I$ and $J$ share one unit (the canonical QIF "
      "form; $J\\tau s$ enters the voltage equation); time and $\\tau$ share another; rates $r$, $f$, $s$ "
      "are per unit time, $\\omega$ in radians per unit time. $\\tau$ is kept explicit; $\\tau = 1$ "
@@ -1196,7 +1391,9 @@ _SECTIONS: tuple[tuple[str, str, str, str], ...] = (
      "with realistic forms of heterogeneity, Phys. Rev. E 103, L040302 (2021).\n"
      "- S. Yu. Kirillov, O. A. Goryunov, J. Zhu, V. V. Klinshov, arXiv:2605.16982 (2026).\n"
      "- D. B. Percival, A. T. Walden, Spectral Analysis for Physical Applications, Cambridge University "
-     "Press (1993).", ""),
+     "Press (1993).\n"
+     "- F. Devalle, A. Roxin, E. Montbrió, Firing rate equations require a spike synchrony mechanism to "
+     "correctly describe fast oscillations in inhibitory networks, PLoS Comput. Biol. 13, e1005881 (2017).", ""),
 )
 
 _SECTION_IDS = tuple(s[0] for s in _SECTIONS)

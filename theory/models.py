@@ -104,6 +104,100 @@ def stochastic_multipole_export_model(n: int) -> ExportModel:
                        **dict(_multipole_common(n), parameters=PARAMETERS + (N,)))
 
 
+def _number(doc: dict, path: tuple, default=None) -> float:
+    """doc[path[0]][path[1]]... as a float; ParameterError naming the key if missing (and no default) or not a
+    number."""
+    from .errors import ParameterError
+    x = doc
+    for key in path:
+        if not isinstance(x, dict) or key not in x:
+            if default is not None:
+                return float(default)
+            raise ParameterError("%s: required" % ".".join(path))
+        x = x[key]
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise ParameterError("%s must be a number, got %r" % (".".join(path), x))
+    return float(x)
+
+
+def circuit_export_model(doc: dict, *, stochastic: bool = False) -> ExportModel:
+    """A circuit of populations with synapses from a model-file dict (theory/THEORY.md eqs. (82), (86)).
+
+    Parameters
+    ----------
+    doc : dict
+        ``{"populations": {name: {N, eta_bar, Delta, tau, tau_s, heterogeneity, poles}}, "coupling": {a: {b:
+        J_ab}}, "input": {a: I_a}}``; its values become the exported defaults (tau 1, tau_s 0, coupling and
+        input 0 when missing).
+    stochastic : bool
+        Add the white-noise limit of the shot noise: one independent Wiener process per population (its
+        column of the noise matrix B diag(sqrt(r_b/N_b))).
+
+    Returns
+    -------
+    ExportModel
+        State per population: its modes (r_a, v_a, or r_a_k, v_a_k for a multi-pole population, whose rate and
+        voltage r_a, v_a are observables) and s_a for an exponential synapse.
+    """
+    from . import circuit as cc
+    structure = cc.structure_from_dict(doc)
+    params = cc.parameter_symbols(structure, stochastic=stochastic)
+    defaults, extra, initial, observables, state_info = {}, {}, {}, {}, {}
+    for a, name in enumerate(structure.names):
+        p = cc.population_symbols(name)
+        values = {"eta_bar": _number(doc, ("populations", name, "eta_bar")),
+                  "Delta": _number(doc, ("populations", name, "Delta")),
+                  "I": _number(doc, ("input", name), 0.0),
+                  "tau": _number(doc, ("populations", name, "tau"), 1.0),
+                  "tau_s": _number(doc, ("populations", name, "tau_s"), 0.0)}
+        if stochastic:
+            values["N"] = _number(doc, ("populations", name, "N"))
+        what = {"eta_bar": "centre of the excitability distribution", "Delta": "half-width of the excitability "
+                "distribution", "I": "constant external current", "tau": "membrane time constant",
+                "tau_s": "time constant of the outgoing (exponential) synapse", "N": "number of neurons"}
+        ranges = {"eta_bar": "real", "Delta": "> 0", "I": "real", "tau": "> 0", "tau_s": "> 0", "N": ">= 1"}
+        for key, value in values.items():
+            if p[key] in params:
+                defaults[str(p[key])] = value
+                extra[str(p[key])] = {"description": "%s of population %s" % (what[key], name),
+                                      "range": ranges[key]}
+        for k, (rk, vk) in enumerate(cc.mode_symbols(structure, a), start=1):
+            initial[str(rk)], initial[str(vk)] = 0.1, -2.0
+            if structure.poles[a] > 1:
+                state_info[str(rk)] = {"description": "Re w/(pi tau) of mode %d of population %s" % (k, name),
+                                       "range": "real"}
+                state_info[str(vk)] = {"description": "Im w of mode %d of population %s" % (k, name),
+                                       "range": "real"}
+            else:
+                state_info[str(rk)] = {"description": "firing rate of population %s" % name, "range": "> 0"}
+                state_info[str(vk)] = {"description": "mean voltage of population %s" % name, "range": "real"}
+        if structure.poles[a] > 1:
+            rate, volt = cc.mean_field(structure, a)
+            observables[str(p["r"])], observables[str(p["v"])] = rate, volt
+        if structure.synapse[a] == "exponential":
+            initial[str(cc.synapse_symbol(name))] = 0.1
+            state_info[str(cc.synapse_symbol(name))] = {"description": "synaptic variable of population %s" % name,
+                                                        "range": "real"}
+    for a in structure.names:
+        for b in structure.names:
+            key = str(cc.coupling_symbol(a, b))
+            defaults[key] = _number(doc, ("coupling", a, b), 0.0)
+            extra[key] = {"description": "coupling J_ab onto %s from presynaptic %s" % (a, b), "range": "real"}
+    names = "+".join(structure.names)
+    kw = dict(state=cc.state_symbols(structure), rhs=cc.circuit_rhs(structure), parameters=params,
+              defaults=defaults, initial=initial, extra_parameters=extra, observables=observables,
+              state_info=state_info)
+    if not stochastic:
+        return ExportModel(name="circuit", title="Circuit mass model of populations %s with synapses" % names, **kw)
+    B = cc.diffusion_coefficients(structure)
+    noise = {str(x): tuple(B.row(i)) for i, x in enumerate(cc.state_symbols(structure))
+             if any(e != 0 for e in B.row(i))}
+    return ExportModel(name="stochastic-circuit",
+                       title="Stochastic circuit mass model of populations %s: drift + shot noise "
+                             "B diag(sqrt(r_b/N_b)) dW, one Wiener process per population (Ito)" % names,
+                       noise=noise, wiener=structure.names, **kw)
+
+
 MODELS = {"mpr": mpr_export_model, "stochastic-mpr": stochastic_mpr_export_model}
 MODELS.update({"multipole-%d" % n: partial(multipole_export_model, n) for n in MULTIPOLE_ORDERS})
 MODELS.update({"stochastic-multipole-%d" % n: partial(stochastic_multipole_export_model, n)

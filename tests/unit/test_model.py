@@ -95,9 +95,22 @@ def test_model_dict_and_file_round_trip(tmp_path):
     assert m.replace(J=-1.0).J == -1.0 and m.replace(J=-1.0).N == 1500
 
 
+def test_circuit_documents_give_a_circuit():
+    """Several populations or synaptic filtering: Model.from_dict / from_file give a Circuit."""
+    from shotnoise.numerics.circuit.model import Circuit
+
+    for doc in ({"populations": {"E": {"eta_bar": 1, "Delta": 1, "tau_s": 0.2}}},
+                {"populations": {"E": {"eta_bar": 1, "Delta": 1}, "I": {"eta_bar": 1, "Delta": 1}}}):
+        assert isinstance(Model.from_dict(doc), Circuit)
+        with pytest.raises(ParameterError, match="overrides"):
+            Model.from_dict(doc, J=1.0)
+    with pytest.raises(ParameterError, match="a Model has exactly one population"):
+        Model.fields_of({"populations": {"E": {"eta_bar": 1, "Delta": 1}, "I": {"eta_bar": 1, "Delta": 1}}})
+
+
 @pytest.mark.parametrize("doc,needle", [
-    ({"populations": {"E": {"eta_bar": 1, "Delta": 1, "tau_s": 0.2}}}, "tau_s"),
-    ({"populations": {"E": {"eta_bar": 1, "Delta": 1}, "I": {"eta_bar": 1, "Delta": 1}}}, "populations"),
+    ({"populations": {"E": {"eta_bar": 1, "Delta": 1, "tau_s": -0.2}}}, "tau_s"),
+    ({"populations": {"E": {"eta_bar": 1, "Delta": 1}, "I": {"eta_bar": 1}}}, "populations.I.Delta"),
     ({"populations": {"E": {"eta_bar": 1, "Delta": 1}}, "coupling": {"E": {"X": 1.0}}}, "coupling"),
     ({"populations": {"E": {"eta_bar": 1}}}, "Delta"),
     ({"eta_bar": 1, "Delta": 1, "J": 0, "gain": 2}, "gain"),
