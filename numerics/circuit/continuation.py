@@ -1,4 +1,4 @@
-"""Continuation of a circuit's fixed points in one parameter: branches, Hopf points and folds (THEORY.md eq. (90)).
+"""Continuation of a circuit's fixed points in one parameter: branches, Hopf points and folds (theory/THEORY.md eqs. (89)-(90)).
 
 Every fixed point is solved on a grid of the parameter (numerics.circuit.fixed_points: all of them, with
 their eigenvalues), the points of consecutive grid values are joined into branches by proximity, and

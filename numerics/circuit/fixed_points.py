@@ -1,4 +1,4 @@
-"""All fixed points of a circuit's mass model (theory/THEORY.md eqs. (84)-(85)).
+"""All fixed points of a circuit's mass model (theory/THEORY.md eq. (85)).
 
 At a fixed point every synapse carries its population's rate (s_b = r_b), so the rates solve the P equations
 
@@ -45,9 +45,12 @@ def _transfer(h, mode_pop, poles, weights, I, tau, phi, dphi):
         dphi[a] += ck.mode_rate_derivative(weights[m], poles[m], h[a], I[a], tau[a])
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _newton_log(r0, J, mode_pop, poles, weights, I, tau):
-    """Newton on F(y) = exp(y) - Phi(J exp(y)), y = log r, with backtracking.  Returns (r, converged)."""
+    """Newton on F(y) = exp(y) - Phi(J exp(y)), y = log r, with backtracking.  Returns (r, converged).
+
+    Gives up (not converged) where a rate leaves the double-precision range or Phi is not positive (a
+    multi-pole population so silent that its rate is below the rounding of its modes)."""
     P = r0.size
     y = np.log(r0)
     phi = np.empty(P)
@@ -55,7 +58,11 @@ def _newton_log(r0, J, mode_pop, poles, weights, I, tau):
     eye = np.eye(P)
     for it in range(200):
         r = np.exp(y)
+        if np.min(r) < 1e-300 or np.max(r) > 1e300:
+            return r, False
         _transfer(J @ r, mode_pop, poles, weights, I, tau, phi, dphi)
+        if np.min(phi) <= 0.0:
+            return r, False
         F = r - phi
         err = 0.0
         for a in range(P):
@@ -68,7 +75,7 @@ def _newton_log(r0, J, mode_pop, poles, weights, I, tau):
         best = err
         for _ in range(60):
             y_new = y + lam * dy
-            if np.all(np.abs(lam * dy) < 50.0):
+            if np.all(np.abs(lam * dy) < 50.0) and np.min(y_new) > -690.0 and np.max(y_new) < 690.0:
                 r_new = np.exp(y_new)
                 _transfer(J @ r_new, mode_pop, poles, weights, I, tau, phi, dphi)
                 e_new = 0.0
@@ -78,6 +85,8 @@ def _newton_log(r0, J, mode_pop, poles, weights, I, tau):
                     break
             lam *= 0.5
         y = y + lam * dy
+        if np.min(y) < -690.0 or np.max(y) > 690.0:
+            return np.exp(y), False
         if np.max(np.abs(lam * dy)) < 1e-15:
             r = np.exp(y)
             _transfer(J @ r, mode_pop, poles, weights, I, tau, phi, dphi)

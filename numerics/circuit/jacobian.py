@@ -1,4 +1,4 @@
-"""State layout, right-hand side and Jacobian of a circuit's mass model (theory/THEORY.md eqs. (81)-(86)).
+"""State layout, right-hand side and Jacobian of a circuit's mass model (theory/THEORY.md eqs. (81), (83), (84), (87)).
 
 Every population a is n_a complex Lorentzian-ansatz modes (n_a = 1: MPR; multi-pole: section 8),
 

@@ -1,4 +1,4 @@
-"""A fixed point of a circuit and its linear response (theory/THEORY.md eqs. (86)-(89)).
+"""A fixed point of a circuit and its linear response (theory/THEORY.md eqs. (87)-(88)).
 
 Around the fixed point x* the mass model driven by the populations' shot noises xi_b is, to linear order,
 
@@ -102,9 +102,20 @@ class CircuitOperatingPoint:
             out.append(m.operating_point())
         return tuple(out)
 
-    def shot(self, omega) -> np.ndarray:
-        """S_xi,a(omega) of every population (P x len(omega)), two-sided, angular frequency."""
+    def shot(self, omega, *, noise: str = "shot") -> np.ndarray:
+        """S_xi,a(omega) of every population (P x len(omega)), two-sided, angular frequency.
+
+        noise='shot': the shot-noise spectrum of the population's N_a neurons; 'white': its diffusion limit, the
+        flat r_a/N_a of the white-noise mass model (eq. (86))."""
         w = finite_array("omega", omega)
+        if noise == "white":
+            from .._generated.mpr_kernels import white_noise_intensity
+            from .._jit import pure
+
+            N = self.circuit.N
+            return np.array([np.full(w.size, pure(white_noise_intensity)(float(r), float(n))) for r, n in zip(self.r, N)])
+        if noise != "shot":
+            raise ParameterError("noise must be 'shot' or 'white', got %r" % (noise,))
         return np.array([q.shot(w) for q in self.population_points])
 
     # ------------------------------------------------------------------ linear response
@@ -140,12 +151,14 @@ class CircuitOperatingPoint:
         H = self.state_transfer(omega)
         return np.einsum("ad,wdb->wab", C, H) + Dm[None]
 
-    def spectral_matrix(self, omega, *, output: str = "activity", S_xi: np.ndarray | None = None) -> np.ndarray:
-        """S_y(omega) = T_y diag(S_xi) T_y^H (len(omega) x P x P, Hermitian)."""
+    def spectral_matrix(self, omega, *, output: str = "activity", noise: str = "shot",
+                        S_xi: np.ndarray | None = None) -> np.ndarray:
+        """S_y(omega) = T_y diag(S_xi) T_y^H (len(omega) x P x P, Hermitian); S_xi from :meth:`shot` with ``noise``
+        unless given (P x len(omega))."""
         self._require_stable()
         w = finite_array("omega", omega)
         T = self.transfer(w, output=output)
-        S = self.shot(w) if S_xi is None else S_xi
+        S = self.shot(w, noise=noise) if S_xi is None else S_xi
         return np.einsum("wab,bw,wcb->wac", T, S, T.conj())
 
     def spectra(self, omega) -> "CircuitSpectra":
@@ -185,16 +198,21 @@ class CircuitOperatingPoint:
         var = 2 * np.trapezoid(Srr, w, axis=0) / (2 * math.pi)  # two-sided: both signs of omega
         return np.sqrt(var) / self.r
 
-    def binned(self, *, bin_width: float, output: str = "activity"):
+    def binned(self, *, bin_width: float, output: str = "activity", noise: str = "shot"):
         """Callable omega -> S_y of the bin-averaged outputs (len(omega) x P x P), aliases summed
         (numerics.spectral_estimation.binned_spectrum per entry; the activity diagonal with the shot noise's
-        large-omega asymptote summed in closed form)."""
+        large-omega asymptote summed in closed form).  ``noise`` as in :meth:`shot`."""
         from ..spectral_estimation import binned_spectrum
 
         self._require_stable()
         bw = positive("bin_width", bin_width)
         P = self.circuit.P
-        asym = [q.asymptote("shot") for q in self.population_points] if output == "activity" else [(0.0, 0.0)] * P
+        if output != "activity":
+            asym = [(0.0, 0.0)] * P
+        elif noise == "white":
+            asym = [(float(S[0]), 0.0) for S in self.shot(np.zeros(1), noise="white")]
+        else:
+            asym = [q.asymptote("shot") for q in self.population_points]
 
         def S(omega):
             w = finite_array("omega", omega)
@@ -202,14 +220,16 @@ class CircuitOperatingPoint:
             for a in range(P):
                 for b in range(P):
                     s_inf, inv = asym[a] if a == b else (0.0, 0.0)
-                    f = (lambda x, a=a, b=b: self.spectral_matrix(x, output=output)[:, a, b])
+                    f = (lambda x, a=a, b=b: self.spectral_matrix(x, output=output, noise=noise)[:, a, b])
                     out[:, a, b] = binned_spectrum(S=f, omega=w, dt=bw, s_inf=s_inf, inv_omega=inv)
             return out
         return S
 
-    def expected_welch(self, *, segment: float, bin_width: float, output: str = "activity") -> "ExpectedWelchMatrix":
+    def expected_welch(self, *, segment: float, bin_width: float, output: str = "activity", noise: str = "shot"
+                       ) -> "ExpectedWelchMatrix":
         """Exact expectation of Welch auto- and cross-spectral estimates (Hann, 50% overlap) of the bin-averaged
-        outputs, on welch()'s grid omega >= 0 (binning, aliases, leakage and mean removal included)."""
+        outputs, on welch()'s grid omega >= 0 (binning, aliases, leakage and mean removal included).  ``noise``:
+        'shot' (the network, the colored and surrogate mass models) or 'white' (the white-noise mass model)."""
         from ..spectral_estimation import welch_expectation
         from ..operating_point import _WelchGrid
 
@@ -219,7 +239,7 @@ class CircuitOperatingPoint:
             raise ParameterError("segment must be at least 8 bins (segment/bin_width = %d)" % L)
         f = np.fft.fftfreq(L, d=bw)
         grid = _WelchGrid(nperseg=L, dt=bw, omega=2 * np.pi * np.sort(f[f >= 0]))
-        Sb = self.binned(bin_width=bw, output=output)
+        Sb = self.binned(bin_width=bw, output=output, noise=noise)
         cache: dict = {}
 
         def entry(a, b):

@@ -34,6 +34,8 @@ def test_one_population_reproduces_the_closed_loop(kw):
     bw = 0.02
     w = np.linspace(0.0, np.pi / bw, 9)
     assert np.allclose(np.real(op.binned(bin_width=bw)(w)[:, 0, 0]), op1.binned(bin_width=bw)(w), rtol=1e-10)
+    assert np.allclose(np.real(op.binned(bin_width=bw, noise="white")(w)[:, 0, 0]),
+                       op1.binned(bin_width=bw, kind="white")(w), rtol=1e-10)
     e1 = op1.expected_welch(segment=20.0, bin_width=bw)
     e = op.expected_welch(segment=20.0, bin_width=bw)
     assert np.allclose(e.auto("pop"), e1.psd, rtol=1e-10)

@@ -123,3 +123,16 @@ def test_operating_point_choice_and_refusal():
         c.operating_point(index=1)
     with pytest.raises(ParameterError, match="index must be < 3"):
         c.operating_point(index=3)
+
+
+def test_nearly_silent_multipole_population():
+    """A 4-pole E population that barely fires (r ~ 5e-5; Phi near the rounding of its modes on part of the rate
+    box): the seeds that leave the representable range are abandoned, the root is found (regression: was a
+    ZeroDivisionError in the compiled Newton)."""
+    doc = json.loads(json.dumps(EI))
+    doc["populations"]["E"].update(heterogeneity="multipole", poles=4)
+    c = Circuit.from_dict(doc)
+    (q,) = c.fixed_points()
+    assert q.index == 1 and 1e-5 < q.r[0] < 1e-4
+    phi, _ = transfer(c.structure, c.J @ q.r)
+    assert np.allclose(phi, q.r, rtol=1e-12)
