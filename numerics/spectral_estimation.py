@@ -153,20 +153,25 @@ def binned_spectrum(S, omega, *, dt: float, s_inf: float = 0.0, inv_omega: float
     """
     w = finite_array("omega", omega)
     dt = positive("dt", dt)
-    s_inf, inv_omega = finite("s_inf", s_inf), finite("inv_omega", inv_omega)
+    scalar = lambda name, x: finite(name, x) if np.ndim(x) == 0 else finite_array(name, x, ndim=None)
+    s_inf, inv_omega = scalar("s_inf", s_inf), scalar("inv_omega", inv_omega)
     n_alias = integer_at_least("n_alias", n_alias, 0)
     if w.size and np.max(np.abs(w)) > np.pi / dt * (1 + 1e-12):
         raise ParameterError("omega must lie in the Nyquist band |omega| <= pi/dt = %g, got max |omega| = %g"
                              % (np.pi / dt, np.max(np.abs(w))))
-    model_sum = alias_inverse_omega_sum(np.clip(w, -np.pi / dt, np.pi / dt), dt)
-    out = float(s_inf) + (S(w) - s_inf) * np.sinc(w * dt / (2 * np.pi)) ** 2 - inv_omega * model_sum
+    S0 = S(w)
+    # S may return one value per omega, or a matrix per omega (shape (len(omega), ...)): per-omega factors
+    # broadcast over the trailing axes, s_inf and inv_omega over them too (scalars or arrays of that shape)
+    col = (slice(None),) + (None,) * (np.ndim(S0) - 1)
+    model_sum = alias_inverse_omega_sum(np.clip(w, -np.pi / dt, np.pi / dt), dt)[col]
+    out = s_inf + (S0 - s_inf) * (np.sinc(w * dt / (2 * np.pi)) ** 2)[col] - inv_omega * model_sum
     for m in range(1, n_alias + 1):
         add = np.zeros_like(out)
         for sgn in (1, -1):
             wm = w + sgn * 2 * np.pi * m / dt
-            add += (S(wm) - s_inf + inv_omega / np.abs(wm)) * np.sinc(wm * dt / (2 * np.pi)) ** 2
+            add += (S(wm) - s_inf + inv_omega / np.abs(wm)[col]) * (np.sinc(wm * dt / (2 * np.pi)) ** 2)[col]
         out += add
-        if np.max(np.abs(add)) <= rtol * max(np.max(np.abs(out)), abs(s_inf)):
+        if np.max(np.abs(add)) <= rtol * max(np.max(np.abs(out)), np.max(np.abs(s_inf))):
             break
     return out
 

@@ -1366,7 +1366,16 @@ _SECTIONS: tuple[tuple[str, str, str, str], ...] = (
      "numerically from the same Jacobian (eigenvalues, continuation in one parameter). Near a Hopf point the "
      "shot noise excites quasi-cycles, the peak of $S_y$ at $\\omega_H$; the linear theory (eq. "
      "([[circuit_spectral_matrix]])) holds while the fluctuations stay small against the distance to the "
-     "bifurcation."),
+     "bifurcation. The package measures this by the predicted relative rate fluctuation "
+     "$\\sigma_r/r = (\\int S_{rr}\\, d\\omega/2\\pi)^{1/2}/r$ (`CircuitOperatingPoint.fluctuation_level`), "
+     "which grows like $(N\\gamma)^{-1/2}$ with the damping $\\gamma$ of the least-damped mode. Against the "
+     "network (`validation/circuit_checks.py`, ING and PING at decreasing $\\gamma$ and $N$ = 500-8000), the "
+     "activity spectra and cross-spectra agree with eq. ([[circuit_spectral_matrix]]) within the statistics "
+     "while $\\sigma_r/r \\lesssim 0.1$; beyond, the first departures are power at $2\\omega_H$ (the "
+     "quadratic nonlinearity of the mass model) and a scatter of the quasi-cycle peak between random draws of "
+     "the excitabilities (each finite sample has its own damping, shifted by $O(N^{-1/2})$), neither of which "
+     "the linear theory of the averaged model contains. Past the Hopf point linear response is undefined "
+     "(refused) and the network oscillates near $\\omega_H$."),
     ("conventions", "## 10. Conventions",
      "- Units: $V$, $v$, $\\eta$, $\\bar\\eta$, $\\Delta$, $I$ and $J$ share one unit (the canonical QIF "
      "form; $J\\tau s$ enters the voltage equation); time and $\\tau$ share another; rates $r$, $f$, $s$ "
