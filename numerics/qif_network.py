@@ -96,9 +96,10 @@ def _advance(V, A, B, C, kick):
     return cnt
 
 
-@numba.njit(cache=True)
-def _order_parameter(V):
-    """Z = <exp(i theta)> = <(1 + i V)/(1 - i V)>, theta = 2 atan V (branch-free, no overflow)."""
+@numba.njit(cache=True, fastmath={"reassoc"})
+def _phase_sum(V):
+    """sum of exp(i theta) = (1 + i V)/(1 - i V), theta = 2 atan V (branch-free, no overflow); the sum may
+    be reassociated (vectorised: one pass costs about one step)."""
     zr = 0.0
     zi = 0.0
     for j in range(V.size):
@@ -106,7 +107,29 @@ def _order_parameter(V):
         re, im = phase_factor_parts(v)
         zr += re
         zi += im
+    return zr, zi
+
+
+@numba.njit(cache=True)
+def _order_parameter(V):
+    """Z = <exp(i theta)> = <(1 + i V)/(1 - i V)>, theta = 2 atan V."""
+    zr, zi = _phase_sum(V)
     return zr / V.size, zi / V.size
+
+
+@numba.njit(cache=True, parallel=True, error_model="numpy")
+def _advance_items_parallel(V, A, B, C, lo, hi, pop, shift, cnt):
+    """One step for every work item (the slice lo[i]:hi[i], kicked by shift[pop[i]]), items over the threads
+    (numba's static schedule gives each thread a contiguous, equal share of the items)."""
+    for i in numba.prange(lo.size):
+        a, b = lo[i], hi[i]
+        cnt[i] = _advance(V[a:b], A[a:b], B[a:b], C[a:b], shift[pop[i]])
+
+
+@numba.njit(cache=True, parallel=True)
+def _phase_sum_parallel(V, lo, hi, zr, zi):
+    for i in numba.prange(lo.size):
+        zr[i], zi[i] = _phase_sum(V[lo[i]:hi[i]])
 
 
 @numba.njit(cache=True)
@@ -134,17 +157,23 @@ def _sum_turns(turns, n, M):
 @numba.njit(cache=True, error_model="numpy")
 def _run_chunk(V, a_base, I_series, varying, dt_over_tau, kick_per_spike, step0, n_steps, bin_steps,
                n_raster, M, A, B, C, turns, counts, counts_M, Z, raster_t, raster_i, n_raster_events,
-               prev_count, transient_steps, bin0):
+               prev_count, transient_steps, bin0, z_steps, z0, parallel, lo, hi, region):
     """Advance ``n_steps`` steps from global step ``step0``; accumulate observables after the transient.
 
     Returns (prev_count, n_raster_events).  Output bin b (counted from the end of the transient) goes
-    to index b - bin0 of counts, counts_M and Z (bins outside the arrays are not recorded).
+    to index b - bin0 of counts and counts_M, order-parameter sample k (every z_steps steps, none if 0) to
+    index k - z0 of Z (outside the arrays: not recorded).  With ``parallel`` the neurons beyond the raster
+    set run as the work items lo:hi over the threads (region 0: the rest of the M-subset, 1: the others).
     """
     N = V.size
     hi1 = n_raster
     hi2 = max(n_raster, M)
     turns_total, turns_M = _sum_turns(turns, N, M)
     a = a_base.copy()
+    shift = np.zeros(2)
+    cnt_items = np.zeros(lo.size, dtype=np.int64)
+    zr_items = np.zeros(lo.size)
+    zi_items = np.zeros(lo.size)
     for k in range(n_steps):
         step = step0 + k
         if varying:
@@ -171,8 +200,20 @@ def _run_chunk(V, a_base, I_series, varying, dt_over_tau, kick_per_spike, step0,
                             raster_t[n_raster_events] = step - transient_steps
                             raster_i[n_raster_events] = j
                             n_raster_events += 1
-        c2 = _advance(V[hi1:hi2], A[hi1:hi2], B[hi1:hi2], C[hi1:hi2], kick)
-        c3 = _advance(V[hi2:], A[hi2:], B[hi2:], C[hi2:], kick)
+        if parallel:
+            shift[0] = kick
+            shift[1] = kick
+            _advance_items_parallel(V, A, B, C, lo, hi, region, shift, cnt_items)
+            c2 = 0
+            c3 = 0
+            for i in range(lo.size):
+                if region[i] == 0:
+                    c2 += cnt_items[i]
+                else:
+                    c3 += cnt_items[i]
+        else:
+            c2 = _advance(V[hi1:hi2], A[hi1:hi2], B[hi1:hi2], C[hi1:hi2], kick)
+            c3 = _advance(V[hi2:], A[hi2:], B[hi2:], C[hi2:], kick)
         # whole turns of the non-raster neurons (raster ones were counted above)
         t_r, t_rM = _sum_turns(turns, hi1, M)
         cnt += c2 + c3 + turns_total - t_r
@@ -185,9 +226,18 @@ def _run_chunk(V, a_base, I_series, varying, dt_over_tau, kick_per_spike, step0,
             if 0 <= b < counts.size:
                 counts[b] += cnt
                 counts_M[b] += cnt_M
-                if (rel + 1) % bin_steps == 0:
-                    zr, zi = _order_parameter(V)
-                    Z[b] = complex(zr, zi)
+            if z_steps > 0 and (rel + 1) % z_steps == 0:
+                zk = (rel + 1) // z_steps - 1 - z0
+                if 0 <= zk < Z.size:
+                    if parallel:
+                        _phase_sum_parallel(V, lo, hi, zr_items, zi_items)
+                        zr, zi = _phase_sum(V[:hi1])
+                        for i in range(lo.size):
+                            zr += zr_items[i]
+                            zi += zi_items[i]
+                    else:
+                        zr, zi = _phase_sum(V)
+                    Z[zk] = complex(zr / N, zi / N)
     return prev_count, n_raster_events
 
 
@@ -198,10 +248,12 @@ class NetworkResult:
 
     activity: spikes per bin / (N bin_width)  (the activity s, rate units); None unless the series was kept
     activity_M: same for the random subset of M neurons (or None)
-    Z: Kuramoto order parameter at bin ends; r_Z, v_Z from W = (1 - conj Z)/(1 + conj Z) = pi tau r + i v
-      (None unless the series was kept)
+    Z: Kuramoto order parameter every ``order_parameter_interval`` (a multiple of the bin width by default:
+      every bin when bins are >= Z_MIN_STEPS steps); r_Z, v_Z from W = (1 - conj Z)/(1 + conj Z) =
+      pi tau r + i v (None unless the series was kept or when no order parameter was requested)
     spectrum, spectrum_M: Welch estimates accumulated during the run (when a ``segment`` was given)
-    mean_rate, mean_rate_M, mean_rate_Z: time averages (always available, accumulated on the fly)
+    mean_rate, mean_rate_M, mean_rate_Z: time averages (accumulated on the fly; mean_rate_Z nan without Z)
+    threads: threads used for the neuron loop
     raster_t, raster_i: spike times and neuron indices of the first ``raster`` neurons
     eta, final_V: excitabilities and final voltages, both in the caller's neuron order (the order raster_i
       indexes; internally the neurons are permuted so that a random subset comes first)
@@ -232,6 +284,8 @@ class NetworkResult:
     spectrum: object = None
     spectrum_M: object = None
     final_V: np.ndarray = field(repr=False, default=None)
+    order_parameter_interval: float = 0.0
+    threads: int = 1
 
     def to_dict(self) -> dict:
         """Scalars and metadata (arrays stay in the object; spectra as their own dicts)."""
@@ -239,7 +293,10 @@ class NetworkResult:
              "bin_width": self.bin_width, "bins": self.n_bins, "mean_rate": self.mean_rate,
              "mean_rate_Z": self.mean_rate_Z, "wall_time_s": self.wall_time,
              "neuron_steps_per_second": self.neuron_steps_per_second,
-             "max_phase_per_step": self.max_phase_per_step, "series_kept": self.activity is not None}
+             "max_phase_per_step": self.max_phase_per_step, "series_kept": self.activity is not None,
+             "order_parameter_interval": self.order_parameter_interval, "threads": self.threads}
+        if not math.isfinite(self.mean_rate_Z):
+            d["mean_rate_Z"] = None
         if self.M:
             d["mean_rate_M"] = self.mean_rate_M
         if self.spectrum is not None:
@@ -251,12 +308,47 @@ class NetworkResult:
 CHUNK_NEURON_STEPS = 2e7
 #: output bins per compiled call at most: the memory of a run without kept series stays below ~1 MB
 CHUNK_BINS = 16384
+#: default spacing of the order parameter, in steps: a Z pass costs about one step (measured: Z every step
+#: halves the speed), so a Z every Z_MIN_STEPS steps costs ~5 % of the run at any bin width
+Z_MIN_STEPS = 20
+#: N from which threads pay (measured on the 2-core machine: the per-step barrier costs ~3 us)
+THREADS_MIN_N = 50_000
+
+
+def thread_count(threads, N: int) -> int:
+    """Threads for a run of N neurons: ``threads`` (1 .. the cores numba may use), or by default all cores
+    when N >= THREADS_MIN_N, else 1."""
+    avail = numba.config.NUMBA_NUM_THREADS
+    if threads is None:
+        return avail if N >= THREADS_MIN_N else 1
+    t = integer_at_least("threads", threads, 1)
+    if t > avail:
+        raise ParameterError("threads must be in [1, %d] (the cores numba may use), got %r" % (avail, threads))
+    return t
+
+
+def order_parameter_steps(interval, *, dt: float, bin_steps: int) -> int:
+    """Steps between order-parameter samples: ``interval`` (0 = none, else a multiple of dt), by default the
+    smallest multiple of the bin that is >= Z_MIN_STEPS steps."""
+    if interval is None:
+        return bin_steps * max(1, -(-Z_MIN_STEPS // bin_steps))
+    zi = nonnegative("order_parameter_interval", interval)
+    z = int(round(zi / dt))
+    if zi > 0 and (z < 1 or abs(z * dt - zi) > 1e-9 * zi):
+        raise ParameterError("order_parameter_interval must be 0 or a positive multiple of dt, got %r (dt=%r)"
+                             % (interval, dt))
+    return z
+
+
+def _split(lo: int, hi: int, parts: int) -> np.ndarray:
+    return np.linspace(lo, hi, parts + 1).round().astype(np.int64)
 
 
 def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarray = 0.0, tau: float = 1.0,
                      transient: float = 0.0, bin_width: float | None = None, M: int = 0, raster: int = 0,
                      V0=None, r_init: float | None = None, seed: int = 0, progress: bool = False,
-                     keep_series: bool = True, segment: float | None = None) -> NetworkResult:
+                     keep_series: bool = True, segment: float | None = None, threads: int | None = None,
+                     order_parameter_interval: float | None = None) -> NetworkResult:
     """Simulate N = len(eta) all-to-all QIF neurons exactly between kicks.
 
     Parameters
@@ -290,6 +382,12 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
     segment : float, optional
         Accumulate Welch estimates (segment length in time units, Hann, 50 % overlap) of the
         activity (and of the M-subset) during the run: ``result.spectrum``, ``result.spectrum_M``.
+    threads : int, optional
+        Threads for the neuron loop (spikes identical for any number); default all cores when
+        N >= THREADS_MIN_N, else 1.
+    order_parameter_interval : float, optional
+        Spacing of the Z (r_Z, v_Z) samples, a multiple of dt; 0 = none; default the smallest multiple of
+        the bin width that is >= Z_MIN_STEPS dt (so that Z costs <= 10 % of the run at any bin width).
     """
     from .streaming_welch import WelchAccumulator
 
@@ -341,6 +439,14 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
     n_bins = (n_steps - transient_steps) // bin_steps
     if n_bins < 1:
         raise ParameterError("T - transient must cover at least one bin")
+    z_steps = order_parameter_steps(order_parameter_interval, dt=dt, bin_steps=bin_steps)
+    nthreads = thread_count(threads, N)
+    hi2 = max(raster, M)
+    e1, e2 = _split(raster, hi2, nthreads), _split(hi2, N, nthreads)
+    # thread t gets items 2t (its share of the M-subset beyond the raster) and 2t + 1 (of the others)
+    lo_items = np.array([x for t in range(nthreads) for x in (e1[t], e2[t])], dtype=np.int64)
+    hi_items = np.array([x for t in range(nthreads) for x in (e1[t + 1], e2[t + 1])], dtype=np.int64)
+    region = np.array([0, 1] * nthreads, dtype=np.int64)
     welch_s = welch_M = None
     if segment is not None:
         welch_s = WelchAccumulator(dt=bw, segment=segment)
@@ -351,7 +457,8 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
     chunk_bins = max(1, min(n_bins, CHUNK_BINS, int(CHUNK_NEURON_STEPS // max(N * bin_steps, 1))))
     counts = np.zeros(chunk_bins)
     counts_M = np.zeros(chunk_bins)
-    Z = np.zeros(chunk_bins, dtype=np.complex128)
+    Z = np.zeros(chunk_bins * bin_steps // z_steps + 1 if z_steps else 0, dtype=np.complex128)
+    n_z_total = (n_bins * bin_steps) // z_steps if z_steps else 0
     kept = {"s": [], "sM": [], "Z": []} if keep_series else None
     tot, tot_M, tot_rZ = 0.0, 0.0, 0.0
     cap = RASTER_CAP if raster else 0
@@ -359,52 +466,62 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
     raster_i = np.zeros(cap, dtype=np.int64)
     n_ev = 0
     prev = 0
-    t0 = time.perf_counter()
-    rec_end = transient_steps + n_bins * bin_steps  # steps after this are run but not recorded
-    with progress_bar(total=n_steps, desc="network N=%d" % N, enabled=progress) as bar:
-        step, bin0 = 0, 0
-        while step < n_steps:
-            if step < transient_steps:
-                n = min(max(1, int(CHUNK_NEURON_STEPS // N)), transient_steps - step)
-            elif step < rec_end:
-                n = min(chunk_bins, n_bins - bin0) * bin_steps
-                counts[:] = 0.0
-                counts_M[:] = 0.0
-            else:
-                n = min(max(1, int(CHUNK_NEURON_STEPS // N)), n_steps - step)
-            prev, n_ev = _run_chunk(V, a_base, I_series, varying, dt / tau, J / N, step, n, bin_steps, raster, M,
-                                    A, B, C, turns, counts, counts_M, Z, raster_t, raster_i, n_ev, prev,
-                                    transient_steps, bin0)
-            if transient_steps <= step < rec_end:
-                nb = n // bin_steps
-                if not np.all(np.isfinite(Z[:nb])):
+    outer_threads = numba.get_num_threads()
+    if nthreads > 1:
+        numba.set_num_threads(nthreads)
+    try:
+        t0 = time.perf_counter()
+        rec_end = transient_steps + n_bins * bin_steps  # steps after this are run but not recorded
+        with progress_bar(total=n_steps, desc="network N=%d" % N, enabled=progress) as bar:
+            step, bin0, z0 = 0, 0, 0
+            while step < n_steps:
+                if step < transient_steps:
+                    n = min(max(1, int(CHUNK_NEURON_STEPS // N)), transient_steps - step)
+                elif step < rec_end:
+                    n = min(chunk_bins, n_bins - bin0) * bin_steps
+                    counts[:] = 0.0
+                    counts_M[:] = 0.0
+                else:
+                    n = min(max(1, int(CHUNK_NEURON_STEPS // N)), n_steps - step)
+                prev, n_ev = _run_chunk(V, a_base, I_series, varying, dt / tau, J / N, step, n, bin_steps, raster, M,
+                                        A, B, C, turns, counts, counts_M, Z, raster_t, raster_i, n_ev, prev,
+                                        transient_steps, bin0, z_steps, z0, nthreads > 1, lo_items, hi_items, region)
+                if np.isnan(V).any():
                     raise ParameterError("non-finite voltages in the network (a denominator hit exactly zero); "
-                                             "change dt")
-                act = counts[:nb] / (N * bw)
-                rZ, vZ = _rate_voltage(Z[:nb], tau)
-                tot += float(act.sum())
-                tot_rZ += float(rZ.sum())
-                if M:
-                    act_M = counts_M[:nb] / (M * bw)
-                    tot_M += float(act_M.sum())
-                if welch_s is not None:
-                    welch_s.add(act)
-                    if welch_M is not None:
-                        welch_M.add(act_M)
-                if kept is not None:
-                    kept["s"].append(act)
-                    kept["Z"].append(Z[:nb].copy())
+                                         "change dt")
+                if transient_steps <= step < rec_end:
+                    nb = n // bin_steps
+                    nz = min((bin0 * bin_steps + n) // z_steps, n_z_total) - z0 if z_steps else 0
+                    act = counts[:nb] / (N * bw)
+                    rZ, vZ = _rate_voltage(Z[:nz], tau)
+                    tot += float(act.sum())
+                    tot_rZ += float(rZ.sum())
                     if M:
-                        kept["sM"].append(act_M)
-                bin0 += nb
-            step += n
-            bar.update(n)
+                        act_M = counts_M[:nb] / (M * bw)
+                        tot_M += float(act_M.sum())
+                    if welch_s is not None:
+                        welch_s.add(act)
+                        if welch_M is not None:
+                            welch_M.add(act_M)
+                    if kept is not None:
+                        kept["s"].append(act)
+                        kept["Z"].append(Z[:nz].copy())
+                        if M:
+                            kept["sM"].append(act_M)
+                    bin0 += nb
+                    z0 += nz
+                step += n
+                bar.update(n)
+    finally:
+        if nthreads > 1:
+            numba.set_num_threads(outer_threads)
     wall = time.perf_counter() - t0
     act = act_M = Zs = r_Z = v_Z = None
     if kept is not None:
         act = np.concatenate(kept["s"])
-        Zs = np.concatenate(kept["Z"])
-        r_Z, v_Z = _rate_voltage(Zs, tau)
+        if z_steps:
+            Zs = np.concatenate(kept["Z"])
+            r_Z, v_Z = _rate_voltage(Zs, tau)
         act_M = np.concatenate(kept["sM"]) if M else None
     V_out = np.empty_like(V)
     V_out[order] = V  # back to the caller's neuron order, like raster_i and eta
@@ -412,6 +529,6 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
                          raster_t[:n_ev] * dt + dt, order[raster_i[:n_ev]] if n_ev else raster_i[:0],
                          n_ev >= cap and cap > 0, eta, N, M, dt, T, transient, wall,
                          N * n_steps / wall if wall > 0 else math.inf, max_phase, tot / n_bins,
-                         tot_M / n_bins if M else None, tot_rZ / n_bins, n_bins,
+                         tot_M / n_bins if M else None, tot_rZ / n_z_total if n_z_total else math.nan, n_bins,
                          welch_s.spectrum() if welch_s is not None else None,
-                         welch_M.spectrum() if welch_M is not None else None, V_out)
+                         welch_M.spectrum() if welch_M is not None else None, V_out, z_steps * dt, nthreads)

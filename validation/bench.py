@@ -137,7 +137,74 @@ def bench_stochastic_mass(steps: int = 1_000_000) -> dict:
     return out
 
 
-BENCHES = {"spectrum": bench_spectrum, "network": bench_network, "stochastic-mass": bench_stochastic_mass}
+def bench_circuit_network(sizes=(1_000, 10_000, 100_000), budget: float = 4e8, repeat: int = 3) -> dict:
+    """Neuron-steps per second of the network simulators, measured in one run (issue 11, point 3).
+
+    Engines: today's single population (``qif_network.simulate_network``), the P-population engine with
+    delta synapses and with exponential synapses (``circuit.network.simulate_populations``, P = 2, an E-I
+    pair with 80 % / 20 % of N); each with 1 and 2 threads, with bins of one step and the order parameter
+    never (``order_parameter_interval=0``), at its default interval, and every step.  Ratios: threads
+    (2 / 1 thread at the largest N), observables (Z every step / no Z; default Z / no Z), exponential /
+    delta, P-population delta / single population.  Best of ``repeat`` runs of ~``budget`` neuron-steps.
+    """
+    import numba
+
+    from shotnoise.numerics.circuit.network import simulate_populations
+    from shotnoise.numerics.densities import lorentzian
+    from shotnoise.numerics.qif_network import simulate_network
+
+    dt = 1e-3
+    cores = numba.config.NUMBA_NUM_THREADS
+    thread_counts = sorted({1, min(2, cores)})
+    zmodes = {"no_Z": 0.0, "default_Z": None, "Z_every_step": dt}
+    table = []
+    for N in sizes:
+        steps = max(200, int(budget / N))
+        T = steps * dt
+        eta = lorentzian(1.0, 0.2).quantiles(N)
+        NE = int(0.8 * N)
+        etas = [lorentzian(1.0, 0.2).quantiles(NE), lorentzian(0.8, 0.2).quantiles(N - NE)]
+        EI = dict(J=[[2.0, -3.0], [3.0, -2.0]], tau=[1.0, 0.5], I=[0.0, 0.0], r_init=[0.3, 0.3])
+        runs = {"single_population": lambda th, z, T: simulate_network(eta, J=2.0, T=T, dt=dt, keep_series=False,
+                                                                       threads=th, order_parameter_interval=z),
+                "populations_delta": lambda th, z, T: simulate_populations(etas, tau_s=[0.0, 0.0], T=T, dt=dt,
+                                                                           keep_series=False, threads=th,
+                                                                           order_parameter_interval=z, **EI),
+                "populations_exponential": lambda th, z, T: simulate_populations(
+                    etas, tau_s=[0.3, 0.2], T=T, dt=dt, keep_series=False, threads=th, order_parameter_interval=z,
+                    **EI)}
+        for engine, run in runs.items():
+            for th in thread_counts:
+                for zname, z in zmodes.items():
+                    run(th, z, 20 * dt)  # compile / cache load
+                    best = max(run(th, z, T).neuron_steps_per_second for _ in range(repeat))
+                    table.append({"engine": engine, "N": N, "threads": th, "order_parameter": zname,
+                                  "neuron_steps_per_s": best})
+
+    def get(engine, N, th, z):
+        return next(r["neuron_steps_per_s"] for r in table
+                    if r["engine"] == engine and r["N"] == N and r["threads"] == th and r["order_parameter"] == z)
+
+    Nl, tmax = sizes[-1], thread_counts[-1]
+    ratios = {}
+    for engine in ("single_population", "populations_delta", "populations_exponential"):
+        ratios[engine] = {
+            "threads_%d_vs_1_at_N%d" % (tmax, Nl): get(engine, Nl, tmax, "no_Z") / get(engine, Nl, 1, "no_Z"),
+            "Z_every_step_vs_no_Z": {str(N): get(engine, N, 1, "Z_every_step") / get(engine, N, 1, "no_Z")
+                                     for N in sizes},
+            "default_Z_vs_no_Z": {str(N): get(engine, N, 1, "default_Z") / get(engine, N, 1, "no_Z")
+                                  for N in sizes}}
+    ratios["exponential_vs_delta"] = {"%d_threads_N%d" % (th, N): get("populations_exponential", N, th, "default_Z")
+                                      / get("populations_delta", N, th, "default_Z")
+                                      for N in sizes for th in thread_counts}
+    ratios["populations_delta_vs_single_population"] = {
+        "%d_threads_N%d" % (th, N): get("populations_delta", N, th, "default_Z")
+        / get("single_population", N, th, "default_Z") for N in sizes for th in thread_counts}
+    return {"dt": dt, "bin_steps": 1, "threads_available": cores, "table": table, "ratios": ratios}
+
+
+BENCHES = {"spectrum": bench_spectrum, "network": bench_network, "stochastic-mass": bench_stochastic_mass,
+           "circuit-network": bench_circuit_network}
 
 
 def run_benchmarks(names: list[str] | None = None) -> dict:
