@@ -1,9 +1,11 @@
 """The ``shotnoise`` command-line tool: parse, call one library function, print or write its dict.
 
 Every subcommand builds a :class:`~shotnoise.numerics.model.Model` from its options, calls one
-function of :mod:`shotnoise.validation.tasks` (or the demo), and prints the returned dict as a
-table or as JSON (``--json``); file outputs are checked before any work and written atomically
-(:mod:`shotnoise.validation.writers`).  Choices come from library constants.
+function of :mod:`shotnoise.validation.tasks` (or the demo; for a circuit model file -- several
+populations or synapses -- one of :mod:`shotnoise.validation.circuit_commands`, which also holds
+``hopf`` and ``export``), and prints the returned dict as a table or as JSON (``--json``); file
+outputs are checked before any work and written atomically (:mod:`shotnoise.validation.writers`).
+Choices come from library constants.
 
 Exit status: 0 success; 1 a validation check failed (``validate``, ``demo``); 2 bad input — exactly
 the package's :class:`~shotnoise.theory.errors.ParameterError`, reported on one line; 130 interrupted
@@ -37,7 +39,7 @@ DRAWS = ("quantile", "random")
 NETWORK_HETEROGENEITY = HETEROGENEITIES + DRAWS
 NOISE_KINDS = ("white", "colored", "surrogate")
 SCHEMES = ("euler", "heun")
-BENCH_NAMES = ("spectrum", "network", "stochastic-mass", "all")
+BENCH_NAMES = ("spectrum", "network", "stochastic-mass", "circuit-network", "all")
 
 
 def version() -> str:
@@ -81,9 +83,10 @@ HETEROGENEITY_HELP = ("family of the excitability distribution (default lorentzi
 def _add_model_options(p: argparse.ArgumentParser, *, with_N: bool = False, families: str | None = None) -> None:
     """Model options; ``families`` = "model" adds --heterogeneity/--poles, "network" also the legacy
     --heterogeneity values quantile/random."""
-    g = p.add_argument_group("model (or --model-file)")
-    g.add_argument("--model-file", metavar="FILE.json", help="read the model from a JSON model file (explicit "
-                   "options override it)")
+    g = p.add_argument_group("model (or --model FILE)")
+    g.add_argument("--model", "--model-file", dest="model_file", metavar="FILE.json",
+                   help="read the model from a JSON model file: one population with delta synapses (explicit options "
+                   "override it), or a circuit (several populations or tau_s > 0; the model options are refused)")
     g.add_argument("--eta-bar", type=_float, help="centre of the excitability distribution")
     g.add_argument("--delta", type=_float, help=DELTA_HELP)
     g.add_argument("--J", type=_float, help="coupling J")
@@ -159,6 +162,12 @@ def _model(a, *, M=None):
     return Model(**over)
 
 
+def _circuit(a):
+    """The Circuit of a circuit model file (None: the single-population path; circuit_commands.circuit_of_options)."""
+    from .circuit_commands import circuit_of_options
+    return circuit_of_options(a)
+
+
 def _show_progress(a) -> bool:
     """Progress bars only for a person at a terminal (not with --json/--quiet, not into a pipe or log)."""
     return not a.quiet and not a.json and sys.stderr.isatty()
@@ -183,6 +192,12 @@ def cmd_derive(a) -> int:
 def cmd_fixed_points(a) -> int:
     from .report import format_fixed_points
     from .tasks import fixed_points_report
+    circuit = _circuit(a)
+    if circuit is not None:
+        from .circuit_commands import circuit_fixed_points_report, format_circuit_fixed_points
+        doc = circuit_fixed_points_report(circuit)
+        _print_json(doc) if a.json else print(format_circuit_fixed_points(doc))
+        return 0
     doc = fixed_points_report(_model(a))
     _print_json(doc) if a.json else print(format_fixed_points(doc))
     return 0
@@ -211,18 +226,25 @@ def cmd_spectrum(a) -> int:
     from .writers import atomic_path, check_output, write_csv
     csv = check_output(a.csv, option="--csv", extensions=(".csv",))
     png = check_output(a.plot, option="--plot", extensions=(".png",))
-    doc = spectrum_report(_model(a, M=a.M), omega=_omega_grid(a), branch=a.branch)
+    circuit = _circuit(a)
+    if circuit is not None:
+        from . import circuit_commands as cc
+        doc = cc.circuit_spectrum_report(circuit, omega=_omega_grid(a), index=a.index)
+        plot, columns, table = cc.plot_circuit_spectrum, cc.spectrum_columns(doc), cc.format_circuit_spectrum
+    else:
+        from .plots import plot_spectrum_report as plot
+        doc = spectrum_report(_model(a, M=a.M), omega=_omega_grid(a), branch=a.branch)
+        keys = [k for k in ("omega", "shot", "activity", "rate", "voltage", "subpopulation") if k in doc]
+        columns, table = {k: doc[k] for k in keys}, format_spectrum
     with contextlib.ExitStack() as outputs:  # both files are renamed into place only after both were written
         if png is not None:
-            from .plots import plot_spectrum_report
-            plot_spectrum_report(doc, outputs.enter_context(atomic_path(png)))
+            plot(doc, outputs.enter_context(atomic_path(png)))
         if csv is not None:
-            keys = [k for k in ("omega", "shot", "activity", "rate", "voltage", "subpopulation") if k in doc]
-            write_csv(outputs.enter_context(atomic_path(csv)), columns={k: doc[k] for k in keys}, atomic=False)
+            write_csv(outputs.enter_context(atomic_path(csv)), columns=columns, atomic=False)
     if a.json:
         _print_json(doc)
     elif not (csv or png):
-        print(format_spectrum(doc))
+        print(table(doc))
     return 0
 
 
@@ -270,6 +292,13 @@ def cmd_simulate_network(a) -> int:
     from .tasks import network_report
     from .writers import check_output, write_npz
     save = check_output(a.save, option="--save", extensions=(".npz",))
+    circuit = _circuit(a)
+    if circuit is not None:
+        from .circuit_commands import circuit_network_report, print_run
+        return print_run(a, save, circuit_network_report(
+            circuit, T=a.T, dt=a.dt, transient=a.transient, segment=a.segment, bin_width=a.bin,
+            draw=a.sampling or "quantile", seed=a.seed, index=a.index, keep_series=save is not None,
+            progress=_show_progress(a)))
     draw, legacy = _sampling(a)
     model = _model(a, M=a.M)
     doc = network_report(model, T=a.T, dt=a.dt, transient=a.transient, segment=a.segment, bin_width=a.bin,
@@ -289,6 +318,12 @@ def cmd_simulate_stochastic_mass(a) -> int:
     from .tasks import stochastic_mass_report
     from .writers import check_output, write_npz
     save = check_output(a.save, option="--save", extensions=(".npz",))
+    circuit = _circuit(a)
+    if circuit is not None:
+        from .circuit_commands import circuit_stochastic_mass_report, print_run
+        return print_run(a, save, circuit_stochastic_mass_report(
+            circuit, T=a.T, dt=a.dt, noise=a.noise, scheme=a.scheme, transient=a.transient, segment=a.segment,
+            bin_width=a.bin, seed=a.seed, index=a.index, keep_series=save is not None, progress=_show_progress(a)))
     doc = stochastic_mass_report(_model(a), T=a.T, dt=a.dt, noise=a.noise, scheme=a.scheme, transient=a.transient,
                                  segment=a.segment, bin_width=a.bin, branch=a.branch, seed=a.seed,
                                  keep_series=save is not None, progress=_show_progress(a))
@@ -390,6 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_options(sp_, with_N=True, families="model")
     sp_.add_argument("--M", type=_float, help="read out a random subset of M neurons (1 <= M <= N)")
     sp_.add_argument("--branch", choices=BRANCHES, help="fixed point when several exist")
+    sp_.add_argument("--index", type=int, help="circuit model file: which fixed point (0, 1, ..; see fixed-points)")
     sp_.add_argument("--omega", help="comma-separated angular frequencies")
     sp_.add_argument("--omega-min", type=_float)
     sp_.add_argument("--omega-max", type=_float)
@@ -420,11 +456,17 @@ def build_parser() -> argparse.ArgumentParser:
                      help="how the N excitabilities are drawn from the family: quantile (deterministic quantiles, "
                      "default) or random (i.i.d., seeded by --seed)")
     net.add_argument("--M", type=_float, help="also record a random subset of M neurons")
+    for q in (net, st):
+        q.add_argument("--index", type=int, help="circuit model file: the fixed point the run starts from and is "
+                       "compared with (0, 1, ..; see fixed-points)")
     net.set_defaults(func=cmd_simulate_network)
     st.add_argument("--noise", choices=NOISE_KINDS, default="white")
     st.add_argument("--scheme", choices=SCHEMES, default="heun")
     st.add_argument("--branch", choices=BRANCHES)
     st.set_defaults(func=cmd_simulate_stochastic_mass)
+
+    from .circuit_commands import add_circuit_parsers
+    add_circuit_parsers(sub, model_options=_add_model_options, number=_float, formats=FORMATS)
 
     va = sub.add_parser("validate", help="theory-vs-simulation checks with a report")
     va.add_argument("--quick", action="store_true", help="small sizes, < 2 min (default)")

@@ -1,0 +1,514 @@
+"""The command-line tasks of circuits (several populations, synaptic filtering; issue 11): one function per task,
+each returning a JSON-ready dict, and the tables and figures the CLI prints or writes from them.
+
+A model file with one population and delta synapses is a :class:`~shotnoise.numerics.model.Model` and goes through
+:mod:`shotnoise.validation.tasks` exactly as before; a file with several populations or tau_s != 0 is a
+:class:`~shotnoise.numerics.circuit.model.Circuit` and comes here.  Layouts (issue 11 point 5):
+
+* fixed points: ``{"populations": [names], "fixed_points": [{name: {"r", "v"}, ..., "stability", "eigenvalues"}]}``
+* spectrum: ``{"convention", "omega", "populations", "fixed_point": {name: {"r", "v", "s"}}, "spectra": {name:
+  {"shot", "activity", "synaptic", "rate", "voltage"}}, "cross": {"a|b": {"re", "im"}}, "coherence", "stability",
+  "quasi_cycle"}``
+* hopf: ``Continuation.to_dict()``
+* simulations: the run's ``to_dict()`` beside the theory (fixed-point rates, expected Welch estimates).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from shotnoise.theory.errors import ParameterError
+
+#: keys of a fixed point object next to the population names (a population may not be called so)
+FIXED_POINT_EXTRA_KEYS = ("stability", "eigenvalues", "index")
+
+
+# ----------------------------------------------------------------------------- reading
+def read_model_file(path):
+    """A model file as a Model (one population, delta synapses) or a Circuit; ParameterError naming the file."""
+    from shotnoise.numerics.circuit.model import load_model
+
+    return load_model(path)
+
+
+def is_circuit_file(path) -> bool:
+    """Whether the model file at ``path`` describes a circuit (several populations or tau_s != 0)."""
+    import pathlib
+
+    from shotnoise.numerics.circuit.model import is_circuit_document
+    from shotnoise.numerics.model import Model
+
+    return is_circuit_document(Model._read_json(pathlib.Path(path)))
+
+
+def _check_names(circuit) -> None:
+    clash = [n for n in circuit.names if n in FIXED_POINT_EXTRA_KEYS]
+    if clash:
+        raise ParameterError("populations.%s: a population may not be called %s (reserved in the outputs)"
+                             % (clash[0], " or ".join(repr(k) for k in FIXED_POINT_EXTRA_KEYS)))
+
+
+def single_population_circuit(model, *, tau_s: float = 0.0):
+    """The one-population circuit 'pop' of a Model (single-population flags) with an outgoing synapse tau_s."""
+    from shotnoise.numerics.circuit.model import Circuit, Population
+
+    if model.M is not None:
+        raise ParameterError("--M (a read-out subset) is not supported here")
+    pop = Population(name="pop", eta_bar=model.eta_bar, Delta=model.Delta, tau=model.tau, tau_s=tau_s, I=model.I,
+                     N=model.N, heterogeneity=model.heterogeneity, poles=model.poles)
+    return Circuit(populations=[pop], coupling=[[model.J]])
+
+
+# ----------------------------------------------------------------------------- theory
+def circuit_fixed_points_report(circuit) -> dict:
+    """All fixed points: per population r and v, with stability and eigenvalues ([re, im] pairs)."""
+    _check_names(circuit)
+    out = []
+    for q in circuit.fixed_points():
+        d = {n: {"r": float(q.r[a]), "v": float(q.v[a])} for a, n in enumerate(circuit.names)}
+        d["stability"] = q.stability
+        d["eigenvalues"] = [[float(z.real), float(z.imag)] for z in q.eigenvalues]
+        out.append(d)
+    return {"populations": list(circuit.names), "fixed_points": out}
+
+
+def stable_point(circuit, *, index: int | None = None):
+    """The fixed point for linear response (``Circuit.operating_point``); an unstable one is a ParameterError
+    saying that linear response is undefined there."""
+    op = circuit.operating_point(index=index, require_stable=False)
+    if not op.stable:
+        z = op.leading_eigenvalue
+        raise ParameterError("linear response is undefined at this fixed point: it is %s (%s, leading eigenvalue "
+                             "%.4g%+.4gi)%s" % (op.stability, _rates_text(op), z.real, abs(z.imag),
+                                                "; past a Hopf point the circuit oscillates"
+                                                if "focus" in op.stability else ""))
+    return op
+
+
+def circuit_spectrum_report(circuit, *, omega, index: int | None = None) -> dict:
+    """Spectra and cross-spectra of every population at a stable fixed point (two-sided, angular frequency)."""
+    _check_names(circuit)
+    op = stable_point(circuit, index=index)
+    circuit.N  # noqa: B018 - every population needs N (ParameterError naming it)
+    sp = op.spectra(omega).to_dict()
+    fp = op.to_dict()
+    doc = {"convention": sp["convention"], "omega": sp["omega"], "populations": sp["populations"],
+           "fixed_point": {n: {k: fp["fixed_point"][n][k] for k in ("r", "v", "s")} for n in circuit.names},
+           "spectra": sp["spectra"], "cross": sp["cross"], "coherence": sp["coherence"],
+           "stability": fp["stability"], "quasi_cycle": fp["quasi_cycle"]}
+    for n, d in doc["spectra"].items():
+        for k, xs in d.items():
+            if not all(math.isfinite(x) for x in xs):
+                raise ParameterError("the %s spectrum of population %s is not finite on this omega grid (omega too "
+                                     "large?)" % (k, n))
+    return doc
+
+
+def hopf_report(circuit, *, parameter: str, start: float, stop: float, points: int) -> dict:
+    """Continuation in one parameter: branches, Hopf points and folds (``Continuation.to_dict()``)."""
+    _check_names(circuit)
+    return circuit.hopf(parameter=parameter, start=start, stop=stop, points=points).to_dict()
+
+
+def export_model_file(path, *, fmt: str, stochastic: bool = False) -> dict:
+    """The mass model of a model file (any number of populations) exported in ``fmt``."""
+    import pathlib
+
+    from shotnoise.numerics.model import Model
+    from shotnoise.theory.export import export
+    from shotnoise.theory.models import circuit_export_model
+
+    p = pathlib.Path(path)
+    model = read_model_file(p)  # validates the file (errors name it and the key)
+    doc = Model._read_json(p)
+    if isinstance(model, Model):
+        doc = model.to_dict()  # the flat single-population layout, normalised
+        doc["populations"]["pop"].pop("M", None)
+    try:
+        text = export(circuit_export_model(doc, stochastic=stochastic), fmt)
+    except ParameterError as e:
+        raise ParameterError("model file %s: %s" % (p, e)) from None
+    return {"format": fmt, "stochastic": stochastic, "text": text}
+
+
+# ----------------------------------------------------------------------------- simulations vs theory
+def _theory_point(circuit, *, index: int | None, rates=None):
+    """The fixed point a run is compared with: ``index``, else the unique one, else the one nearest the measured
+    rates; None if there is none."""
+    try:
+        pts = circuit.fixed_points()
+    except ParameterError:
+        return None
+    if not pts:
+        return None
+    if index is not None:
+        return circuit.operating_point(index=index, require_stable=False)
+    if len(pts) == 1 or rates is None:
+        return pts[0]
+    r = np.maximum(np.asarray(rates, dtype=float), 1e-300)
+    return min(pts, key=lambda q: float(np.max(np.abs(np.log(q.r) - np.log(r)))))
+
+
+def _measured_spectra(res, names) -> dict:
+    """Per population the run's Welch estimate of its activity (a Spectrum), if it accumulated them."""
+    sp = getattr(res, "spectra", None)
+    if isinstance(sp, dict):
+        return {n: sp[n] for n in names if n in sp}
+    if isinstance(sp, (list, tuple)) and len(sp) == len(names):
+        return dict(zip(names, sp))
+    return {}
+
+
+def _spectrum_theory(op, *, segment: float, bin_width: float, measured: dict) -> dict:
+    """The expected Welch estimates of the linear theory (auto per population, activity cross-spectra) on the run's
+    grid, and per population the ratio of the mean measured to the mean expected estimate (omega > 0)."""
+    if op is None:
+        return {"theory": None, "theory_note": "linear theory not applicable: no fixed point with every population "
+                "firing"}
+    if not op.stable:
+        return {"theory": None, "theory_note": "linear theory not applicable: the fixed point is %s (linear "
+                "response is undefined there)" % op.stability}
+    try:
+        ew = op.expected_welch(segment=segment, bin_width=bin_width)
+    except ParameterError as e:
+        return {"theory": None, "theory_note": "linear theory not applicable: %s" % e}
+    ratio = {}
+    for n, sp in measured.items():
+        w, psd = np.asarray(sp.omega), np.asarray(sp.psd)
+        if w.shape != ew.omega.shape or not np.allclose(w, ew.omega, rtol=1e-9, atol=0):
+            return {"theory": None, "theory_note": "the run's Welch grid differs from the theory's"}
+        pos = w > 0
+        ratio[n] = float(np.mean(psd[pos]) / np.mean(ew.auto(n)[pos]))
+    return {"theory": ew.to_dict(), "psd_ratio": ratio or None,
+            "theory_note": "expected Welch estimate of the linear theory (shot noise) at the fixed point %s (binning, "
+            "window); psd_ratio = mean measured / mean expected estimate over omega > 0" % _rates_text(op)}
+
+
+def _rates_text(op) -> str:
+    return ", ".join("r_%s=%.6g" % (n, r) for n, r in zip(op.names, op.r))
+
+
+def _run_doc(res) -> dict:
+    d = res.to_dict()
+    return {k: v for k, v in d.items() if k != "arrays"}
+
+
+def _series(res) -> dict:
+    """The binned series of a run kept with keep_series (for --save)."""
+    out = {}
+    for key in ("activity", "synaptic", "r", "v", "s", "Z", "r_Z", "v_Z"):
+        x = getattr(res, key, None)
+        if isinstance(x, np.ndarray) and x.size:
+            out[key] = x
+    return out
+
+
+def _compare(circuit, res, *, index, bin_width: float, segment: float, white: bool = False) -> dict:
+    """Measured mean rates beside the fixed-point rates, and the measured spectra beside the theory's."""
+    names = list(circuit.names)
+    measured = np.atleast_1d(np.asarray(res.mean_rate, dtype=float))
+    op = _theory_point(circuit, index=index, rates=measured)
+    rates = {n: {"mean_rate": float(measured[a]), "theory_rate": None if op is None else float(op.r[a])}
+             for a, n in enumerate(names)}
+    if white:
+        spectrum = {"theory": None, "theory_note": "the circuit theory's spectra are those of the shot noise; white "
+                    "noise (flat S_xi = r/N) is compared in rates only"}
+    else:
+        spectrum = _spectrum_theory(op, segment=segment, bin_width=bin_width,
+                                    measured=_measured_spectra(res, names))
+    return {"populations": names, "rates": rates, "fixed_point": None if op is None else
+            {"r": {n: float(op.r[a]) for a, n in enumerate(names)}, "stability": op.stability},
+            "spectrum": spectrum}
+
+
+def circuit_network_report(circuit, *, T: float, dt: float, transient: float = 0.0, segment: float | None = None,
+                           bin_width: float | None = None, draw: str = "quantile", seed: int = 0,
+                           index: int | None = None, keep_series: bool = False, progress: bool = False) -> dict:
+    """Simulate the circuit's network; its ``to_dict()`` under "run", the theory beside it under "theory"."""
+    from .guards import check_network_memory, check_run
+    from .tasks import default_bin_width
+
+    _check_names(circuit)
+    N = circuit.N
+    bw = default_bin_width(dt=dt, requested=bin_width)
+    segment = check_run(T=T, dt=dt, transient=transient, segment=segment, bin_width=bw)
+    check_network_memory(N=int(N.sum()), T=T, dt=dt, bin_width=bw, keep_series=keep_series)
+    res = circuit.simulate_network(T=T, dt=dt, transient=transient, bin_width=bw, draw=draw, seed=seed, index=index,
+                                   keep_series=keep_series, segment=segment, progress=progress)
+    doc = {"parameters": dict(circuit.to_dict(), draw=draw, seed=seed), "bin_width": bw, "segment": segment,
+           "run": _run_doc(res), "theory": _compare(circuit, res, index=index, bin_width=bw, segment=segment)}
+    if keep_series:
+        doc["arrays"] = dict(_series(res), bin_width=np.array(bw))
+    return doc
+
+
+def circuit_stochastic_mass_report(circuit, *, T: float, dt: float, noise: str = "white", scheme: str = "heun",
+                                   transient: float = 0.0, segment: float | None = None,
+                                   bin_width: float | None = None, seed: int = 0, index: int | None = None,
+                                   keep_series: bool = False, progress: bool = False) -> dict:
+    """Simulate the circuit's stochastic mass model; its ``to_dict()`` under "run", the theory under "theory"."""
+    from .guards import check_memory, check_run
+    from .tasks import default_bin_width
+
+    _check_names(circuit)
+    circuit.N  # noqa: B018
+    bw = default_bin_width(dt=dt, requested=bin_width)
+    segment = check_run(T=T, dt=dt, transient=transient, segment=segment, bin_width=bw)
+    if keep_series:
+        check_memory(24.0 * circuit.P * T / bw, "keeping %.3g bins per population" % (T / bw))
+    res = circuit.simulate_stochastic_mass(T=T, dt=dt, noise=noise, scheme=scheme, transient=transient,
+                                           bin_width=bw, seed=seed, index=index, keep_series=keep_series,
+                                           segment=segment, progress=progress)
+    doc = {"parameters": dict(circuit.to_dict(), noise=noise, scheme=scheme, seed=seed), "bin_width": bw,
+           "segment": segment, "run": _run_doc(res),
+           "theory": _compare(circuit, res, index=index, bin_width=bw, segment=segment, white=noise == "white")}
+    if keep_series:
+        doc["arrays"] = dict(_series(res), bin_width=np.array(bw))
+    return doc
+
+
+# ----------------------------------------------------------------------------- tables
+def _g(x, fmt: str = "%.6g") -> str:
+    return "-" if x is None else fmt % x
+
+
+def format_circuit_fixed_points(doc: dict) -> str:
+    names = doc["populations"]
+    head = " ".join("%-12s %-12s" % ("r_" + n, "v_" + n) for n in names)
+    lines = ["%s %-15s %s" % (head, "stability", "eigenvalues")]
+    for q in doc["fixed_points"]:
+        vals = " ".join("%-12.6g %-12.6g" % (q[n]["r"], q[n]["v"]) for n in names)
+        ev = ", ".join("%.6g%+.6gi" % (re, im) for re, im in q["eigenvalues"])
+        lines.append("%s %-15s %s" % (vals, q["stability"], ev))
+    if not doc["fixed_points"]:
+        lines.append("(no fixed point with every population firing)")
+    return "\n".join(lines)
+
+
+def format_circuit_spectrum(doc: dict) -> str:
+    names = doc["populations"]
+    fp = ", ".join("%s: r=%.6g v=%.6g" % (n, doc["fixed_point"][n]["r"], doc["fixed_point"][n]["v"]) for n in names)
+    qc = doc.get("quasi_cycle") or {}
+    lines = ["# %s; fixed point %s (%s)" % (doc["convention"], fp, doc.get("stability", "?"))]
+    if qc.get("frequency") is not None:
+        lines.append("# least-damped mode: omega0=%.6g, damping=%.6g, Q=%s" % (qc["frequency"], qc["damping"],
+                                                                               _g(qc["Q"], "%.4g")))
+    cols = [(n, k) for n in names for k in ("shot", "activity", "synaptic", "voltage")]
+    pairs = list(doc["cross"])
+    lines.append(" ".join(["%-12s" % "omega"] + ["%-14s" % ("%s_%s" % (k, n)) for n, k in cols]
+                          + ["%-14s" % ("|S_%s|" % p) for p in pairs]))
+    for i, w in enumerate(doc["omega"]):
+        row = ["%-12.6g" % w] + ["%-14.6g" % doc["spectra"][n][k][i] for n, k in cols]
+        row += ["%-14.6g" % math.hypot(doc["cross"][p]["re"][i], doc["cross"][p]["im"][i]) for p in pairs]
+        lines.append(" ".join(row))
+    return "\n".join(lines)
+
+
+def format_hopf(doc: dict) -> str:
+    par = doc["parameter"]
+    lines = ["continuation in %s: %d branch(es)" % (par, len(doc["branches"]))]
+    for b in doc["branches"]:
+        lines.append("  branch %s = %.6g .. %.6g: %s" % (par, b["values"][0], b["values"][-1],
+                                                      ", ".join(dict.fromkeys(b["stability"]))))
+    if doc["hopf"]:
+        lines.append("Hopf points:")
+        for h in doc["hopf"]:
+            lines.append("  %s = %.10g  frequency %.6g rad/time  (%s; stable %s)"
+                         % (par, h["value"], h["frequency"], ", ".join("r_%s=%.6g" % kv for kv in h["r"].items()),
+                            h["stable_side"]))
+    else:
+        lines.append("no Hopf point in this range")
+    if doc["folds"]:
+        lines.append("folds:")
+        for f in doc["folds"]:
+            lines.append("  %s = %.10g  (%s)" % (par, f["value"], ", ".join("r_%s=%.6g" % kv for kv in f["r"].items())))
+    else:
+        lines.append("no fold in this range")
+    return "\n".join(lines)
+
+
+def format_circuit_run(doc: dict) -> str:
+    """Summary of a circuit run: per population the mean and theory rates and the spectrum ratio; speed."""
+    th = doc["theory"]
+    ratio = th["spectrum"].get("psd_ratio") or {}
+    lines = ["%-10s %-14s %-14s %s" % ("population", "mean_rate", "theory_rate", "psd/theory")]
+    for n in th["populations"]:
+        lines.append("%-10s %-14s %-14s %s" % (n, _g(th["rates"][n]["mean_rate"]), _g(th["rates"][n]["theory_rate"]),
+                                               _g(ratio.get(n), "%.4g")))
+    if th["fixed_point"]:
+        lines.append("theory at the fixed point %s (%s)" % (", ".join("r_%s=%.6g" % kv for kv in
+                                                                      th["fixed_point"]["r"].items()),
+                                                            th["fixed_point"]["stability"]))
+    timing = doc["run"].get("timing")
+    if isinstance(timing, dict) and timing.get("neuron_steps_per_second"):
+        lines.append("speed %.3g neuron-steps/s (%s thread(s))" % (timing["neuron_steps_per_second"],
+                                                                    timing.get("threads", "?")))
+    lines.append("spectrum: %s" % th["spectrum"]["theory_note"])
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- figures
+def plot_hopf(doc: dict, path: str) -> None:
+    """Branches of a continuation (rate of every population vs the parameter; stable solid, unstable dashed) with
+    the Hopf points (circles) and folds (crosses) marked."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    names = doc["populations"]
+    for a, n in enumerate(names):
+        color = "C%d" % a
+        for b in doc["branches"]:
+            x = np.asarray(b["values"])
+            y = np.asarray(b["r"][n])
+            stable = np.array([s.startswith("stable") for s in b["stability"]])
+            start = 0
+            for i in range(1, len(x) + 1):  # one line per run of equal stability, joined at the boundary
+                if i == len(x) or stable[i] != stable[start]:
+                    sl = slice(start, min(i + 1, len(x)))
+                    ax.plot(x[sl], y[sl], color=color, ls="-" if stable[start] else "--", lw=1.4)
+                    start = i
+        ax.plot([], [], color=color, label="$r_{%s}$" % n)
+        for h in doc["hopf"]:
+            ax.plot(h["value"], h["r"][n], "o", color=color, mfc="none", ms=7)
+        for f in doc["folds"]:
+            ax.plot(f["value"], f["r"][n], "x", color=color, ms=7)
+    ax.plot([], [], "k-", label="stable")
+    ax.plot([], [], "k--", label="unstable")
+    if doc["hopf"]:
+        ax.plot([], [], "ko", mfc="none", label="Hopf")
+    if doc["folds"]:
+        ax.plot([], [], "kx", label="fold")
+    ax.set_xlabel(doc["parameter"])
+    ax.set_ylabel("rate r (spikes / time unit)")
+    ax.set_title("fixed points vs %s" % doc["parameter"], fontsize=9)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110, format="png")
+    plt.close(fig)
+
+
+def plot_circuit_spectrum(doc: dict, path: str) -> None:
+    """Activity and shot-noise spectra of every population on log axes."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    w = np.asarray(doc["omega"])
+    for a, n in enumerate(doc["populations"]):
+        for key, ls in (("activity", "-"), ("shot", ":")):
+            S = np.asarray(doc["spectra"][n][key])
+            ok = (w > 0) & (S > 0)
+            if np.any(ok):
+                ax.loglog(w[ok], S[ok], ls, color="C%d" % a, label="%s %s" % (key, n))
+    ax.set_xlabel("angular frequency $\\omega$ (rad / time unit)")
+    ax.set_ylabel("S($\\omega$), two-sided")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110, format="png")
+    plt.close(fig)
+
+
+def spectrum_columns(doc: dict) -> dict:
+    """The columns of ``spectrum --csv`` for a circuit: omega, then per population and output, then |cross|."""
+    cols = {"omega": doc["omega"]}
+    for n in doc["populations"]:
+        for k in ("shot", "activity", "synaptic", "rate", "voltage"):
+            cols["%s_%s" % (k, n)] = doc["spectra"][n][k]
+    for p, z in doc["cross"].items():
+        cols["cross_re_%s" % p] = z["re"]
+        cols["cross_im_%s" % p] = z["im"]
+    return cols
+
+
+# ----------------------------------------------------------------------------- command line
+#: options that describe one population (attribute, flag): refused with a circuit model file
+SINGLE_POPULATION_OPTIONS = (("eta_bar", "--eta-bar"), ("delta", "--delta"), ("J", "--J"), ("I", "--I"),
+                             ("tau", "--tau"), ("N", "--N"), ("heterogeneity", "--heterogeneity"),
+                             ("poles", "--poles"), ("M", "--M"), ("branch", "--branch"), ("tau_s", "--tau-s"))
+
+
+def circuit_of_options(a):
+    """The Circuit of ``--model FILE`` when the file has several populations or synapses; None otherwise (the
+    single-population path, exactly as before).  Single-population options with a circuit file, and --index
+    without one, are ParameterErrors."""
+    if a.model_file is None or not is_circuit_file(a.model_file):
+        if getattr(a, "index", None) is not None:
+            raise ParameterError("--index chooses among the fixed points of a circuit model file (several "
+                                 "populations or synapses); for one population use --branch")
+        return None
+    circuit = read_model_file(a.model_file)
+    given = [flag for key, flag in SINGLE_POPULATION_OPTIONS if getattr(a, key, None) is not None]
+    if given:
+        raise ParameterError("%s cannot be combined with the circuit model file %s (populations %s): edit the file"
+                             % (", ".join(given), a.model_file, ", ".join(circuit.names)))
+    return circuit
+
+
+def print_run(a, save, doc: dict) -> int:
+    """Save the series of a circuit run (--save), print its report (JSON with --json)."""
+    from .cli import _print_json, _without_arrays
+    from .writers import write_npz
+
+    if save is not None:
+        write_npz(save, arrays=doc["arrays"])
+        doc["written"] = str(save)
+    doc = _without_arrays(doc)
+    _print_json(doc) if a.json else print(format_circuit_run(doc))
+    return 0
+
+
+def cmd_hopf(a) -> int:
+    from .cli import _model, _print_json
+    from .writers import atomic_path, check_output
+
+    png = check_output(a.plot, option="--plot", extensions=(".png",))
+    if a.from_ == a.to:
+        raise ParameterError("--from and --to must differ, got %r" % a.from_)
+    circuit = circuit_of_options(a)
+    if circuit is None:  # one population 'pop' from the options (or a one-population file) with --tau-s
+        circuit = single_population_circuit(_model(a), tau_s=0.0 if a.tau_s is None else a.tau_s)
+    try:
+        circuit.parameter(a.vary)
+    except ParameterError as e:
+        raise ParameterError("--vary %s: %s" % (a.vary, e)) from None
+    doc = hopf_report(circuit, parameter=a.vary, start=a.from_, stop=a.to, points=a.points)
+    if png is not None:
+        with atomic_path(png) as tmp:
+            plot_hopf(doc, tmp)
+    _print_json(doc) if a.json else print(format_hopf(doc))
+    return 0
+
+
+def cmd_export(a) -> int:
+    import sys
+
+    doc = export_model_file(a.model, fmt=a.format, stochastic=a.stochastic)
+    sys.stdout.write(doc["text"] if doc["text"].endswith("\n") else doc["text"] + "\n")
+    return 0
+
+
+def add_circuit_parsers(sub, *, model_options, number, formats) -> None:
+    """The ``hopf`` and ``export`` subcommands."""
+    h = sub.add_parser("hopf", help="continue the fixed points in one parameter: branches, Hopf points, folds")
+    model_options(h, with_N=True, families="model")
+    h.add_argument("--tau-s", type=number, help="without a circuit file: the population's synaptic time constant "
+                   "tau_s >= 0 (default 0, delta synapses); the population is called 'pop'")
+    h.add_argument("--vary", required=True, metavar="PATH", help="parameter path: POP.eta_bar|Delta|tau|tau_s|I|N, "
+                   "input.POP or J.TARGET.SOURCE (e.g. I.tau_s, J.E.I, pop.tau_s)")
+    h.add_argument("--from", dest="from_", type=number, required=True, help="first value of the parameter")
+    h.add_argument("--to", type=number, required=True, help="last value of the parameter")
+    h.add_argument("--points", type=int, default=200, help="grid values (default 200); Hopf points and folds are "
+                   "refined between them")
+    h.add_argument("--json", action="store_true")
+    h.add_argument("--plot", metavar="FILE.png", help="draw the branches (overwritten if it exists)")
+    h.set_defaults(func=cmd_hopf)
+
+    ex = sub.add_parser("export", help="export the mass model of a model file (any number of populations)")
+    ex.add_argument("--model", required=True, metavar="FILE.json", help="JSON model file")
+    ex.add_argument("--format", default="latex", choices=formats)
+    ex.add_argument("--stochastic", action="store_true", help="add the shot noise (white-noise limit, Ito)")
+    ex.set_defaults(func=cmd_export)
