@@ -12,6 +12,7 @@ from typing import Callable
 from shotnoise.theory.errors import ParameterError
 
 from . import checks as C
+from . import circuit_checks as K
 from . import family_checks as F
 from .results import CheckResult
 
@@ -74,6 +75,17 @@ CHECKS: list[tuple[str, Callable[..., CheckResult], dict | None, dict]] = [
      dict(N=400, M=100, J=-2.0, realizations=30, T=3000.0)),
     ("bistable-switching", C.check_bistable_switching, dict(), dict(Ns=(20, 30, 40, 60, 80, 120), realizations=40,
                                                                      T_max=400.0)),
+    # circuits with synapses near and past their Hopf points (validation/circuit_checks.py; quick ~30 s in all):
+    # three closeness levels each (LEVELS), 8 runs of T=1500 at N=2000 per population; full: N=4000, 16 runs of
+    # T=3000, and the oscillation past the Hopf point at N=8000
+    ("circuit-ing-near-hopf", K.check_circuit_near_hopf, dict(kind="ing"),
+     dict(kind="ing", N=4000, T=3000.0, realizations=16)),
+    ("circuit-ping-near-hopf", K.check_circuit_near_hopf, dict(kind="ping"),
+     dict(kind="ping", N=4000, T=3000.0, realizations=16)),
+    ("circuit-ing-past-hopf", K.check_past_hopf, dict(kind="ing", value=-2.5),
+     dict(kind="ing", value=-2.5, N=8000, T=2000.0)),
+    ("circuit-ping-past-hopf", K.check_past_hopf, dict(kind="ping", value=-1.8),
+     dict(kind="ping", value=-1.8, N=8000, T=2000.0)),
     # non-Lorentzian families vs their theory (validation/family_checks.py); full: 20 realizations, T=2000
     *[("family-" + c[0], F.check_family_network, dict(c[3], seed=c[1]) if c[2] else None,
        dict(c[3], seed=c[1], realizations=20, T=2000.0, **(c[4] if len(c) > 4 else {}))) for c in FAMILY_CASES],
