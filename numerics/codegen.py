@@ -468,15 +468,39 @@ def multipole_specs() -> list[KernelSpec]:
     return specs
 
 
+def expm1_form(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with every exp(x) written as 1 + expm1(x) and the constants cancelled, so that a difference
+    1 - exp(x) is printed as -math.expm1(x): no cancellation as x -> 0.  Checked to equal ``expr``."""
+    from sympy.codegen.cfunctions import expm1
+
+    reps = {e: sp.Dummy("e") for e in expr.atoms(sp.exp)}
+    out = sp.factor(sp.expand(expr.xreplace({e: 1 + d for e, d in reps.items()})))
+    out = out.xreplace({d: expm1(e.args[0]) for e, d in reps.items()})
+    if sp.simplify(out.rewrite(sp.exp) - expr) != 0:
+        raise AssertionError("expm1_form changed %s into %s" % (expr, out))
+    return out
+
+
+def _small_ratio_domain(rng, n, *, extra=()):
+    """(dt, tau_s, *extra) with dt/tau_s log-uniform in [1e-10, 30] (the expm1 forms near dt/tau_s -> 0)."""
+    out = []
+    for _ in range(n):
+        tau_s = rng.uniform(0.01, 3.0)
+        out.append((tau_s * 10 ** rng.uniform(-10, 1.5), tau_s) + tuple(rng.uniform(lo, hi) for lo, hi in extra))
+    return out
+
+
 def circuit_specs() -> list[KernelSpec]:
     """Local kernels of circuits of populations (theory.circuit): one mode's complex Jacobian, the exponential
-    synapse (rhs and exact update) and one mode's share of the population transfer Phi(h) and dPhi/dh."""
+    synapse (rhs, exact update and step means) and one mode's share of the population transfer Phi(h) and
+    dPhi/dh."""
     from shotnoise.theory import circuit as cc
     from shotnoise.theory.multipole import c_k, eta_k, w_k
     from shotnoise.theory.symbols import I_ext, N, tau
 
     lower = (-3 - 3j, 3 - 0.05j)  # complex poles in the lower half-plane
     tau_s_dom, dt_dom = (0.01, 3.0), (0.0, 1.0)
+    mean = cc.synapse_step_mean()
     return [
         KernelSpec("mode_jacobian", (w_k, tau), (cc.mode_jacobian(),),
                    "d(dw_k/dt)/dw_k = -2 i w_k / tau: one mode's complex Jacobian (the local block).",
@@ -490,6 +514,13 @@ def circuit_specs() -> list[KernelSpec]:
                    "exp(-dt_since/tau_s)/(N tau_s): one spike of an N-neuron population, dt_since before the end\n"
                    "of the step, in s at the end of the step (a spike adds 1/(N tau_s) to s).",
                    domain=(dt_dom, tau_s_dom, POP)),
+        KernelSpec("synapse_step_mean_start", (cc.dt, cc.tau_s), (expm1_form(mean["start"]),),
+                   "-tau_s expm1(-dt/tau_s)/dt: the step mean (1/dt) int s dt of the exact synapse per unit of s at\n"
+                   "the start of the step (expm1: accurate as dt/tau_s -> 0).", domain=_small_ratio_domain),
+        KernelSpec("synapse_step_mean_spike", (cc.dt, cc.tau_s, N), (expm1_form(mean["midpoint_spike"]),),
+                   "-expm1(-dt/(2 tau_s))/(N dt): the step mean (1/dt) int s dt of one spike of an N-neuron\n"
+                   "population at the midpoint of the step (expm1: accurate as dt/tau_s -> 0).",
+                   domain=lambda rng, n: _small_ratio_domain(rng, n, extra=(POP,))),
         KernelSpec("mode_rate_derivative", (c_k, eta_k, cc.h, I_ext, tau), (cc.mode_rate_derivative(),),
                    "d/dh of Re(c_k sqrt(eta_k + I + tau h))/(pi tau): one mode's share of dPhi/dh.",
                    complex_valued=True, domain=(CPLX, lower, (-2.0, 2.0), PAR[3], PAR[4])),

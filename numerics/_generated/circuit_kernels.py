@@ -36,6 +36,20 @@ def synapse_jump(dt_since, tau_s, N):
 
 
 @numba.njit(cache=True)
+def synapse_step_mean_start(dt, tau_s):
+    """-tau_s expm1(-dt/tau_s)/dt: the step mean (1/dt) int s dt of the exact synapse per unit of s at
+    the start of the step (expm1: accurate as dt/tau_s -> 0)."""
+    return -tau_s*math.expm1(-dt/tau_s)/dt
+
+
+@numba.njit(cache=True)
+def synapse_step_mean_spike(dt, tau_s, N):
+    """-expm1(-dt/(2 tau_s))/(N dt): the step mean (1/dt) int s dt of one spike of an N-neuron
+    population at the midpoint of the step (expm1: accurate as dt/tau_s -> 0)."""
+    return -math.expm1(-1/2*dt/tau_s)/(N*dt)
+
+
+@numba.njit(cache=True)
 def mode_rate_derivative(c_k, eta_k, h, I, tau):
     """d/dh of Re(c_k sqrt(eta_k + I + tau h))/(pi tau): one mode's share of dPhi/dh."""
     return (1/2)*(c_k/cmath.sqrt(I + eta_k + h*tau)).real/math.pi

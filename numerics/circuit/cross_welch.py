@@ -10,16 +10,45 @@ off-diagonal elements follow the package convention (theory/THEORY.md, "Conventi
 two-sided, angular frequency, returned at omega >= 0 (S_ab(-omega) = conj S_ab(omega) for real signals);
 S_ba = conj S_ab.  (scipy.signal.csd(x_a, x_b) estimates conj S_ab, i.e. S_ba.)  Memory: one partial segment
 per channel and the running (P, P, n_omega) sum, independent of the signal length.
+
+Both circuit simulators use it: the network engine (numerics.circuit.network: the whole matrix, the auto-spectra
+and the coherence) and the stochastic mass model (numerics.circuit.stochastic_mass: one :class:`CrossSpectrum`
+per pair a < b, :meth:`CrossWelchAccumulator.cross_spectra`).
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import signal
 
 from shotnoise.theory.errors import ParameterError
 
-from ..parameters import finite, integer_at_least, positive
+from ..parameters import integer_at_least
 from ..spectral_estimation import CONVENTION, Spectrum, chi2_interval, equivalent_dof
+from ..streaming_welch import WelchAccumulator
+from .operating_point import pair_key
+
+
+@dataclass
+class CrossSpectrum:
+    """Welch estimate of the cross-spectrum S_ab = < X_a conj(X_b) > of channels a and b (complex, omega >= 0;
+    two-sided, angular frequency), with the segmentation of the auto-spectra (Hann, mean removed per segment)."""
+
+    a: str
+    b: str
+    omega: np.ndarray
+    psd: np.ndarray
+    dof: float
+    n_segments: int
+    nperseg: int
+    dt: float
+    convention: str = CONVENTION
+
+    def to_dict(self) -> dict:
+        return {"convention": self.convention, "pair": pair_key(self.a, self.b), "omega": self.omega.tolist(),
+                "re": self.psd.real.tolist(), "im": self.psd.imag.tolist(), "dof": self.dof,
+                "n_segments": self.n_segments}
 
 
 class CrossWelchAccumulator:
@@ -27,25 +56,18 @@ class CrossWelchAccumulator:
 
     ``add(x)`` feeds the next samples, x of shape (channels, n); ``matrix()`` returns (omega, S) with S of
     shape (channels, channels, n_omega), complex; ``spectrum(a)`` the auto-spectrum of channel a as a
-    :class:`Spectrum` (with its chi-square interval), identical to ``WelchAccumulator``'s; ``coherence()``
-    the magnitude-squared coherence |S_ab|^2 / (S_aa S_bb).
+    :class:`Spectrum` (with its chi-square interval), identical to ``WelchAccumulator``'s; ``cross_spectra(names)``
+    every pair a < b as a :class:`CrossSpectrum`; ``coherence()`` the magnitude-squared coherence
+    |S_ab|^2 / (S_aa S_bb).
     """
 
     def __init__(self, *, channels: int, dt: float, segment: float, overlap: float = 0.5,
                  confidence: float = 0.95):
         self.channels = integer_at_least("channels", channels, 1)
-        self.dt = positive("dt", dt)
-        segment = positive("segment", segment)
-        self.overlap = finite("overlap", overlap)
-        if not 0 <= self.overlap < 1:
-            raise ParameterError("overlap must be in [0, 1), got %r" % overlap)
-        self.confidence = finite("confidence", confidence)
-        if not 0 < self.confidence < 1:
-            raise ParameterError("confidence must be in (0, 1), got %r" % confidence)
-        self.nperseg = int(round(segment / self.dt))
-        if self.nperseg < 8:
-            raise ParameterError("segment must be at least 8 samples (segment/dt = %d)" % self.nperseg)
-        self.noverlap = int(round(self.overlap * self.nperseg))
+        # the segmentation (and its validation) of the single-channel estimate, so the same segments by construction
+        single = WelchAccumulator(dt=dt, segment=segment, overlap=overlap, confidence=confidence)
+        self.dt, self.overlap, self.confidence = single.dt, single.overlap, single.confidence
+        self.nperseg, self.noverlap = single.nperseg, single.noverlap
         self._step = self.nperseg - self.noverlap
         self._window = signal.get_window("hann", self.nperseg)
         self._scale = self.dt / np.sum(self._window**2)
@@ -94,14 +116,30 @@ class CrossWelchAccumulator:
             S[a, a] = S[a, a].real  # exactly real on the diagonal
         return self.omega, S
 
+    @property
+    def dof(self) -> float:
+        """Equivalent degrees of freedom of an auto-spectrum estimate per bin (overlapping Hann segments)."""
+        return equivalent_dof(self.n_segments, nperseg=self.nperseg, noverlap=self.noverlap)
+
     def spectrum(self, a: int) -> Spectrum:
         """Auto-spectrum of channel ``a`` as a Spectrum (equal to WelchAccumulator's on the same samples)."""
         self._check()
         P = self._sum[a, a].real * self._scale / self.n_segments
-        nu = equivalent_dof(self.n_segments, nperseg=self.nperseg, noverlap=self.noverlap)
+        nu = self.dof
         lo, hi = chi2_interval(nu, confidence=self.confidence)
         return Spectrum(self.omega, P, P * lo, P * hi, nu, self.n_segments, self.nperseg, self.dt,
                         self.confidence, CONVENTION, overlap=self.overlap)
+
+    def cross_spectra(self, names) -> dict:
+        """The cross-spectrum of every pair of channels a < b as a :class:`CrossSpectrum` (names: one per channel,
+        in channel order), keyed 'a|b' (``operating_point.pair_key``)."""
+        if len(names) != self.channels:
+            raise ParameterError("names must name the %d channels, got %r" % (self.channels, names))
+        omega, S = self.matrix()
+        nu = self.dof
+        return {pair_key(names[a], names[b]): CrossSpectrum(names[a], names[b], omega, S[a, b], nu, self.n_segments,
+                                                            self.nperseg, self.dt)
+                for a in range(self.channels) for b in range(a + 1, self.channels)}
 
     def coherence(self) -> np.ndarray:
         """|S_ab|^2 / (S_aa S_bb), shape (channels, channels, n_omega) (nan where an auto-spectrum is 0)."""

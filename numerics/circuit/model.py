@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import pathlib
 import re
 from dataclasses import dataclass

@@ -21,6 +21,9 @@ Per step k, for every neuron of population a:
     V <- M(dt) V                                         (a pass through infinity is a spike, n_a(k) counts them)
     s_b(t_{k+1}) = s_b(t_k) exp(-dt/tau_s,b) + n_b(k) exp(-dt/(2 tau_s,b)) / (N_b tau_s,b)     (exp synapses)
 
+(the synapse's exact update and its step means are the generated kernels of theory.circuit: synapse_decay,
+synapse_jump, synapse_step_mean_start, synapse_step_mean_spike).
+
 * Delta synapses: exact flow between kicks; the spikes of step k kick at the start of step k+1 (a delay of
   dt/2 on average, so an O(dt) phase lag exp(-i omega dt/2) of the loop, as in ``numerics.qif_network``;
   P = 1 with tau_s = 0 reproduces that simulator spike for spike).
@@ -51,6 +54,8 @@ import numpy as np
 
 from shotnoise.theory.errors import ParameterError
 
+from .._generated.circuit_kernels import (synapse_decay, synapse_jump, synapse_step_mean_spike,
+                                          synapse_step_mean_start)
 from .._generated.network_kernels import phase_factor_parts, rate_voltage_of_order_parameter
 from ..parameters import finite, finite_array, integer_at_least, nonnegative, positive
 from ..progress import progress_bar
@@ -58,6 +63,7 @@ from ..qif_network import (_advance, _advance_items_parallel, _coefficients, ord
                            thread_count)
 from ..quenched import stationary_initial_state
 from .cross_welch import CrossWelchAccumulator
+from .run_grid import run_grid
 
 #: neuron-steps per compiled call (~10 ms): bounds the reaction time to Ctrl-C
 CHUNK_NEURON_STEPS = 2e7
@@ -99,7 +105,7 @@ def _half_shift(shift_exp, is_exp, s, r_init, half):
 
 @numba.njit(cache=True, error_model="numpy")
 def _run_chunk(V, A, B, C, lo, hi, pop, parallel, pop_lo, pop_hi, turns_pop, kick_delta, shift_exp, is_exp,
-               r_init, decay, jump, integ_s, integ_n, s, prev, step0, n_steps, transient_steps, bin_steps,
+               r_init, decay, jump, mean_s, mean_n, s, prev, step0, n_steps, transient_steps, bin_steps,
                z_steps, counts, syn, Z, bin0, z0):
     """Advance ``n_steps`` from global step ``step0``; record bins [bin0, bin0 + counts.shape[1]) and
     order-parameter samples [z0, z0 + Z.shape[1]) (counted from the end of the transient)."""
@@ -109,7 +115,7 @@ def _run_chunk(V, A, B, C, lo, hi, pop, parallel, pop_lo, pop_hi, turns_pop, kic
     cnt = np.zeros(n_items, dtype=np.int64)
     zr = np.zeros(n_items)
     zi = np.zeros(n_items)
-    integral = np.zeros(P)
+    step_mean = np.zeros(P)
     half = np.zeros(P)
     for k in range(n_steps):
         step = step0 + k
@@ -135,7 +141,7 @@ def _run_chunk(V, A, B, C, lo, hi, pop, parallel, pop_lo, pop_hi, turns_pop, kic
             prev[pop[i]] += cnt[i]
         for b in range(P):
             if is_exp[b]:
-                integral[b] = s[b] * integ_s[b] + prev[b] * integ_n[b]
+                step_mean[b] = s[b] * mean_s[b] + prev[b] * mean_n[b]
                 s[b] = s[b] * decay[b] + prev[b] * jump[b]
         if step >= transient_steps:
             rel = step - transient_steps
@@ -143,7 +149,7 @@ def _run_chunk(V, A, B, C, lo, hi, pop, parallel, pop_lo, pop_hi, turns_pop, kic
             if 0 <= bi < counts.shape[1]:
                 for b in range(P):
                     counts[b, bi] += prev[b]
-                    syn[b, bi] += integral[b]
+                    syn[b, bi] += step_mean[b]
             if z_steps > 0 and (rel + 1) % z_steps == 0:
                 zk = (rel + 1) // z_steps - 1 - z0
                 if 0 <= zk < Z.shape[1]:
@@ -267,6 +273,18 @@ def initial_states(etas, *, J, tau, I, r_init, seed=0) -> list:
             for a, e in enumerate(etas)]
 
 
+def _synapse_coefficients(dt, tau_s, N):
+    """Per population b (zeros for a delta synapse): the exact update s <- s decay + n jump over a step with n
+    spikes at its midpoint, and the step mean of s, s mean_s + n mean_n (s at the start of the step)."""
+    out = np.zeros((4, tau_s.size))
+    for b, ts in enumerate(tau_s):
+        if ts > 0:
+            n = float(N[b])
+            out[:, b] = (synapse_decay(dt, ts), synapse_jump(dt / 2, ts, n), synapse_step_mean_start(dt, ts),
+                         synapse_step_mean_spike(dt, ts, n))
+    return out
+
+
 def _items(N, threads):
     """Work items: thread t gets chunk t of every population (items t*P .. t*P + P - 1): balanced under the
     static schedule of numba's prange whatever the population sizes."""
@@ -317,19 +335,8 @@ def simulate_populations(etas, *, J, tau, tau_s, I, r_init, T, dt, transient=0.0
     etas, J, tau, tau_s, I, r_init = _populations(etas, J, tau, tau_s, I, r_init)
     P = len(etas)
     N = np.array([e.size for e in etas], dtype=np.int64)
-    T, dt = positive("T", T), positive("dt", dt)
-    transient = nonnegative("transient", transient)
-    if transient >= T:
-        raise ParameterError("T must be > transient, got T=%r, transient=%r" % (T, transient))
-    n_steps = int(round(T / dt))
-    transient_steps = int(round(transient / dt))
-    bw = dt if bin_width is None else positive("bin_width", bin_width)
-    bin_steps = int(round(bw / dt))
-    if bin_steps < 1 or abs(bin_steps * dt - bw) > 1e-9 * bw:
-        raise ParameterError("bin_width must be a positive multiple of dt, got %r (dt=%r)" % (bw, dt))
-    n_bins = (n_steps - transient_steps) // bin_steps
-    if n_bins < 1:
-        raise ParameterError("T - transient must cover at least one bin")
+    T, dt, transient, bw, n_steps, transient_steps, bin_steps, n_bins = run_grid(T=T, dt=dt, transient=transient,
+                                                                                bin_width=bin_width)
     z_steps = order_parameter_steps(order_parameter_interval, dt=dt, bin_steps=bin_steps)
     if not isinstance(keep_series, (bool, np.bool_)):
         raise ParameterError("keep_series must be True or False, got %r" % (keep_series,))
@@ -355,11 +362,7 @@ def simulate_populations(etas, *, J, tau, tau_s, I, r_init, T, dt, transient=0.0
     turns_pop = np.array([turns[off[a]:off[a + 1]].sum() for a in range(P)], dtype=np.int64)
     kick_delta = np.where(is_exp[None, :], 0.0, J / N[None, :])
     shift_exp = np.where(is_exp[None, :], dt * J, 0.0)
-    ts = np.where(is_exp, tau_s, 1.0)
-    decay = np.where(is_exp, np.exp(-dt / ts), 0.0)
-    jump = np.where(is_exp, np.exp(-dt / (2 * ts)) / (N * ts), 0.0)
-    integ_s = np.where(is_exp, -ts * np.expm1(-dt / ts), 0.0)
-    integ_n = np.where(is_exp, -np.expm1(-dt / (2 * ts)) / N, 0.0)
+    decay, jump, mean_s, mean_n = _synapse_coefficients(dt, tau_s, N)
     s = r_init.copy()
     prev = np.zeros(P, dtype=np.int64)
     lo, hi, pop, pop_lo, pop_hi = _items(N, nthreads)
@@ -390,7 +393,7 @@ def simulate_populations(etas, *, J, tau, tau_s, I, r_init, T, dt, transient=0.0
                 else:
                     n = min(free, n_steps - step)
                 _run_chunk(V, A, B, C, lo, hi, pop, nthreads > 1, pop_lo, pop_hi, turns_pop, kick_delta,
-                           shift_exp, is_exp, r_init, decay, jump, integ_s, integ_n, s, prev, step, n,
+                           shift_exp, is_exp, r_init, decay, jump, mean_s, mean_n, s, prev, step, n,
                            transient_steps, bin_steps, z_steps, counts, syn, Zbuf, bin0, z0)
                 if np.isnan(V).any():
                     raise ParameterError("non-finite voltages in the network (a denominator hit exactly zero); "
@@ -398,7 +401,7 @@ def simulate_populations(etas, *, J, tau, tau_s, I, r_init, T, dt, transient=0.0
                 if transient_steps <= step < rec_end:
                     nb = n // bin_steps
                     act = counts[:, :nb] / (N[:, None] * bw)
-                    sav = np.where(is_exp[:, None], syn[:, :nb] / bw, act)
+                    sav = np.where(is_exp[:, None], syn[:, :nb] / bin_steps, act)
                     tot_A += act.sum(axis=1)
                     tot_S += sav.sum(axis=1)
                     nz = 0

@@ -1,52 +1,21 @@
 """Readable reference of the P-population network (``numerics.circuit.network``): tan/atan per neuron per step.
 
-Plain Python and numpy, for small N: the same scheme as the fast path (see its module docstring) written
-out step by step, with the free Riccati flow tau dV/dt = V^2 + a evaluated through the phase instead of
-the generated Moebius coefficients: a > 0 through theta = atan(V/sqrt a) (a spike per crossing of pi/2
-mod pi), a < 0 through tanh / coth (a spike when V passes +inf), a = 0 through u = -1/V.  The fast path
-must agree with it spike for spike (tests/unit/test_circuit_network.py).
+Plain Python and numpy for small N (the per-neuron flow compiled, as in qif_reference): the same scheme as
+the fast path (see its module docstring) written out step by step, with the free Riccati flow
+tau dV/dt = V^2 + a evaluated through the phase instead of the generated Moebius coefficients, by the
+single-population reference step of ``numerics.qif_reference`` (a > 0 through theta = atan(V/sqrt a), a
+spike per crossing of pi/2 mod pi; a < 0 through tanh / coth, a spike when V passes +inf; a = 0 through
+u = -1/V).  The fast path must agree with it spike for spike (tests/unit/test_circuit_network.py).
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 from shotnoise.theory.errors import ParameterError
 
+from .._generated.circuit_kernels import synapse_decay, synapse_jump
 from ..parameters import integer_at_least, positive
-
-
-def free_flow(V: np.ndarray, a: np.ndarray, h: float) -> np.ndarray:
-    """Advance tau dV/dt = V^2 + a over dt (h = dt/tau) in place; return the spikes per neuron."""
-    spikes = np.zeros(V.size, dtype=np.int64)
-    for j in range(V.size):
-        v, aj = V[j], a[j]
-        if aj > 0:  # phase: V = s tan(theta), theta advances by s h
-            s = math.sqrt(aj)
-            theta = math.atan(v / s) + s * h
-            n = math.floor((theta + math.pi / 2) / math.pi)
-            spikes[j] = n
-            V[j] = s * math.tan(theta - n * math.pi)
-        elif aj < 0:  # V = -b tanh(psi) inside (-b, b), V = -b coth(psi) outside; psi advances by b h
-            b = math.sqrt(-aj)
-            if abs(v) == b:  # an equilibrium (rest or threshold) of the flow
-                pass
-            elif abs(v) < b:
-                V[j] = -b * math.tanh(math.atanh(-v / b) + b * h)
-            else:
-                psi = math.atanh(-b / v)
-                psi_new = psi + b * h
-                if psi < 0.0 <= psi_new:
-                    spikes[j] = 1
-                V[j] = -b / math.tanh(psi_new) if psi_new != 0.0 else -math.inf
-        else:  # u = -1/V advances by h
-            u = -1.0 / v if v != 0.0 else -math.inf
-            u_new = u + h
-            if u < 0.0 <= u_new:
-                spikes[j] = 1
-            V[j] = -1.0 / u_new
-    return spikes
+from ..qif_reference import _reference_step as free_flow  # the tan/atan flow over dt/tau, spikes per neuron
 
 
 def order_parameter(V: np.ndarray) -> complex:
@@ -96,9 +65,8 @@ def reference_populations(etas, *, J, tau, tau_s, I, r_init, dt: float, n_steps:
             per[a][k] = free_flow(V[a], drive[a], dt / tau[a])
             counts[k, a] = per[a][k].sum()
         for b in range(P):
-            if exp_syn[b]:  # spikes of the step at its midpoint
-                s[b] = s[b] * math.exp(-dt / tau_s[b]) + counts[k, b] * math.exp(-dt / (2 * tau_s[b])) / (
-                    N[b] * tau_s[b])
+            if exp_syn[b]:  # the exact decay, the spikes of the step at its midpoint
+                s[b] = s[b] * synapse_decay(dt, tau_s[b]) + counts[k, b] * synapse_jump(dt / 2, tau_s[b], float(N[b]))
             else:
                 s[b] = counts[k, b] / (N[b] * dt)
         s_out[k] = s

@@ -23,8 +23,8 @@ s_b = r_b + xi_b).  xi_b is one of
     reads (R_r is zero on synaptic states); a delta synapse's noise enters every mode k of population a as
     i J_ab xi_b, and r_a = sum_k Re(c_k w_k)/(pi tau_a) receives -J_ab xi_b sum_k Im(c_k)/(pi tau_a) = 0 because
     sum_k c_k = 1 (Lorentzian: c = 1 and r reads Re w only).  This is the circuit form of the one-population
-    statement of theory/stochastic_mpr.py; :func:`ito_stratonovich_drift` evaluates the correction and a test
-    checks it is zero to rounding for mixed and multi-pole circuits.
+    statement of theory/stochastic_mpr.py; ``stochastic_mass_reference.ito_stratonovich_drift`` evaluates the
+    correction and a test checks it is zero to rounding for mixed and multi-pole circuits.
 (b) ``colored``: stationary Gaussian noise per population with the theoretical spectrum S_xi,b of the fixed point
     (population b alone at its fixed-point drive, ``CircuitOperatingPoint.population_points[b]``), binned over dt
     with aliases, synthesised by the streaming FFT filter numerics.colored_noise.ColoredNoise (exactly as the
@@ -42,8 +42,11 @@ The outputs are bin averages of A_b = r_b + xi_b (the noise of step k is the ave
 the one-population model), r_b, v_b and the synaptic variable s_b (= A_b for a delta synapse).  For P = 1 with a
 delta synapse the random streams are those of ``Model.simulate_stochastic_mass``: the runs agree to rounding
 (tested).  With ``segment`` the Welch estimates of every A_b and the cross-spectra X_a conj(X_b) (estimating
-S_ab(omega) = int <A_a(t + u) A_b(t)> exp(-i omega u) du, the convention of CircuitOperatingPoint.spectral_matrix)
-are accumulated during the run (two-sided, angular frequency).
+S_ab(omega) = int <A_a(t + u) A_b(t)> exp(-i omega u) du, the convention of CircuitOperatingPoint.spectral_matrix;
+numerics.circuit.cross_welch) are accumulated during the run (two-sided, angular frequency).
+
+Beside it: the readable reference of the compiled loop (``stochastic_mass_reference``) and the O(1/N) mean-rate
+shift of the second-order system-size expansion (``mean_shift``).
 """
 from __future__ import annotations
 
@@ -52,7 +55,6 @@ from dataclasses import dataclass, field
 
 import numba
 import numpy as np
-from scipy import signal
 
 from shotnoise.theory.errors import ParameterError
 
@@ -60,9 +62,10 @@ from .._generated.circuit_kernels import synapse_rhs
 from .._generated.mpr_kernels import white_noise_amplitude, white_noise_intensity
 from .._generated.multipole_kernels import mode_rhs
 from .._generated.spectrum_kernels import effective_drive, frequency_of_drive
-from ..parameters import integer_at_least, nonnegative, positive
+from ..parameters import integer_at_least
 from ..progress import progress_bar
-from ..spectral_estimation import CONVENTION
+from .cross_welch import CrossWelchAccumulator
+from .run_grid import run_grid
 
 NOISE_KINDS = ("white", "colored", "surrogate")
 SCHEMES = ("euler", "heun")
@@ -207,169 +210,6 @@ def _integrate(x, dt, step0, n_steps, bin_steps, transient_steps, bin0, scheme, 
     return -1
 
 
-# ---------------------------------------------------------------------------------------------- readable reference
-def reference_run(circuit, *, x0, xi, dt: float, scheme: str = "heun", dW=None, N=None) -> np.ndarray:
-    """The readable reference of the compiled loop, on Structure.rhs (states after every step, (n + 1) x D).
-
-    Given noise (``xi``: P x n values, each constant over its step):  Euler x + dt rhs(x, xi); Heun
-    x_p = x + dt rhs(x, xi), x + (dt/2)(rhs(x, xi) + rhs(x_p, xi)).  White noise (``dW``: P x n increments, ``N``
-    the sizes; ``xi`` ignored): x_p = x + dt rhs(x, 0) + B g(x) dW, x + (dt/2)(rhs(x, 0) + rhs(x_p, 0)) +
-    B (g(x) + g(x_p))/2 dW with g_b = sqrt(r_b/N_b) (Euler-Maruyama: the predictor).
-    """
-    st = circuit.structure
-    B = st.noise_matrix()
-    x = np.array(x0, dtype=float)
-    g = lambda y: np.sqrt(np.maximum(st.R_r @ y, 0.0) / np.asarray(N, dtype=float))
-    n = (dW if dW is not None else xi).shape[1]
-    out = [x.copy()]
-    for k in range(n):
-        if dW is not None:
-            f = st.rhs(x)
-            xp = x + dt * f + B @ (g(x) * dW[:, k])
-            x = xp if scheme == "euler" else x + 0.5 * dt * (f + st.rhs(xp)) + B @ (0.5 * (g(x) + g(xp)) * dW[:, k])
-        else:
-            f = st.rhs(x, xi[:, k])
-            xp = x + dt * f
-            x = xp if scheme == "euler" else x + 0.5 * dt * (f + st.rhs(xp, xi[:, k]))
-        out.append(x.copy())
-    return np.array(out)
-
-
-def ito_stratonovich_drift(circuit, x) -> np.ndarray:
-    """The Ito-Stratonovich drift correction of the white-noise SDE at state x,
-
-        c_i = (1/2) sum_b sum_k G[k, b] dG[i, b]/dx_k,    G[:, b] = B[:, b] sqrt(r_b/N_b),  r = R_r x,
-
-    = (1/2) sum_b B[:, b] g_b g_b'(r_b) (R_r B)[b, b]: zero because R_r B = 0 (see the module docstring)."""
-    st = circuit.structure
-    B = st.noise_matrix()
-    N = circuit.N
-    r = st.R_r @ np.asarray(x, dtype=float)
-    g = np.sqrt(r / N)
-    dg = 0.5 / np.sqrt(r * N)  # d sqrt(r/N)/dr
-    RB = st.R_r @ B
-    return 0.5 * sum(B[:, b] * g[b] * dg[b] * RB[b, b] for b in range(st.P))
-
-
-def state_covariance(op, *, noise: str = "colored", omega_max: float = 2e4, points: int = 40000,
-                     quadrature: bool = False) -> np.ndarray:
-    """Stationary covariance C = <dx dx^T> of the linearised mass model around the stable fixed point ``op``, to
-    leading order in 1/N (D x D).
-
-    white: the Lyapunov equation A C + C A^T + B diag(r*/N) B^T = 0 (the intensities at the fixed point);
-    colored (and surrogate, whose noise has the same spectrum to this order): C = int H diag(S_xi) H^H d omega/2 pi
-    (two-sided) with H = (i omega - A)^-1 B (CircuitOperatingPoint.state_transfer), by the trapezoidal rule on
-    [0, omega_max] plus the tail of H ~ B/(i omega), S_xi -> r/N beyond it (closed form B diag(r/N) B^T/(pi omega_max)).
-    ``quadrature``: white noise by the same quadrature (S_xi = r/N), which must reproduce the Lyapunov solution
-    (tested: the check of the quadrature).
-    """
-    from scipy import integrate
-    from scipy.linalg import solve_continuous_lyapunov
-
-    if noise not in NOISE_KINDS:
-        raise ParameterError("noise must be one of %s, got %r" % (", ".join(NOISE_KINDS), noise))
-    op._require_stable()
-    A, B = op.jacobian(), op.noise_matrix()
-    Q = B @ np.diag(op.r / op.circuit.N) @ B.T
-    if noise == "white" and not quadrature:
-        return solve_continuous_lyapunov(A, -Q)
-    # linear grid over the eigenvalues and shot-noise peaks (~ 2 pi r), geometric beyond
-    lin_end = 50.0 * max(max(abs(z) for z in op.eigenvalues), 2 * np.pi * float(np.max(op.r)))
-    w = np.concatenate([np.linspace(0.0, lin_end, points // 2)[:-1], np.geomspace(lin_end, omega_max, points // 2)])
-    H = op.state_transfer(w)
-    S = np.broadcast_to((op.r / op.circuit.N)[:, None], (op.r.size, w.size)) if noise == "white" else op.shot(w)
-    integrand = np.einsum("wdb,bw,web->wde", H, S, H.conj()).real
-    return 2 * integrate.trapezoid(integrand, w, axis=0) / (2 * np.pi) + Q / (np.pi * omega_max)
-
-
-def predicted_mean_rates(op, *, noise: str = "colored") -> np.ndarray:
-    """Mean rates of the stochastic mass model to order 1/N: r* + R_r <dx>, with the noise-induced shift
-
-        <dx> = -A^{-1} q,   q_i = (1/2) sum_jk d^2 f_i/dx_j dx_k C_jk        (system-size expansion, second order)
-
-    (C: :func:`state_covariance`).  The drift is quadratic in each mode and linear elsewhere, so q has one entry
-    per mode: q_m = (1/2) f_m''(w_m) <dw_m^2> with <dw^2> = C_uu - C_yy + 2 i C_uy (w = u + i y), the second
-    derivative read off the generated ``mode_rhs`` (exact central difference of a quadratic).  The Ito noise has
-    zero mean and the intensity enters C only, so no other term is of order 1/N.  The fixed point is the first-order
-    mean; the shift is what a long run resolves (tested)."""
-    st = op.circuit.structure
-    C = state_covariance(op, noise=noise)
-    w = st.modes(op.x)
-    q = np.zeros(st.dim)
-    for m in range(st.n_modes):
-        a = st.mode_pop[m]
-        args = (complex(st.poles[m]), float(op.h[a]), 1.0, float(st.I[a]), float(st.tau[a]))
-        f2 = mode_rhs(w[m] + 1.0, *args) + mode_rhs(w[m] - 1.0, *args) - 2.0 * mode_rhs(w[m], *args)
-        z = 0.5 * f2 * complex(C[2 * m, 2 * m] - C[2 * m + 1, 2 * m + 1], 2.0 * C[2 * m, 2 * m + 1])
-        q[2 * m], q[2 * m + 1] = z.real, z.imag
-    return op.r + st.R_r @ -np.linalg.solve(op.jacobian(), q)
-
-
-# ---------------------------------------------------------------------------------------------- cross-spectra
-@dataclass
-class CrossSpectrum:
-    """Welch cross-spectrum estimate of X_a conj(X_b) (complex, omega >= 0; two-sided, angular frequency), with the
-    segmentation of the auto-spectra (Hann, 50% overlap, mean removed per segment)."""
-
-    a: str
-    b: str
-    omega: np.ndarray
-    psd: np.ndarray
-    dof: float
-    n_segments: int
-    nperseg: int
-    dt: float
-    convention: str = CONVENTION
-
-    def to_dict(self) -> dict:
-        return {"convention": self.convention, "pair": "%s|%s" % (self.a, self.b), "omega": self.omega.tolist(),
-                "re": self.psd.real.tolist(), "im": self.psd.imag.tolist(), "dof": self.dof,
-                "n_segments": self.n_segments}
-
-
-class CrossWelchAccumulator:
-    """Running Welch cross-spectra of P channels, segmented exactly as
-    :class:`~shotnoise.numerics.streaming_welch.WelchAccumulator` (whose auto-spectra it reproduces on its
-    diagonal, tested): sum over segments of X_a conj(X_b) dt / sum w^2 for every pair."""
-
-    def __init__(self, *, channels: int, dt: float, segment: float, overlap: float = 0.5):
-        self.dt = positive("dt", dt)
-        self.nperseg = int(round(positive("segment", segment) / self.dt))
-        if self.nperseg < 8:
-            raise ParameterError("segment must be at least 8 samples (segment/dt = %d)" % self.nperseg)
-        self.noverlap = int(round(overlap * self.nperseg))
-        self._step = self.nperseg - self.noverlap
-        self._window = signal.get_window("hann", self.nperseg)
-        self._scale = self.dt / np.sum(self._window**2)
-        self._nkeep = (self.nperseg + 1) // 2
-        self._sum = np.zeros((channels, channels, self._nkeep), dtype=complex)
-        self._buf = np.zeros((channels, 0))
-        self.n_segments = 0
-
-    def add(self, x) -> None:
-        """Feed the next samples (channels x n)."""
-        x = np.asarray(x, dtype=float)
-        buf = np.concatenate([self._buf, x], axis=1)
-        n_new = 0 if buf.shape[1] < self.nperseg else 1 + (buf.shape[1] - self.nperseg) // self._step
-        if n_new:
-            segs = np.lib.stride_tricks.sliding_window_view(buf, self.nperseg, axis=1)[:, ::self._step][:, :n_new]
-            segs = (segs - segs.mean(axis=2, keepdims=True)) * self._window
-            X = np.fft.rfft(segs, axis=2)[:, :, : self._nkeep]          # channels x segments x bins
-            self._sum += np.einsum("asw,bsw->abw", X, X.conj())
-            self.n_segments += n_new
-        self._buf = buf[:, n_new * self._step:].copy()
-
-    def matrix(self) -> np.ndarray:
-        """channels x channels x bins: the Welch estimate of S_ab at omega >= 0."""
-        if self.n_segments == 0:
-            raise ParameterError("segment (%g) is longer than the signal" % (self.nperseg * self.dt))
-        return self._sum * self._scale / self.n_segments
-
-    @property
-    def omega(self) -> np.ndarray:
-        return 2 * np.pi * np.fft.fftfreq(self.nperseg, self.dt)[: self._nkeep]
-
-
 # ---------------------------------------------------------------------------------------------- result
 @dataclass
 class CircuitMassRun:
@@ -463,27 +303,15 @@ def simulate_circuit_stochastic_mass(circuit, *, T: float, dt: float, noise: str
     """
     from ..colored_noise import ColoredNoise, filter_taps
     from ..streaming_welch import WelchAccumulator
-    from .operating_point import pair_key
 
     if noise not in NOISE_KINDS:
         raise ParameterError("noise must be one of %s, got %r" % (", ".join(NOISE_KINDS), noise))
     if scheme not in SCHEMES:
         raise ParameterError("scheme must be one of %s, got %r" % (", ".join(SCHEMES), scheme))
     N = np.array(circuit.N, dtype=float)  # ParameterError naming populations.X.N if missing
-    T, dt = positive("T", T), positive("dt", dt)
-    transient = nonnegative("transient", transient)
-    if transient >= T:
-        raise ParameterError("T must be > transient, got T=%r, transient=%r" % (T, transient))
+    T, dt, transient, bw, n_steps, tr, bin_steps, n_bins = run_grid(T=T, dt=dt, transient=transient,
+                                                                    bin_width=bin_width)
     seed = integer_at_least("seed", seed, 0)
-    bw = dt if bin_width is None else positive("bin_width", bin_width)
-    bin_steps = int(round(bw / dt))
-    if bin_steps < 1 or abs(bin_steps * dt - bw) > 1e-9 * bw:
-        raise ParameterError("bin_width must be a positive multiple of dt, got %r (dt=%r)" % (bin_width, dt))
-    n_steps = int(round(T / dt))
-    tr = int(round(transient / dt))
-    n_bins = (n_steps - tr) // bin_steps
-    if n_bins < 1:
-        raise ParameterError("T - transient must cover at least one bin")
     op = circuit.operating_point(index=index, require_stable=False)
     st = circuit.structure
     P = st.P
@@ -559,12 +387,7 @@ def simulate_circuit_stochastic_mass(circuit, *, T: float, dt: float, noise: str
     if welch is not None:
         spectra = {n: w.spectrum() for n, w in zip(names, welch)}
         if cross_acc is not None:
-            M = cross_acc.matrix()
-            sp0 = spectra[names[0]]
-            for a in range(P):
-                for b in range(a + 1, P):
-                    cross[pair_key(names[a], names[b])] = CrossSpectrum(
-                        names[a], names[b], cross_acc.omega, M[a, b], sp0.dof, sp0.n_segments, sp0.nperseg, bw)
+            cross = cross_acc.cross_spectra(names)
     start = {n: {"r": float(op.r[a]), "v": float(op.v[a])} for a, n in enumerate(names)}
     return CircuitMassRun(names, noise, scheme, bw, T, dt, transient, n_steps, seed, n_bins, start, *series,
                           *(means[i] for i in range(4)), spectra=spectra, cross=cross)

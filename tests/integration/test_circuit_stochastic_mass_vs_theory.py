@@ -15,7 +15,7 @@ import pytest
 from scipy import stats
 
 from shotnoise.numerics.circuit.model import Circuit
-from shotnoise.numerics.circuit.stochastic_mass import predicted_mean_rates
+from shotnoise.numerics.circuit.mean_shift import predicted_mean_rates
 from shotnoise.numerics.operating_point import _WelchGrid
 from shotnoise.numerics.spectral_estimation import band_average, binned_spectrum, welch_expectation
 

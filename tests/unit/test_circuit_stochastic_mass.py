@@ -1,15 +1,15 @@
 """Stochastic mass model of a circuit: parity with the one-population model, the compiled loop against its readable
-reference, the Ito = Stratonovich statement, the cross-spectral accumulator, and input validation."""
+reference, the Ito = Stratonovich statement, the covariance of the mean-shift prediction, and input validation."""
 import json
 
 import numpy as np
 import pytest
-from scipy import signal
 
 from shotnoise.numerics import Model, ParameterError
 from shotnoise.numerics.circuit.model import Circuit, Population
 from shotnoise.numerics.circuit import stochastic_mass as csm
-from shotnoise.numerics.streaming_welch import WelchAccumulator
+from shotnoise.numerics.circuit.mean_shift import state_covariance
+from shotnoise.numerics.circuit.stochastic_mass_reference import ito_stratonovich_drift, reference_run
 
 
 def ei(N_E=800, N_I=200, delta_I=False, poles=None):
@@ -64,12 +64,12 @@ def test_compiled_loop_equals_readable_reference(circuit, scheme):
     dt, n, sch = 1e-3, 300, csm.SCHEMES.index(scheme)
     xi = 3.0 * rng.standard_normal((circuit.P, n))
     got = _compiled(circuit, x0, dt=dt, n=n, kind=1, scheme=sch, xi=xi)
-    ref = csm.reference_run(circuit, x0=x0, xi=xi, dt=dt, scheme=scheme)
+    ref = reference_run(circuit, x0=x0, xi=xi, dt=dt, scheme=scheme)
     np.testing.assert_allclose(got, ref, rtol=1e-11, atol=1e-12)
     # white noise: numba's generator is numpy's legacy Mersenne twister, one normal per population per step
     got = _compiled(circuit, x0, dt=dt, n=n, kind=0, scheme=sch, seed=99)
     dW = np.sqrt(dt) * np.random.RandomState(99).standard_normal((n, circuit.P)).T
-    ref = csm.reference_run(circuit, x0=x0, xi=None, dW=dW, N=circuit.N, dt=dt, scheme=scheme)
+    ref = reference_run(circuit, x0=x0, xi=None, dW=dW, N=circuit.N, dt=dt, scheme=scheme)
     np.testing.assert_allclose(got, ref, rtol=1e-11, atol=1e-12)
 
 
@@ -81,7 +81,7 @@ def test_ito_equals_stratonovich(circuit):
     B = st.noise_matrix()
     assert np.abs(st.R_r @ B).max() <= 1e-14 * np.abs(B).max()
     x = st.fixed_state(np.array([0.05, 0.3]))  # any state (the 4-pole E-I fixed point: E nearly silent)
-    assert np.abs(csm.ito_stratonovich_drift(circuit, x)).max() <= 1e-14 * np.abs(B).max() ** 2
+    assert np.abs(ito_stratonovich_drift(circuit, x)).max() <= 1e-14 * np.abs(B).max() ** 2
     # and the noise does enter: the synaptic rows (exponential) or the Im w rows (delta)
     for b, p in enumerate(circuit.populations):
         k = st.synapse_index[b]
@@ -91,33 +91,6 @@ def test_ito_equals_stratonovich(circuit):
             M = st.n_modes
             assert np.all(B[0:2 * M:2, b] == 0)
             np.testing.assert_allclose(B[1:2 * M:2, b], circuit.J[st.mode_pop, b])
-
-
-def test_cross_accumulator_matches_welch_and_csd_convention():
-    rng = np.random.default_rng(0)
-    n, dt, seg = 5000, 0.1, 12.8
-    e = rng.standard_normal(n + 3)
-    x = np.stack([e[3:], 0.5 * e[:-3] + rng.standard_normal(n)])  # channel 1 lags channel 0 by 3 samples
-    acc = csm.CrossWelchAccumulator(channels=2, dt=dt, segment=seg)
-    for chunk in np.array_split(np.arange(n), 7):
-        acc.add(x[:, chunk])
-    M = acc.matrix()
-    for a in range(2):
-        w = WelchAccumulator(dt=dt, segment=seg)
-        w.add(x[a])
-        np.testing.assert_allclose(M[a, a].real, w.spectrum().psd, rtol=1e-12)
-        np.testing.assert_allclose(acc.omega, w.spectrum().omega)
-    L = acc.nperseg
-    f, Pxy = signal.csd(x[1], x[0], fs=1 / dt, window="hann", nperseg=L, noverlap=L // 2, return_onesided=False,
-                        detrend="constant")  # scipy: conj(X_first) X_second = X_0 conj(X_1)
-    np.testing.assert_allclose(M[0, 1], Pxy[: M.shape[2]], rtol=1e-10, atol=1e-14)
-    # a pure delay x_1(t) = x_0(t - 3 dt): S_01 = exp(+3 i omega dt) S_00
-    # (S_ab = int <x_a(t+u) x_b(t)> e^{-i omega u} du)
-    acc = csm.CrossWelchAccumulator(channels=2, dt=dt, segment=seg)
-    acc.add(np.stack([e[3:], e[:-3]]))
-    M = acc.matrix()
-    phase = np.angle(M[0, 1][1:40] * np.exp(-3j * acc.omega[1:40] * dt))
-    assert np.abs(phase).max() < 0.1
 
 
 def test_runs_are_seeded_streamed_and_serialisable():
@@ -152,8 +125,8 @@ def test_mixed_circuit_runs_every_noise(noise):
 
 def test_covariance_quadrature_reproduces_lyapunov():
     op = ei().operating_point()
-    a = csm.state_covariance(op, noise="white")
-    b = csm.state_covariance(op, noise="white", quadrature=True)
+    a = state_covariance(op, noise="white")
+    b = state_covariance(op, noise="white", quadrature=True)
     np.testing.assert_allclose(b, a, rtol=0, atol=1e-8 * np.abs(a).max())
 
 
