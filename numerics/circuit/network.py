@@ -63,6 +63,7 @@ from ..qif_network import (_advance, _advance_items_parallel, _coefficients, ord
                            thread_count)
 from ..quenched import stationary_initial_state
 from .cross_welch import CrossWelchAccumulator
+from .operating_point import pair_key
 from .run_grid import run_grid
 
 #: neuron-steps per compiled call (~10 ms): bounds the reaction time to Ctrl-C
@@ -217,10 +218,18 @@ class PopulationNetworkResult:
     cross_spectra: np.ndarray | None = None
     coherence: np.ndarray | None = None
     final_V: list = field(repr=False, default=None)
+    names: tuple | None = None
+
+    def population_names(self) -> tuple:
+        """The populations' names (``Circuit.simulate_network`` sets them; '0', '1', ... otherwise)."""
+        return tuple(self.names) if self.names is not None else tuple(str(a) for a in range(len(self.N)))
 
     def to_dict(self) -> dict:
-        """Scalars, per-population means and metadata; spectra as dicts, cross-spectra as re/im lists."""
-        d = {"N": [int(n) for n in self.N], "T": self.T, "dt": self.dt, "transient": self.transient,
+        """Scalars, per-population means and metadata; with a segment the spectra by population name and the
+        cross-spectra by pair 'a|b' (S_ab, re/im lists with the coherence), as the stochastic mass model's."""
+        names = self.population_names()
+        d = {"populations": list(names), "N": [int(n) for n in self.N], "T": self.T, "dt": self.dt,
+             "transient": self.transient,
              "bin_width": self.bin_width, "bins": self.n_bins, "mean_rate": self.mean_rate.tolist(),
              "mean_synaptic": self.mean_synaptic.tolist(),
              "mean_rate_Z": [None if not math.isfinite(x) else float(x) for x in self.mean_rate_Z],
@@ -229,9 +238,12 @@ class PopulationNetworkResult:
                         "threads": self.threads},
              "max_phase_per_step": self.max_phase_per_step, "series_kept": self.activity is not None}
         if self.spectra is not None:
-            d["spectra"] = [s.to_dict() for s in self.spectra]
-            d["cross"] = {"omega": self.cross_omega.tolist(), "re": self.cross_spectra.real.tolist(),
-                          "im": self.cross_spectra.imag.tolist()}
+            d["spectra"] = {n: s.to_dict() for n, s in zip(names, self.spectra)}
+            d["cross"] = {pair_key(a, b): {"omega": self.cross_omega.tolist(), "re": self.cross_spectra[i, j].real.tolist(),
+                                           "im": self.cross_spectra[i, j].imag.tolist(),
+                                           "coherence": [None if not math.isfinite(c) else float(c)
+                                                         for c in self.coherence[i, j]]}
+                          for i, a in enumerate(names) for j, b in enumerate(names) if i < j}
         return d
 
 
