@@ -99,7 +99,9 @@ def test_streaming_estimates_equal_the_kept_series():
     assert np.allclose(lean.cross_spectra[1, 0], np.conj(lean.cross_spectra[0, 1]))
     assert np.all((lean.coherence[0, 1] >= 0) & (lean.coherence[0, 1] <= 1 + 1e-12))
     d = lean.to_dict()
-    assert len(d["spectra"]) == 2 and np.array(d["cross"]["re"]).shape == (2, 2, n)
+    assert d["populations"] == ["0", "1"] and set(d["spectra"]) == {"0", "1"} and set(d["cross"]) == {"0|1"}
+    assert np.allclose(d["cross"]["0|1"]["re"], lean.cross_spectra[0, 1].real)
+    assert np.allclose(d["cross"]["0|1"]["im"], lean.cross_spectra[0, 1].imag)
 
 
 @pytest.mark.parametrize("bw_steps,interval,expected", [(1, None, 20), (3, None, 21), (24, None, 24),
