@@ -49,6 +49,7 @@ from ._generated.network_kernels import (moebius_critical, moebius_excitable, mo
                                          phase_factor_parts, rate_voltage_of_order_parameter)
 from .parameters import finite, finite_array, integer_at_least, nonnegative, positive
 from .progress import progress_bar
+from .thread_governor import ThreadGovernor
 from .quenched import quenched_rate, stationary_initial_state
 
 RASTER_CAP = 2_000_000
@@ -467,6 +468,7 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
     n_ev = 0
     prev = 0
     outer_threads = numba.get_num_threads()
+    governor = ThreadGovernor(nthreads)  # threaded or serial loop per chunk, whichever runs faster now
     if nthreads > 1:
         numba.set_num_threads(nthreads)
     try:
@@ -483,9 +485,11 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
                     counts_M[:] = 0.0
                 else:
                     n = min(max(1, int(CHUNK_NEURON_STEPS // N)), n_steps - step)
-                prev, n_ev = _run_chunk(V, a_base, I_series, varying, dt / tau, J / N, step, n, bin_steps, raster, M,
-                                        A, B, C, turns, counts, counts_M, Z, raster_t, raster_i, n_ev, prev,
-                                        transient_steps, bin0, z_steps, z0, nthreads > 1, lo_items, hi_items, region)
+                par = governor.parallel()
+                with governor.timed(par, float(n) * N):
+                    prev, n_ev = _run_chunk(V, a_base, I_series, varying, dt / tau, J / N, step, n, bin_steps, raster,
+                                            M, A, B, C, turns, counts, counts_M, Z, raster_t, raster_i, n_ev, prev,
+                                            transient_steps, bin0, z_steps, z0, par, lo_items, hi_items, region)
                 if np.isnan(V).any():
                     raise ParameterError("non-finite voltages in the network (a denominator hit exactly zero); "
                                          "change dt")

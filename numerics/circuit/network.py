@@ -62,6 +62,7 @@ from ..progress import progress_bar
 from ..qif_network import (_advance, _advance_items_parallel, _coefficients, order_parameter_steps,
                            thread_count)
 from ..quenched import stationary_initial_state
+from ..thread_governor import ThreadGovernor
 from .cross_welch import CrossWelchAccumulator
 from .operating_point import pair_key
 from .run_grid import run_grid
@@ -388,6 +389,7 @@ def simulate_populations(etas, *, J, tau, tau_s, I, r_init, T, dt, transient=0.0
     n_z_total = (n_bins * bin_steps) // z_steps if z_steps else 0
     rec_end = transient_steps + n_bins * bin_steps
     outer = numba.get_num_threads()
+    governor = ThreadGovernor(nthreads)  # threaded or serial loop per chunk, whichever runs faster now
     if nthreads > 1:
         numba.set_num_threads(nthreads)
     t0 = time.perf_counter()
@@ -404,9 +406,11 @@ def simulate_populations(etas, *, J, tau, tau_s, I, r_init, T, dt, transient=0.0
                     syn[:] = 0.0
                 else:
                     n = min(free, n_steps - step)
-                _run_chunk(V, A, B, C, lo, hi, pop, nthreads > 1, pop_lo, pop_hi, turns_pop, kick_delta,
-                           shift_exp, is_exp, r_init, decay, jump, mean_s, mean_n, s, prev, step, n,
-                           transient_steps, bin_steps, z_steps, counts, syn, Zbuf, bin0, z0)
+                par = governor.parallel()
+                with governor.timed(par, float(n) * float(N.sum())):
+                    _run_chunk(V, A, B, C, lo, hi, pop, par, pop_lo, pop_hi, turns_pop, kick_delta,
+                               shift_exp, is_exp, r_init, decay, jump, mean_s, mean_n, s, prev, step, n,
+                               transient_steps, bin_steps, z_steps, counts, syn, Zbuf, bin0, z0)
                 if np.isnan(V).any():
                     raise ParameterError("non-finite voltages in the network (a denominator hit exactly zero); "
                                          "change dt")
