@@ -55,9 +55,10 @@ def format_hopf(doc: dict) -> str:
     if doc["hopf"]:
         lines.append("Hopf points:")
         for h in doc["hopf"]:
-            lines.append("  %s = %.10g  frequency %.6g rad/time  (%s; stable %s)"
+            side = ("stable %s" % h["stable_side"]) if h["stable_side"] else "unstable on both sides: other modes"
+            lines.append("  %s = %.10g  frequency %.6g rad/time  (%s; %s)"
                          % (par, h["value"], h["frequency"], ", ".join("r_%s=%.6g" % kv for kv in h["r"].items()),
-                            h["stable_side"]))
+                            side))
     else:
         lines.append("no Hopf point in this range")
     if doc["folds"]:
@@ -66,6 +67,8 @@ def format_hopf(doc: dict) -> str:
             lines.append("  %s = %.10g  (%s)" % (par, f["value"], ", ".join("r_%s=%.6g" % kv for kv in f["r"].items())))
     else:
         lines.append("no fold in this range")
+    for w in doc.get("warnings", []):
+        lines.append("warning: %s" % w)
     return "\n".join(lines)
 
 

@@ -32,13 +32,14 @@ REFINE_RTOL = 1e-12
 @dataclass(frozen=True)
 class HopfPoint:
     """A Hopf point: parameter value, frequency omega_H = Im lambda (rad per unit time), rates there, and
-    ``stable_side``: 'below' or 'above' (the side of the parameter where this branch is stable)."""
+    ``stable_side``: 'below' or 'above' (the side of the parameter where this branch is stable), None when other
+    modes are unstable on both sides (the crossing changes no stability)."""
 
     parameter: str
     value: float
     frequency: float
     rates: dict
-    stable_side: str
+    stable_side: str | None
 
     def to_dict(self) -> dict:
         return {"parameter": self.parameter, "value": self.value, "frequency": self.frequency, "r": self.rates,
@@ -88,27 +89,46 @@ class Continuation:
     branches: list
     hopf: list
     folds: list
+    warnings: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"parameter": self.parameter, "populations": list(self.names),
                 "branches": [b.to_dict(self.names) for b in self.branches],
-                "hopf": [h.to_dict() for h in self.hopf], "folds": [f.to_dict() for f in self.folds]}
+                "hopf": [h.to_dict() for h in self.hopf], "folds": [f.to_dict() for f in self.folds],
+                "warnings": list(self.warnings)}
 
 
-def _points(circuit, parameter: str, value: float) -> list:
-    return circuit.with_parameter(parameter, value).fixed_points()
+def _points(circuit, parameter: str, value: float, *, seeds=None, certify: bool = True) -> list:
+    """Every fixed point at ``parameter = value`` (``seeds``: rates to try first; see fixed_points.rates)."""
+    from .fixed_points import solve
+
+    return list(solve(circuit.with_parameter(parameter, value), seeds=seeds, certify=certify))
+
+
+def _seeds(points) -> np.ndarray | None:
+    return np.array([q.r for q in points]) if points else None
 
 
 def _complex_unstable(op) -> int:
     return sum(1 for z in op.eigenvalues if z.real > 0 and z.imag != 0)
 
 
-def _crossing_pair(op) -> float:
-    """Real part of the complex pair closest to the imaginary axis (nan without a complex pair)."""
-    pairs = [z for z in op.eigenvalues if z.imag > 0]
-    if not pairs:
-        return math.nan
-    return min(pairs, key=lambda z: abs(z.real)).real
+def _upper(op) -> np.ndarray:
+    return np.array([z for z in op.eigenvalues if z.imag > 0], dtype=complex)
+
+
+def _crossing(q0, q1):
+    """(z0, z1): an eigenvalue of q0 (Im > 0) and its nearest match in q1 with real parts of opposite signs, the
+    closest such pair; None if no complex eigenvalue crosses the axis between them."""
+    A, B = _upper(q0), _upper(q1)
+    best = None
+    for z0 in A:
+        if not B.size:
+            break
+        z1 = B[int(np.argmin(np.abs(B - z0)))]
+        if (z0.real > 0) != (z1.real > 0) and (best is None or abs(z1 - z0) < abs(best[1] - best[0])):
+            best = (z0, z1)
+    return best
 
 
 def _nearest(points: list, r: np.ndarray):
@@ -131,7 +151,16 @@ def continuation(circuit, *, parameter: str, start: float, stop: float, points: 
     if n > 100000:
         raise ParameterError("points must be <= 100000, got %d" % n)
     values = np.linspace(a, b, n)
-    grid = [_points(circuit, parameter, float(p)) for p in values]
+    grid, warnings = [], []
+    prev = None
+    for p in values:
+        try:
+            pts = _points(circuit, parameter, float(p), seeds=_seeds(prev))
+        except ParameterError as e:  # e.g. right at a fold: keep the roots found, say so
+            pts = _points(circuit, parameter, float(p), seeds=_seeds(prev), certify=False)
+            warnings.append("%s = %.10g: %s" % (parameter, p, e))
+        grid.append(pts)
+        prev = pts
     branches: list[Branch] = []
     open_branches: list[Branch] = []
     for p, pts in zip(values, grid):
@@ -160,15 +189,18 @@ def continuation(circuit, *, parameter: str, start: float, stop: float, points: 
         for i in range(len(br.values) - 1):
             q0, q1 = br.points[i], br.points[i + 1]
             if _complex_unstable(q0) != _complex_unstable(q1):
-                h = _refine_hopf(circuit, parameter, br.values[i], br.values[i + 1], q0, q1)
-                if h is not None:
-                    hopf.append(h)
+                found = _find_hopf(circuit, parameter, br.values[i], br.values[i + 1], q0, q1)
+                if not found:
+                    warnings.append("%s in [%.10g, %.10g]: the number of unstable complex eigenvalues changes but no "
+                                    "crossing pair was resolved" % (parameter, br.values[i], br.values[i + 1]))
+                hopf += found
     folds = []
     counts = [len(pts) for pts in grid]
     for i in range(n - 1):
         if counts[i] != counts[i + 1]:
             folds.append(_refine_fold(circuit, parameter, values[i], values[i + 1], grid[i], grid[i + 1]))
-    return Continuation(parameter=parameter, names=circuit.names, branches=branches, hopf=hopf, folds=folds)
+    return Continuation(parameter=parameter, names=circuit.names, branches=branches, hopf=hopf, folds=folds,
+                        warnings=warnings)
 
 
 def _append(br: Branch, p: float, q) -> None:
@@ -180,50 +212,86 @@ def _append(br: Branch, p: float, q) -> None:
     br.points.append(q)
 
 
-def _refine_hopf(circuit, parameter, p0, p1, q0, q1) -> HopfPoint | None:
-    """Bisection/brentq on the real part of the crossing pair, following the branch by proximity."""
+def _find_hopf(circuit, parameter, p0, p1, q0, q1, depth: int = 0) -> list:
+    """Hopf points between two points of a branch: the complex eigenvalue that crosses the axis (matched between
+    the ends by proximity, so other unstable pairs do not confuse it), refined with brentq on its real part; if
+    the change is not one visible crossing (a pair born from two real eigenvalues within the step), the bracket
+    is halved (up to 12 times) until it is."""
     from scipy.optimize import brentq
 
-    ref = {"r": q0.r}
+    pair = _crossing(q0, q1)
+    if pair is None:
+        if depth >= 12:
+            return []
+        pm = 0.5 * (p0 + p1)
+        qm = _track(circuit, parameter, pm, q0.r)
+        if qm is None:
+            return []
+        out = []
+        for (a, b, qa, qb) in ((p0, pm, q0, qm), (pm, p1, qm, q1)):
+            if _complex_unstable(qa) != _complex_unstable(qb):
+                out += _find_hopf(circuit, parameter, a, b, qa, qb, depth + 1)
+        return out
+    z0, z1 = pair
+    ref = {"r": q0.r, "z": z0}
 
-    def track(p):
-        q = _nearest(_points(circuit, parameter, p), ref["r"])
+    def real_part(p):
+        q = _track(circuit, parameter, p, ref["r"])
         if q is None:
             raise ParameterError("the branch ends inside the Hopf bracket")
-        ref["r"] = q.r
-        return q
+        up = _upper(q)
+        # the eigenvalue nearest to the crossing pair's expected position (linear in p between the ends)
+        guess = z0 + (z1 - z0) * (p - p0) / (p1 - p0)
+        z = up[int(np.argmin(np.abs(up - guess)))] if up.size else complex(math.nan, 0.0)
+        ref["r"], ref["z"], ref["q"] = q.r, z, q
+        return z.real
 
-    f0, f1 = _crossing_pair(q0), _crossing_pair(q1)
-    if not (math.isfinite(f0) and math.isfinite(f1)) or f0 * f1 > 0:
-        return None  # the change is not one complex pair crossing (e.g. a pair turned into two real eigenvalues)
     try:
-        pc = brentq(lambda p: _crossing_pair(track(p)), p0, p1, xtol=REFINE_RTOL * max(abs(p0), abs(p1), 1e-300),
+        pc = brentq(real_part, p0, p1, xtol=REFINE_RTOL * max(abs(p0), abs(p1), 1e-300),
                     rtol=4 * np.finfo(float).eps, maxiter=200)
+    except (ParameterError, ValueError):
+        return []
+    real_part(pc)
+    q = ref["q"]
+    if q0.stable != q1.stable:
+        stable_at = p0 if q0.stable else p1
+        stable_side = "below" if stable_at < pc else "above"
+    else:
+        stable_side = None  # other modes are unstable on both sides: the crossing changes no stability
+    return [HopfPoint(parameter=parameter, value=float(pc), frequency=float(ref["z"].imag),
+                      rates={n: float(x) for n, x in zip(circuit.names, q.r)}, stable_side=stable_side)]
+
+
+def _track(circuit, parameter, p, r_ref):
+    """The fixed point at ``p`` nearest to the rates ``r_ref`` (None if there is none)."""
+    try:
+        pts = _points(circuit, parameter, p, seeds=np.array([r_ref]), certify=False)
     except ParameterError:
         return None
-    q = track(pc)
-    pair = max((z for z in q.eigenvalues if z.imag > 0), key=lambda z: -abs(z.real))
-    stable_side = "below" if q0.stable and not q1.stable else ("above" if q1.stable and not q0.stable else
-                                                               ("below" if f0 < 0 else "above"))
-    if p1 < p0:
-        stable_side = {"below": "above", "above": "below"}[stable_side]
-    return HopfPoint(parameter=parameter, value=float(pc), frequency=float(pair.imag),
-                     rates={n: float(x) for n, x in zip(circuit.names, q.r)}, stable_side=stable_side)
+    return _nearest(pts, r_ref)
 
 
 def _refine_fold(circuit, parameter, p0, p1, pts0, pts1) -> Fold:
-    n0 = len(pts0)
+    """Bisection on the number of fixed points (solved from the neighbouring roots as seeds, without the degree
+    check, which is undefined at the fold), until the bracket is 1e-12 relative or the solver no longer separates
+    the two merging roots."""
+    n0, n1 = len(pts0), len(pts1)
     lo, hi = float(p0), float(p1)
     plo, phi = pts0, pts1
     for _ in range(200):
         if abs(hi - lo) <= REFINE_RTOL * max(abs(lo), abs(hi), 1e-300):
             break
         mid = 0.5 * (lo + hi)
-        pm = _points(circuit, parameter, mid)
+        try:
+            pm = _points(circuit, parameter, mid, seeds=_seeds(plo + phi), certify=False)
+        except ParameterError:
+            break
         if len(pm) == n0:
             lo, plo = mid, pm
-        else:
+        elif len(pm) == n1:
             hi, phi = mid, pm
+        else:
+            break
     # the merging pair: the two points of the side with more fixed points that have no partner on the other side
     more, fewer = (plo, phi) if len(plo) > len(phi) else (phi, plo)
     lonely = sorted(more, key=lambda q: min([float(np.max(np.abs(np.log(q.r) - np.log(o.r)))) for o in fewer] or

@@ -43,6 +43,9 @@ MODEL_KEYS = ("populations", "coupling", "input")
 #: names a population cannot have (keys of the results next to the population names) or that are parameter roots
 RESERVED_NAMES = ("stability", "eigenvalues", "index", "quasi_cycle", "J", "coupling", "input")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+#: tau_s / tau of an exponential synapse (beyond, its eigenvalue -1/tau_s is below the rounding of the others: the
+#: fixed point would be classified marginal, or the synapse is faster than any step can resolve)
+TAU_S_RANGE = (1e-8, 1e8)
 #: synapse kinds (tau_s = 0: delta; tau_s > 0: exponential)
 SYNAPSES = ("delta", "exponential")
 
@@ -93,8 +96,10 @@ class Population:
         s("Delta", _bounded(key("Delta"), Delta, 1e-100, 1e100))
         s("tau", _bounded(key("tau"), tau, 1e-50, 1e50))
         tau_s = finite(key("tau_s"), tau_s)
-        if tau_s < 0 or tau_s > 1e50:
-            raise ParameterError("%s must be >= 0 (0: delta synapses) and <= 1e50, got %r" % (key("tau_s"), tau_s))
+        if tau_s != 0 and not TAU_S_RANGE[0] * self.tau <= tau_s <= TAU_S_RANGE[1] * self.tau:
+            raise ParameterError("%s must be 0 (delta synapses) or within [%g, %g] x tau = [%g, %g], got %r"
+                                 % (key("tau_s"), TAU_S_RANGE[0], TAU_S_RANGE[1], TAU_S_RANGE[0] * self.tau,
+                                    TAU_S_RANGE[1] * self.tau, tau_s))
         s("tau_s", tau_s)
         s("I", _bounded("input.%s" % name, I, -PARAMETER_BOUND, PARAMETER_BOUND))
         if N is not None:

@@ -295,8 +295,10 @@ class CircuitSpectra:
         return self.matrices[output][:, self.names.index(a), self.names.index(b)]
 
     def coherence(self, output: str, a: str, b: str) -> np.ndarray:
-        """|S_ab|^2 / (S_aa S_bb) in [0, 1]."""
-        return np.abs(self.cross(output, a, b)) ** 2 / (self.auto(output, a) * self.auto(output, b))
+        """|S_ab|^2 / (S_aa S_bb) in [0, 1]; nan where an auto-spectrum vanishes (e.g. the shot noise at omega = 0)."""
+        den = self.auto(output, a) * self.auto(output, b)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(den > 0, np.abs(self.cross(output, a, b)) ** 2 / np.where(den > 0, den, 1.0), np.nan)
 
     def to_dict(self) -> dict:
         """{"convention", "omega", "populations", "spectra": {name: {"shot", "activity", "synaptic", "rate",
@@ -311,7 +313,8 @@ class CircuitSpectra:
             for b in self.names[i + 1:]:
                 z = self.cross("activity", a, b)
                 cross[pair_key(a, b)] = {"re": z.real.tolist(), "im": z.imag.tolist()}
-                coh[pair_key(a, b)] = self.coherence("activity", a, b).tolist()
+                coh[pair_key(a, b)] = [None if not math.isfinite(c) else float(c)
+                                       for c in self.coherence("activity", a, b)]
         return {"convention": self.convention, "omega": self.omega.tolist(), "populations": list(self.names),
                 "spectra": spectra, "cross": cross, "coherence": coh}
 

@@ -40,3 +40,17 @@ def run_grid(*, T, dt, transient, bin_width) -> RunGrid:
     if n_bins < 1:
         raise ParameterError("T - transient must cover at least one bin")
     return RunGrid(T, dt, transient, bw, n_steps, transient_steps, bin_steps, n_bins)
+
+
+#: the exponential-synapse schemes need dt <= tau_s * SYNAPSE_RESOLUTION (second order in dt/tau_s: the error at
+#: the bound is of order (1/2)^2/24 ~ 1 %; much larger steps lose the synaptic input altogether)
+SYNAPSE_RESOLUTION = 0.5
+
+
+def check_synapse_resolution(*, dt: float, tau_s, names) -> None:
+    """ParameterError unless dt <= tau_s/2 for every exponential synapse (tau_s > 0), naming the population."""
+    for name, ts in zip(names, tau_s):
+        if ts > 0 and dt > SYNAPSE_RESOLUTION * ts:
+            raise ParameterError("dt=%g must be <= tau_s/2 = %g to resolve the exponential synapse of population %s "
+                                 "(populations.%s.tau_s=%g); use a smaller dt, or tau_s = 0 for delta synapses"
+                                 % (dt, SYNAPSE_RESOLUTION * ts, name, name, ts))

@@ -58,8 +58,11 @@ def simulate_circuit_network(circuit, *, T: float, dt: float, transient: float =
     threads, order_parameter_interval, keep_series, segment, progress
         As in ``simulate_populations``.
     """
+    from ..parameters import positive
     from .network import simulate_populations
+    from .run_grid import check_synapse_resolution
 
+    check_synapse_resolution(dt=positive("dt", dt), tau_s=circuit.tau_s, names=circuit.names)
     op = circuit.operating_point(index=index, require_stable=False)
     etas = excitabilities(circuit, draw=draw, seed=seed)
     res = simulate_populations(etas, J=np.array(circuit.J), tau=circuit.tau, tau_s=circuit.tau_s, I=circuit.I,

@@ -65,7 +65,7 @@ from .._generated.spectrum_kernels import effective_drive, frequency_of_drive
 from ..parameters import integer_at_least
 from ..progress import progress_bar
 from .cross_welch import CrossWelchAccumulator
-from .run_grid import run_grid
+from .run_grid import check_synapse_resolution, run_grid
 
 NOISE_KINDS = ("white", "colored", "surrogate")
 SCHEMES = ("euler", "heun")
@@ -311,6 +311,7 @@ def simulate_circuit_stochastic_mass(circuit, *, T: float, dt: float, noise: str
     N = np.array(circuit.N, dtype=float)  # ParameterError naming populations.X.N if missing
     T, dt, transient, bw, n_steps, tr, bin_steps, n_bins = run_grid(T=T, dt=dt, transient=transient,
                                                                     bin_width=bin_width)
+    check_synapse_resolution(dt=dt, tau_s=circuit.tau_s, names=circuit.names)
     seed = integer_at_least("seed", seed, 0)
     op = circuit.operating_point(index=index, require_stable=False)
     st = circuit.structure

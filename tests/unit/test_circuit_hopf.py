@@ -87,3 +87,34 @@ def test_ing_hopf_point_equals_the_routh_hurwitz_closed_form():
     assert hs[0].value == pytest.approx(float(ref["J_H"]), rel=1e-9)
     assert hs[0].frequency == pytest.approx(float(ref["omega_H"]), rel=1e-9)
     assert hs[0].rates["I"] == pytest.approx(float(ref["r0"]), rel=1e-9)
+
+
+def test_continuation_through_the_folds_of_an_e_i_pair():
+    """P = 2 through both folds of a bistable E-I pair (regression: the degree check raised at the fold); the
+    fold values are where the low and high branches end, and at them det(1 - diag(Phi') J) vanishes."""
+    from shotnoise.numerics.circuit.fixed_points import transfer
+
+    c = Circuit(populations=[Population(name="E", eta_bar=-2.0, Delta=0.5, tau_s=0.5, N=1000),
+                             Population(name="I", eta_bar=-1.0, Delta=0.5, tau_s=0.2, N=1000)],
+                coupling={"E": {"E": 10.0, "I": -1.0}, "I": {"E": 2.0, "I": -1.0}})
+    res = c.hopf(parameter="E.eta_bar", start=-4.0, stop=0.0, points=41)
+    assert len(res.folds) == 2 and len(res.branches) == 3
+    for f in res.folds:
+        cf = c.with_parameter("E.eta_bar", f.value)
+        r = np.array([f.rates["E"], f.rates["I"]])
+        _, dphi = transfer(cf.structure, cf.J @ r)
+        assert abs(np.linalg.det(np.eye(2) - dphi[:, None] * cf.J)) < 1e-4
+        assert len(c.with_parameter("E.eta_bar", f.value + (0.01 if f.value < -2 else -0.01)).fixed_points()) == 3
+
+
+def test_hopf_point_found_while_another_pair_is_unstable():
+    """Two uncoupled ING populations, A unstable throughout: B's Hopf point in B.tau_s is found (the crossing
+    pair is matched between the grid points) and changes no stability (stable_side None)."""
+    pops = [Population(name="A", eta_bar=1.0, Delta=0.1, tau_s=1.0, N=1000),
+            Population(name="B", eta_bar=1.0, Delta=0.1, tau_s=0.5, N=1000)]
+    c = Circuit(populations=pops, coupling={"A": {"A": -5.0}, "B": {"B": -5.0}})
+    alone = Circuit(populations=[pops[1]], coupling=[[-5.0]]).hopf(parameter="B.tau_s", start=0.1, stop=1.0, points=3)
+    res = c.hopf(parameter="B.tau_s", start=0.1, stop=1.0, points=3)
+    assert len(res.hopf) == 1 == len(alone.hopf)
+    assert res.hopf[0].value == pytest.approx(alone.hopf[0].value, rel=1e-9)
+    assert res.hopf[0].stable_side is None and alone.hopf[0].stable_side is not None

@@ -136,3 +136,18 @@ def test_nearly_silent_multipole_population():
     assert q.index == 1 and 1e-5 < q.r[0] < 1e-4
     phi, _ = transfer(c.structure, c.J @ q.r)
     assert np.allclose(phi, q.r, rtol=1e-12)
+
+
+def test_synapse_time_constant_range_and_step():
+    """tau_s is 0 or within [1e-8, 1e8] tau (beyond, the synapse's eigenvalue is below the rounding of the others);
+    simulations need dt <= tau_s/2 (a faster synapse would lose its input between grid times: the reviewer's
+    tau_s = 1e-5, dt = 1e-3 network ran uncoupled)."""
+    for bad in (1e-9, 1e9, -1.0):
+        with pytest.raises(ParameterError, match="populations.E.tau_s"):
+            Population(name="E", eta_bar=1.0, Delta=0.1, tau_s=bad)
+    c = Circuit(populations=[Population(name="E", eta_bar=1.0, Delta=0.1, tau_s=1e-3, N=50)], coupling=[[-1.0]])
+    with pytest.raises(ParameterError, match="tau_s/2"):
+        c.simulate_network(T=1.0, dt=1e-3)
+    with pytest.raises(ParameterError, match="tau_s/2"):
+        c.simulate_stochastic_mass(T=1.0, dt=1e-3)
+    assert c.simulate_network(T=0.1, dt=5e-4).mean_rate[0] > 0

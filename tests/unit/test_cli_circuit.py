@@ -153,7 +153,7 @@ def test_hopf_single_population_flags_json_and_plot(capsys, tmp_path):
                        "--vary", "pop.tau_s", "--from", "0.01", "--to", "1", "--points", "12", "--json", "--plot", png)
     assert code == 0 and png.stat().st_size > 5000
     doc = json.loads(out)
-    assert set(doc) == {"parameter", "populations", "branches", "hopf", "folds"}
+    assert set(doc) == {"parameter", "populations", "branches", "hopf", "folds", "warnings"} and doc["warnings"] == []
     assert doc["parameter"] == "pop.tau_s" and doc["populations"] == ["pop"] and doc["folds"] == []
     (h,) = doc["hopf"]
     from shotnoise.numerics.circuit.model import Circuit, Population
