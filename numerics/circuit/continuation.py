@@ -27,6 +27,8 @@ from ..parameters import finite, integer_at_least
 
 #: relative tolerance of a refined Hopf point or fold
 REFINE_RTOL = 1e-12
+#: values between two full solves (seed grid and degree check) of the sweep; in between, Newton from the neighbour
+FULL_EVERY = 8
 
 
 @dataclass(frozen=True)
@@ -98,11 +100,48 @@ class Continuation:
                 "warnings": list(self.warnings)}
 
 
-def _points(circuit, parameter: str, value: float, *, seeds=None, certify: bool = True) -> list:
+def _points(circuit, parameter: str, value: float, *, seeds=None, certify: bool = True, grid: bool = True) -> list:
     """Every fixed point at ``parameter = value`` (``seeds``: rates to try first; see fixed_points.rates)."""
     from .fixed_points import solve
 
-    return list(solve(circuit.with_parameter(parameter, value), seeds=seeds, certify=certify))
+    return list(solve(circuit.with_parameter(parameter, value), seeds=seeds, certify=certify, grid=grid))
+
+
+def _full(circuit, parameter, p, prev, warnings) -> list:
+    """Every fixed point at p with the full seed grid and the degree check (kept, with a warning, if the check
+    fails: e.g. right at a fold)."""
+    try:
+        return _points(circuit, parameter, float(p), seeds=_seeds(prev))
+    except ParameterError as e:
+        warnings.append("%s = %.10g: %s" % (parameter, p, e))
+        return _points(circuit, parameter, float(p), seeds=_seeds(prev), certify=False)
+
+
+def _sweep(circuit, parameter, values, warnings) -> list:
+    """Fixed points at every value: Newton from the neighbour's roots, with a full solve (seed grid, degree
+    check) every FULL_EVERY values and at the end; where a full solve finds a different number of roots than
+    the tracking, the values since the previous full solve are solved fully again (a pair born at a fold
+    between two full solves is then found)."""
+    n = len(values)
+    grid: list = [None] * n
+    grid[0] = _full(circuit, parameter, values[0], None, warnings)
+    last_full = 0
+    for i in range(1, n):
+        full_here = (i - last_full) >= FULL_EVERY or i == n - 1
+        local = _points(circuit, parameter, float(values[i]), seeds=_seeds(grid[i - 1]), certify=False, grid=False) \
+            if grid[i - 1] and circuit.P > 1 else None
+        if full_here or local is None:
+            grid[i] = _full(circuit, parameter, values[i], grid[i - 1], warnings)
+            if local is not None and len(local) != len(grid[i]):
+                for j in range(last_full + 1, i):
+                    grid[j] = _full(circuit, parameter, values[j], grid[j - 1], warnings)
+            last_full = i
+        else:
+            grid[i] = local
+            if len(local) != len(grid[i - 1]):  # a branch ended (a fold): solve this value fully
+                grid[i] = _full(circuit, parameter, values[i], grid[i - 1], warnings)
+                last_full = i
+    return grid
 
 
 def _seeds(points) -> np.ndarray | None:
@@ -151,16 +190,8 @@ def continuation(circuit, *, parameter: str, start: float, stop: float, points: 
     if n > 100000:
         raise ParameterError("points must be <= 100000, got %d" % n)
     values = np.linspace(a, b, n)
-    grid, warnings = [], []
-    prev = None
-    for p in values:
-        try:
-            pts = _points(circuit, parameter, float(p), seeds=_seeds(prev))
-        except ParameterError as e:  # e.g. right at a fold: keep the roots found, say so
-            pts = _points(circuit, parameter, float(p), seeds=_seeds(prev), certify=False)
-            warnings.append("%s = %.10g: %s" % (parameter, p, e))
-        grid.append(pts)
-        prev = pts
+    warnings: list = []
+    grid = _sweep(circuit, parameter, values, warnings)
     branches: list[Branch] = []
     open_branches: list[Branch] = []
     for p, pts in zip(values, grid):
@@ -265,7 +296,7 @@ def _find_hopf(circuit, parameter, p0, p1, q0, q1, depth: int = 0) -> list:
 def _track(circuit, parameter, p, r_ref):
     """The fixed point at ``p`` nearest to the rates ``r_ref`` (None if there is none)."""
     try:
-        pts = _points(circuit, parameter, p, seeds=np.array([r_ref]), certify=False)
+        pts = _points(circuit, parameter, p, seeds=np.array([r_ref]), certify=False, grid=circuit.P == 1)
     except ParameterError:
         return None
     return _nearest(pts, r_ref)
@@ -283,7 +314,7 @@ def _refine_fold(circuit, parameter, p0, p1, pts0, pts1) -> Fold:
             break
         mid = 0.5 * (lo + hi)
         try:
-            pm = _points(circuit, parameter, mid, seeds=_seeds(plo + phi), certify=False)
+            pm = _points(circuit, parameter, mid, seeds=_seeds(plo + phi), certify=False, grid=circuit.P == 1)
         except ParameterError:
             break
         if len(pm) == n0:

@@ -182,15 +182,20 @@ def quiet_populations(st, r: np.ndarray) -> list[int]:
     return out
 
 
-def rates(circuit, *, seeds=None, certify: bool = True) -> list[np.ndarray]:
+def rates(circuit, *, seeds=None, certify: bool = True, grid: bool = True) -> list[np.ndarray]:
     """Rates of every resolved fixed point, sorted (lexicographically by population order).  ``seeds`` (rate
     vectors, e.g. the roots at a neighbouring parameter value) are tried besides the grid.  ``certify``: the
     degree check (module docstring) must pass, else ParameterError; without it the roots found are returned
-    (used by the continuation's refinement close to a fold, where two roots nearly merge)."""
+    (used by the continuation's refinement close to a fold, where two roots nearly merge).  ``grid=False``:
+    Newton from the seeds only (the continuation between its full solves), uncertified."""
     st = circuit.structure
     if st.P == 1:
         return [np.array([q.r]) for q in _single_population(circuit).fixed_points()]
     lo, hi = rate_box(circuit)
+    if not grid:
+        start = np.clip(np.asarray(seeds, dtype=float).reshape(-1, st.P), lo, hi)
+        out, ok = _newton_all(start, st.J, st.mode_pop, st.poles, st.weights, st.I, st.tau)
+        return sorted((r for r in _merge(out[ok]) if not quiet_populations(st, r)), key=tuple)
     n = SEEDS_PER_DIMENSION.get(st.P, 4)
     found: list[np.ndarray] = []
     extra = np.zeros((0, st.P)) if seeds is None else np.clip(np.asarray(seeds, dtype=float).reshape(-1, st.P), lo, hi)
@@ -221,11 +226,11 @@ def _single_population(circuit):
                  heterogeneity=p.heterogeneity, poles=p.poles)
 
 
-def solve(circuit, *, seeds=None, certify: bool = True) -> tuple:
+def solve(circuit, *, seeds=None, certify: bool = True, grid: bool = True) -> tuple:
     """Every resolved fixed point as a CircuitOperatingPoint (with eigenvalues and stability), sorted by rates
-    (``seeds``, ``certify``: see :func:`rates`)."""
+    (``seeds``, ``certify``, ``grid``: see :func:`rates`)."""
     from .operating_point import CircuitOperatingPoint
 
     st = circuit.structure
     return tuple(CircuitOperatingPoint.at(circuit, x=st.fixed_state(r), index=index_of(st, r) if st.P > 1 else None)
-                 for r in rates(circuit, seeds=seeds, certify=certify))
+                 for r in rates(circuit, seeds=seeds, certify=certify, grid=grid))
