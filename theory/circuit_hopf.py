@@ -9,10 +9,13 @@ so the Hopf curve is explicit in r0: J_H(r0) < 0 for every r0 > 0 and tau_s > 0,
 (with delta synapses there is none).  This is the ING mechanism: an inhibitory population with synaptic
 kinetics oscillates once its inhibition is strong enough (Devalle, Roxin & Montbrio 2017).
 
-The network step for exponential synapses (eq. (92)) is a Strang splitting: half a step of the Riccati flow
-with a constant drive (the exact Moebius map of eq. (7)), the exact flow of the rest of the input
-(V += int (h - h_hat) dt, delta-synapse kicks included), another half step; :func:`strang_local_error` checks
-by series that the local error is O(dt^3) (second order).
+The network step for exponential synapses (eq. (92)) is the Strang splitting numerics.circuit.network runs:
+S(dt/2 at t_{k+1}) o M(dt) o S(dt/2 at t_k), M(dt) the exact Moebius map (eq. (7)) of the Riccati flow with the
+constant drive a = eta_j + I + tau hbar (mean input included), S the shift V += (dt/2)(h(t) - hbar) with the
+input at the grid time; :func:`strang_local_error` checks by series against the exact flow for a smooth h(t)
+that the local error is O(dt^3) (global O(dt^2)) and gives its dt^3 term.  :func:`midpoint_kernel_sum`: the
+spikes of a step enter s at its midpoint, and the kernel so sampled sums to (x/2)/sinh(x/2) = 1 - x^2/24 + ...,
+x = dt/tau_s (midpoint quadrature of its unit integral).
 
 :func:`verify_circuit` checks theory/circuit.py against the one-population theory: P = 1 with a delta synapse
 is MPR (rhs, Jacobian, noise, eq. (49) spectrum), P = 1 multi-pole is theory/multipole.py's reduced model, the
@@ -112,32 +115,61 @@ def hopf_point_mpmath(*, eta_bar_value, Delta_value, tau_value, tau_s_value, I_v
 # ----------------------------------------------------------------------------- the network step
 @lru_cache(maxsize=None)
 def strang_local_error(order: int = 3) -> sp.Expr:
-    """Series in dt of (Strang step - exact flow) for tau dV/dt = V^2 + a + tau h(t), h = h0 + h1 t, with the
-    Moebius half steps at the constant drive a + tau h0 and the shift V += int_0^dt (h - h0) dt in between
-    (the drive's constant part is arbitrary: here the value at the start of the step).  Returned up to
-    O(dt^order); the coefficients of dt and dt^2 vanish (local error O(dt^3), second order)."""
+    """Series in dt of (network step - exact flow) over one step [t_k, t_k + dt] (t_k = 0) for
+
+        tau dV/dt = V^2 + a + tau (h(t) - hbar),     h(t_k + t) - hbar = h0 + h1 t + h2 t^2 / 2,
+
+    a = eta_j + I + tau hbar the constant drive with the mean input (hbar = sum_{b exp} J_b r_b at the
+    fixed-point rates), h0 = h(t_k) - hbar arbitrary.  The step is the composition numerics.circuit.network
+    runs (eq. (92)):  S(c1) o M(dt) o S(c0), with S(c): V -> V + c the half shifts at the grid times,
+    c0 = (dt/2)(h(t_k) - hbar), c1 = (dt/2)(h(t_k + dt) - hbar) (the network merges c1 with the next step's
+    c0 into V += dt (h(t_{k+1}) - hbar); the state at a grid time includes the trailing half), and M(dt) the
+    exact Moebius map of tau dV/dt = V^2 + a (riccati.moebius_oscillating at a = q^2: its dt-series is even in
+    q, i.e. polynomial in a, so the result holds for every sign of a).  The exact flow is its Taylor series
+    from the ODE (t enters through h).  Returned up to and including dt^order: the coefficients of dt^0, dt^1,
+    dt^2 vanish and that of dt^3 is (tau^2 h2 - 4 tau V0 h1 + 2 (V0^2 - a) h0 - tau h0^2) / (12 tau^2), so the
+    local error is O(dt^3) and the global error O(dt^2)."""
     from .riccati import moebius_map, moebius_oscillating, phi as phi_sym, s_osc
 
-    V0, h0, h1 = sp.symbols("V0 h0 h1", real=True)
-    q = sp.Symbol("q", positive=True)  # the constant drive a + tau h0 = q^2 > 0
-    a = q**2 - tau * h0
+    V0, a, h0, h1, h2 = sp.symbols("V0 a h0 h1 h2", real=True)
+    q = sp.Symbol("q", positive=True)  # sqrt(a) inside M only; the series is even in q
     ds, t = sp.Symbol("dt", positive=True), sp.Symbol("t", real=True)
+    dh = h0 + h1 * t + h2 * t**2 / 2  # h(t_k + t) - hbar
 
-    def half(x):
-        coeffs = [c.subs({s_osc: q, phi_sym: q * ds / (2 * tau)}) for c in moebius_oscillating()]
-        return moebius_map(tuple(coeffs), x)
-
-    scheme = half(half(V0) + sp.integrate(h0 + h1 * t - h0, (t, 0, ds)))
-    # exact flow by its Taylor series from the ODE (t enters through h)
-    f = lambda x, tt: (x**2 + a + tau * (h0 + h1 * tt)) / tau  # noqa: E731
+    coeffs = tuple(c.subs({s_osc: q, phi_sym: q * ds / tau}) for c in moebius_oscillating())
+    c0, c1 = ds / 2 * dh.subs(t, 0), ds / 2 * dh.subs(t, ds)
+    scheme = moebius_map(coeffs, V0 + c0) + c1
+    scheme = sp.expand(sp.series(scheme, ds, 0, order + 1).removeO().subs(q, sp.sqrt(a)))
+    if scheme.has(sp.sqrt(a)):
+        raise RuntimeError("the series of the Moebius map is not polynomial in a")
+    # exact flow by its Taylor series from the ODE
+    f = lambda x, tt: (x**2 + a) / tau + dh.subs(t, tt)  # noqa: E731
     Vs = sp.Symbol("Vs")
     derivs, g = [Vs], f(Vs, t)
     for _ in range(order):
         derivs.append(g)
         g = sp.diff(g, Vs) * f(Vs, t) + sp.diff(g, t)
     exact = sum(d.subs({Vs: V0, t: 0}) * ds**k / sp.factorial(k) for k, d in enumerate(derivs))
-    err = sp.series(scheme, ds, 0, order + 1).removeO() - exact
-    return sp.collect(sp.expand(err), ds, sp.factor)
+    return sp.collect(sp.expand(scheme - exact), ds, sp.factor)
+
+
+@lru_cache(maxsize=None)
+def midpoint_kernel_sum(order: int = 4) -> tuple[sp.Expr, sp.Expr]:
+    """The synapse's spike kernel as the network samples it (eq. (92)): a spike of step 0, assigned to the
+    step's midpoint, adds jump = exp(-dt/(2 tau_s))/(N tau_s) to s at t_1 and then decays by
+    exp(-dt/tau_s) per step; the shifts V += dt J (s(t_{m+1}) - r) add up N sum_{m >= 0} dt exp(-(m + 1/2)
+    dt/tau_s)/tau_s = (x/2)/sinh(x/2), x = dt/tau_s: the midpoint quadrature of the kernel's unit integral.
+    Returns (closed form, its series in dt up to O(dt^order) removed) = (..., 1 - dt^2/(24 tau_s^2) + ...)."""
+    m = sp.Symbol("m", integer=True, nonnegative=True)
+    z = sp.Symbol("z", positive=True)  # the decay per step
+    ds = sp.Symbol("dt", positive=True)
+    decay = cc.synapse_decay().subs(cc.dt, ds)
+    geometric = sp.summation(z**m, (m, 0, sp.oo))  # Piecewise((1/(1 - z), z < 1), (Sum, True))
+    (value, cond), _ = geometric.args
+    if cond != (z < 1) or not sp.expand_log(sp.log(decay)) < 0:
+        raise RuntimeError("unexpected geometric series %s" % geometric)
+    total = sp.simplify(ds * N * cc.synapse_jump().subs({cc.dt_since: ds / 2}) * value.subs(z, decay))
+    return total.subs(ds, cc.dt), sp.series(total, ds, 0, order).removeO().subs(ds, cc.dt)
 
 
 # ----------------------------------------------------------------------------- verification

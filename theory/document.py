@@ -944,10 +944,26 @@ def _b_circuit_synapse(fn):
 
 
 def _b_circuit_strang(fn):
+    from .circuit_hopf import midpoint_kernel_sum
+    from .symbols import tau
+    dt = sp.Symbol("dt", positive=True)
     err = fn(3)
-    return (r"V_{n+1} = \mathcal{M}_{dt/2} \circ \left(V \mapsto V + \int_{t_n}^{t_n + dt} \left(h_{a} - "
-            r"\hat{h}_{a}\right) dt'\right) \circ \mathcal{M}_{dt/2}\, V_{n}, \qquad V_{n+1} - V(t_n + dt) = "
-            + tex(err) + r" + O(dt^{4}) \;\; \text{for } h_{a} = h_{0} + h_{1} t, \; \hat{h}_{a} = h_{0}")
+    if sp.expand(err - err.coeff(dt, 3) * dt**3) != 0:
+        raise RuntimeError("expected a pure dt^3 local error, got %s" % err)
+    lead = sp.expand(12 * tau**2 * err.coeff(dt, 3))
+    closed, series = midpoint_kernel_sum(4)
+    if series.subs(sp.Symbol("dt", nonnegative=True), 0) != 1:
+        raise RuntimeError("the kernel sum does not tend to 1: %s" % series)
+    tsym = sp.Symbol("t")
+    shift = r"\mathcal{S}_{k}: V \mapsto V + \frac{dt}{2}\left(h_{a}(t_{k}) - \hat{h}_{a}\right)"
+    return _aligned([
+        (r"V(t_{k+1})", r"\mathcal{S}_{k+1} \circ \mathcal{M}_{dt} \circ \mathcal{S}_{k}\, V(t_{k}), \qquad "
+         + shift),
+        (r"V_{\mathrm{step}} - V_{\mathrm{exact}}(t_{k} + dt)", tex(dt**3 / (12 * tau**2)) + r"\left(" + tex(lead)
+         + r"\right) + O(dt^{4}), \qquad h_{a}(t_{k} + t) = \hat{h}_{a} + "
+         + tex(sp.Symbol("h0") + sp.Symbol("h1") * tsym + sp.Symbol("h2") * tsym**2 / 2) + r", \; V_{0} = V(t_{k})"),
+        (r"\sum_{m \ge 0} \frac{dt}{\tau_{s}}\, e^{-(m + 1/2)\, dt/\tau_{s}}", tex(closed) + " = 1 "
+         + tex(sp.expand(series - 1)) + r" + O(dt^{4})")])
 
 
 # ---- the ordered list: document order = numbering order ------------------------------------
@@ -1250,11 +1266,18 @@ _SPECS: tuple[_E, ...] = (
             r"midpoint (midpoint quadrature of the exponential kernel, error $O(dt^2)$):"),
     _E("circuit_strang", "circuit", "Network step with exponential synapses", "circuit_hopf.strang_local_error",
        build=_b_circuit_strang,
-       note=r"Neuron $j$ of population $a$ is advanced by a Strang splitting: half a step of the Riccati flow "
-            r"with the constant drive $\eta_j + I_a + \tau_a \hat h_a$ (the exact Moebius map $\mathcal{M}$ of eq. "
-            r"([[moebius_map]]), whole turns counted), the exact flow of $dV/dt = h_a - \hat h_a$ (the delta-synapse "
-            r"kicks $J_{ab}/N_b$ included), another half step. Both parts are exact flows, so the local error is "
-            r"$O(dt^3)$ for any constant $\hat h_a$ (here checked by series):"),
+       note=r"Over a step $[t_k, t_k + dt]$ neuron $j$ of population $a$ is advanced by the symmetric Strang "
+            r"splitting of $\tau_a \dot V = V^2 + a_j + \tau_a (h_a - \hat h_a)$: the exact Moebius map "
+            r"$\mathcal{M}_{dt}$ of eq. ([[moebius_map]]) for the constant drive "
+            r"$a_j = \eta_j + I_a + \tau_a \hat h_a$ "
+            r"($\hat h_a = \sum_{b\,\exp} J_{ab} r_b$ at the fixed-point rates; whole turns counted) between two "
+            r"half shifts $\mathcal{S}_k$, each with the input at its grid time. The half shifts of consecutive "
+            r"steps are merged, $V \mathrel{+}= dt\, (h_a(t_k) - \hat h_a)$ (half of it at $k = 0$), and the state "
+            r"at a grid time includes the trailing half. The delta-synapse kicks $J_{ab} n_b/N_b$ of step $k - 1$ "
+            r"are added at the start of step $k$ (first order: a lag $dt/2$). The spikes of a step enter $s_b$ at "
+            r"its midpoint (eq. ([[circuit_synapse]])), so the kernel sampled at the grid times is the midpoint "
+            r"quadrature of its unit integral (last line). By series against the exact flow (smooth $h_a$, "
+            r"$a = a_j$) the local error is $O(dt^3)$, the global $O(dt^2)$:"),
 )
 
 # --------------------------------------------------------------------------------------------

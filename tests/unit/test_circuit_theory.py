@@ -123,9 +123,47 @@ def test_ing_hopf_point_single_inhibitory_population():
 
 
 def test_strang_step_is_second_order():
+    """The network's step S(dt/2, t_{k+1}) o M(dt) o S(dt/2, t_k) (eq. (92)) has local error O(dt^3) with the
+    stated leading term, symbolically and against a high-precision solution of the ODE (a of both signs)."""
     err = ch.strang_local_error(3)
     dt = sp.Symbol("dt", positive=True)
+    V0, a, h0, h1, h2 = sp.symbols("V0 a h0 h1 h2", real=True)
     assert sp.Poly(err, dt).all_coeffs()[-3:] == [0, 0, 0] and sp.degree(err, dt) == 3
+    lead = (tau**2 * h2 - 4 * tau * V0 * h1 + 2 * (V0**2 - a) * h0 - tau * h0**2) / (12 * tau**2)
+    assert sp.expand(err.coeff(dt, 3) - lead) == 0
+
+    # independent numbers: the composition with the numeric Moebius map vs mpmath's ODE solution
+    with mpmath.workdps(30):
+        tv, Vv, p0, p1, p2 = mpmath.mpf("0.8"), mpmath.mpf("0.3"), mpmath.mpf("0.4"), mpmath.mpf("-0.7"), 2
+
+        def moebius(x, av, d):
+            if av > 0:
+                q = mpmath.sqrt(av)
+                A, B, C = mpmath.cos(q * d / tv), q * mpmath.sin(q * d / tv), -mpmath.sin(q * d / tv) / q
+            else:
+                b = mpmath.sqrt(-av)
+                A, B, C = 1, -b * mpmath.tanh(b * d / tv), -mpmath.tanh(b * d / tv) / b
+            return (A * x + B) / (C * x + A)
+
+        dh = lambda t: p0 + p1 * t + p2 * t**2 / 2  # noqa: E731
+        for av in (mpmath.mpf("1.5"), mpmath.mpf("-0.6")):
+            exact = mpmath.odefun(lambda t, V: (V**2 + av) / tv + dh(t), 0, Vv)
+            c = float(lead.subs({tau: tv, V0: Vv, a: av, h0: p0, h1: p1, h2: p2}))
+            for d in (mpmath.mpf("2e-3"), mpmath.mpf("1e-3")):
+                step = moebius(Vv + d / 2 * dh(0), av, d) + d / 2 * dh(d)
+                assert float((step - exact(d)) / d**3) == pytest.approx(c, rel=2e-2, abs=2e-2)
+
+
+def test_midpoint_kernel_sum():
+    """Spikes put at the step midpoint: the sampled kernel sums to its unit integral up to O((dt/tau_s)^2)."""
+    closed, series = ch.midpoint_kernel_sum(4)
+    x = sp.Symbol("x", positive=True)
+    assert sp.expand(series - (1 - cc.dt**2 / (24 * cc.tau_s**2))) == 0
+    with mpmath.workdps(30):
+        dv, tsv = mpmath.mpf("0.3"), mpmath.mpf("0.7")
+        direct = mpmath.nsum(lambda m: dv * mpmath.exp(-(m + mpmath.mpf(1) / 2) * dv / tsv) / tsv, [0, mpmath.inf])
+        assert abs(sp.N(closed.subs({cc.dt: dv, cc.tau_s: tsv}), 30) - direct) < 1e-25
+    assert sp.simplify(closed.subs(cc.dt, x * cc.tau_s) - x / (2 * sp.sinh(x / 2))) == 0
 
 
 def test_kernel_sources():
