@@ -46,7 +46,8 @@ from ._generated.spectrum_kernels import effective_drive, frequency_of_drive
 from shotnoise.theory.errors import ParameterError
 
 from .families import require_reduced
-from .parameters import finite, finite_array, nonnegative, positive
+from .parameters import finite, finite_array, positive
+from .circuit.run_grid import run_grid
 from .progress import progress_bar
 
 NOISE_KINDS = ("white", "colored", "surrogate")
@@ -291,14 +292,8 @@ def simulate_stochastic_mass(model, *, T: float, dt: float, noise: str = "white"
     if scheme not in SCHEMES:
         raise ParameterError("scheme must be one of %s, got %r" % (", ".join(SCHEMES), scheme))
     N = model.require_N()
-    T, dt = positive("T", T), positive("dt", dt)
-    transient = nonnegative("transient", transient)
-    if transient >= T:
-        raise ParameterError("T must be > transient, got T=%r, transient=%r" % (T, transient))
-    bw = dt if bin_width is None else positive("bin_width", bin_width)
-    bin_steps = int(round(bw / dt))
-    if bin_steps < 1 or abs(bin_steps * dt - bw) > 1e-9 * bw:
-        raise ParameterError("bin_width must be a positive multiple of dt, got %r" % bw)
+    T, dt, transient, bw, n_steps, tr, bin_steps, n_bins = run_grid(T=T, dt=dt, transient=transient,
+                                                                    bin_width=bin_width)
     require_reduced(model, "the stochastic mass model")
     op = model.operating_point(branch=branch, require_stable=(noise == "colored"))
     r_init = op.r if r0 is None else positive("r0", r0)
@@ -306,11 +301,6 @@ def simulate_stochastic_mass(model, *, T: float, dt: float, noise: str = "white"
     # the Lorentzian runs on (r, v) with the MPR kernel, the multi-pole family on its n complex modes
     r, v = r_init, v_init
     pole_arr, weights, w = _initial_modes(model, op, r_init, v_init) if op.modes is not None else (None, None, None)
-    n_steps = int(round(T / dt))
-    tr = int(round(transient / dt))
-    n_bins = (n_steps - tr) // bin_steps
-    if n_bins < 1:
-        raise ParameterError("T - transient must cover at least one bin")
     rng = np.random.default_rng(seed)
     noise_gen = None
     eta_s = np.zeros(0)

@@ -21,9 +21,7 @@ import numpy as np
 
 from shotnoise.theory.errors import ParameterError
 
-# the tables and figures (validation.circuit_report): print_run and cmd_hopf use three, validation.cli the others
-from .circuit_report import (format_circuit_fixed_points, format_circuit_run, format_circuit_spectrum,  # noqa: F401
-                             format_hopf, plot_circuit_spectrum, plot_hopf, spectrum_columns)
+from .circuit_report import format_circuit_run, format_hopf, plot_hopf
 
 #: keys of a fixed point object next to the population names (a population may not be called so)
 FIXED_POINT_EXTRA_KEYS = ("stability", "eigenvalues", "index")

@@ -194,7 +194,8 @@ def cmd_fixed_points(a) -> int:
     from .tasks import fixed_points_report
     circuit = _circuit(a)
     if circuit is not None:
-        from .circuit_commands import circuit_fixed_points_report, format_circuit_fixed_points
+        from .circuit_commands import circuit_fixed_points_report
+        from .circuit_report import format_circuit_fixed_points
         doc = circuit_fixed_points_report(circuit)
         _print_json(doc) if a.json else print(format_circuit_fixed_points(doc))
         return 0
@@ -230,7 +231,8 @@ def cmd_spectrum(a) -> int:
     if circuit is not None:
         from . import circuit_commands as cc
         doc = cc.circuit_spectrum_report(circuit, omega=_omega_grid(a), index=a.index)
-        plot, columns, table = cc.plot_circuit_spectrum, cc.spectrum_columns(doc), cc.format_circuit_spectrum
+        from . import circuit_report as cr
+        plot, columns, table = cr.plot_circuit_spectrum, cr.spectrum_columns(doc), cr.format_circuit_spectrum
     else:
         from .plots import plot_spectrum_report as plot
         doc = spectrum_report(_model(a, M=a.M), omega=_omega_grid(a), branch=a.branch)
