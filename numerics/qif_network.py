@@ -165,6 +165,8 @@ def _run_chunk(V, a_base, I_series, varying, dt_over_tau, kick_per_spike, step0,
     to index b - bin0 of counts and counts_M, order-parameter sample k (every z_steps steps, none if 0) to
     index k - z0 of Z (outside the arrays: not recorded).  With ``parallel`` the neurons beyond the raster
     set run as the work items lo:hi over the threads (region 0: the rest of the M-subset, 1: the others).
+    With several items (a threaded run) Z sums the same shares in the same order in both loops, so that it
+    does not depend on which loop the thread governor chose for a chunk.
     """
     N = V.size
     hi1 = n_raster
@@ -236,6 +238,12 @@ def _run_chunk(V, a_base, I_series, varying, dt_over_tau, kick_per_spike, step0,
                         for i in range(lo.size):
                             zr += zr_items[i]
                             zi += zi_items[i]
+                    elif lo.size > 2:  # serial chunk of a threaded run: summed as the threads sum it
+                        zr, zi = _phase_sum(V[:hi1])
+                        for i in range(lo.size):
+                            zr_i, zi_i = _phase_sum(V[lo[i]:hi[i]])
+                            zr += zr_i
+                            zi += zi_i
                     else:
                         zr, zi = _phase_sum(V)
                     Z[zk] = complex(zr / N, zi / N)
@@ -305,9 +313,14 @@ class NetworkResult:
         return d
 
 
-#: neuron-steps per compiled call (~10 ms): bounds the reaction time to Ctrl-C and the progress granularity
+#: neuron-steps per compiled call at most (~10 ms): bounds the reaction time to Ctrl-C and the progress
+#: granularity at any bin width (a call may end inside an output bin: the bin is closed when complete)
 CHUNK_NEURON_STEPS = 2e7
-#: output bins per compiled call at most: the memory of a run without kept series stays below ~1 MB
+#: neuron-steps per block of output bins (a block is at least one bin): the bins of a block are closed together
+#: (activity computed, Welch fed, series kept, means summed), so the results depend on the block, never on the
+#: calls; with CHUNK_BINS it bounds the memory of a run without kept series (below ~1 MB)
+BLOCK_NEURON_STEPS = 2e7
+#: output bins per block at most
 CHUNK_BINS = 16384
 #: default spacing of the order parameter, in steps: a Z pass costs about one step (measured: Z every step
 #: halves the speed), so a Z every Z_MIN_STEPS steps costs ~5 % of the run at any bin width
@@ -454,11 +467,12 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
         if welch_s.nperseg > n_bins:
             raise ParameterError("segment (%g) must not exceed T - transient (%g)" % (segment, n_bins * bw))
         welch_M = WelchAccumulator(dt=bw, segment=segment) if M else None
-    # output bins are produced chunk by chunk (whole bins per chunk): memory independent of T unless kept
-    chunk_bins = max(1, min(n_bins, CHUNK_BINS, int(CHUNK_NEURON_STEPS // max(N * bin_steps, 1))))
-    counts = np.zeros(chunk_bins)
-    counts_M = np.zeros(chunk_bins)
-    Z = np.zeros(chunk_bins * bin_steps // z_steps + 1 if z_steps else 0, dtype=np.complex128)
+    # output bins are produced block by block (memory independent of T unless kept); a block takes one or
+    # more compiled calls of at most CHUNK_NEURON_STEPS neuron-steps and is closed when complete
+    block_bins = max(1, min(n_bins, CHUNK_BINS, int(BLOCK_NEURON_STEPS // max(N * bin_steps, 1))))
+    counts = np.zeros(block_bins)
+    counts_M = np.zeros(block_bins)
+    Z = np.zeros(block_bins * bin_steps // z_steps + 1 if z_steps else 0, dtype=np.complex128)
     n_z_total = (n_bins * bin_steps) // z_steps if z_steps else 0
     kept = {"s": [], "sM": [], "Z": []} if keep_series else None
     tot, tot_M, tot_rZ = 0.0, 0.0, 0.0
@@ -474,17 +488,22 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
     try:
         t0 = time.perf_counter()
         rec_end = transient_steps + n_bins * bin_steps  # steps after this are run but not recorded
+        free = max(1, int(CHUNK_NEURON_STEPS // N))  # steps per compiled call
         with progress_bar(total=n_steps, desc="network N=%d" % N, enabled=progress) as bar:
-            step, bin0, z0 = 0, 0, 0
+            step, bin0, z0 = 0, 0, 0  # bin0, z0: first bin / Z sample of the open block
             while step < n_steps:
+                block_end = 0
                 if step < transient_steps:
-                    n = min(max(1, int(CHUNK_NEURON_STEPS // N)), transient_steps - step)
+                    n = min(free, transient_steps - step)
                 elif step < rec_end:
-                    n = min(chunk_bins, n_bins - bin0) * bin_steps
-                    counts[:] = 0.0
-                    counts_M[:] = 0.0
+                    nb = min(block_bins, n_bins - bin0)
+                    block_end = transient_steps + (bin0 + nb) * bin_steps
+                    if step == transient_steps + bin0 * bin_steps:  # a new block
+                        counts[:] = 0.0
+                        counts_M[:] = 0.0
+                    n = min(free, block_end - step)
                 else:
-                    n = min(max(1, int(CHUNK_NEURON_STEPS // N)), n_steps - step)
+                    n = min(free, n_steps - step)
                 par = governor.parallel()
                 with governor.timed(par, float(n) * N):
                     prev, n_ev = _run_chunk(V, a_base, I_series, varying, dt / tau, J / N, step, n, bin_steps, raster,
@@ -493,9 +512,10 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
                 if np.isnan(V).any():
                     raise ParameterError("non-finite voltages in the network (a denominator hit exactly zero); "
                                          "change dt")
-                if transient_steps <= step < rec_end:
-                    nb = n // bin_steps
-                    nz = min((bin0 * bin_steps + n) // z_steps, n_z_total) - z0 if z_steps else 0
+                step += n
+                bar.update(n)
+                if step == block_end:  # the block is complete: close its bins and Z samples
+                    nz = min((bin0 + nb) * bin_steps // z_steps, n_z_total) - z0 if z_steps else 0
                     act = counts[:nb] / (N * bw)
                     rZ, vZ = _rate_voltage(Z[:nz], tau)
                     tot += float(act.sum())
@@ -514,8 +534,6 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
                             kept["sM"].append(act_M)
                     bin0 += nb
                     z0 += nz
-                step += n
-                bar.update(n)
     finally:
         if nthreads > 1:
             numba.set_num_threads(outer_threads)

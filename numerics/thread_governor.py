@@ -5,8 +5,8 @@ That pays only while every thread has a core: when other processes occupy the co
 stalls every step, and the threaded loop runs several times slower than the serial one (measured on the 2-core
 machine under load: 4.6e8-6e8 vs 1.7e9-2.3e9 neuron-steps/s at N = 1e5).  The governor times the chunks of a
 run, probes both loops at the start and again every ``REPROBE`` chunks (the load changes), and runs the faster
-one.  The choice never changes the spikes (each neuron's update is the same arithmetic either way); an order
-parameter summed over the threads' shares may differ in the last bits.
+one.  The choice never changes the results: each neuron's update is the same arithmetic either way, and the
+serial loop sums the order parameter over the same thread shares in the same order as the threaded one.
 """
 from __future__ import annotations
 

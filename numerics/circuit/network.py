@@ -67,9 +67,13 @@ from .cross_welch import CrossWelchAccumulator
 from .operating_point import pair_key
 from .run_grid import run_grid
 
-#: neuron-steps per compiled call (~10 ms): bounds the reaction time to Ctrl-C
+#: neuron-steps per compiled call at most (~10 ms): bounds the reaction time to Ctrl-C at any bin width (a call
+#: may end inside an output bin: the bin is closed when complete)
 CHUNK_NEURON_STEPS = 2e7
-#: output bins per compiled call at most
+#: neuron-steps per block of output bins (at least one bin): the bins of a block are closed together (activity,
+#: synaptic averages, Welch, kept series, means), so the results depend on the block, never on the calls
+BLOCK_NEURON_STEPS = 2e7
+#: output bins per block at most
 CHUNK_BINS = 16384
 
 
@@ -331,7 +335,9 @@ def simulate_populations(etas, *, J, tau, tau_s, I, r_init, T, dt, transient=0.0
         synaptic drive (the scheme splits off only the fluctuations); the engine solves for nothing.
     T, dt, transient, bin_width : float
         Duration including the transient, step, discarded initial time, output bin (a multiple of dt;
-        default dt).
+        default dt).  Any dt is exact for the free flow and the algorithm (the readable reference agrees spike
+        for spike); the exponential synapses are resolved to second order only for dt <= tau_s/2, which
+        ``Circuit.simulate_network`` requires (``run_grid.check_synapse_resolution``).
     seed : int
         Seeds the initial phases (``initial_states``).
     threads : int, optional
@@ -379,11 +385,13 @@ def simulate_populations(etas, *, J, tau, tau_s, I, r_init, T, dt, transient=0.0
     s = r_init.copy()
     prev = np.zeros(P, dtype=np.int64)
     lo, hi, pop, pop_lo, pop_hi = _items(N, nthreads)
-    chunk_bins = max(1, min(n_bins, CHUNK_BINS, int(CHUNK_NEURON_STEPS // max(int(N.sum()) * bin_steps, 1))))
-    chunk_z = chunk_bins * bin_steps // z_steps + 1 if z_steps else 0
-    counts = np.zeros((P, chunk_bins))
-    syn = np.zeros((P, chunk_bins))
-    Zbuf = np.zeros((P, chunk_z), dtype=np.complex128)
+    # output bins are produced block by block (memory independent of T unless kept); a block takes one or more
+    # compiled calls of at most CHUNK_NEURON_STEPS neuron-steps and is closed when complete
+    block_bins = max(1, min(n_bins, CHUNK_BINS, int(BLOCK_NEURON_STEPS // max(int(N.sum()) * bin_steps, 1))))
+    block_z = block_bins * bin_steps // z_steps + 1 if z_steps else 0
+    counts = np.zeros((P, block_bins))
+    syn = np.zeros((P, block_bins))
+    Zbuf = np.zeros((P, block_z), dtype=np.complex128)
     kept = {"A": [], "S": [], "Z": []}
     tot_A, tot_S, tot_rZ = np.zeros(P), np.zeros(P), np.zeros(P)
     n_z_total = (n_bins * bin_steps) // z_steps if z_steps else 0
@@ -395,15 +403,19 @@ def simulate_populations(etas, *, J, tau, tau_s, I, r_init, T, dt, transient=0.0
     t0 = time.perf_counter()
     try:
         with progress_bar(total=n_steps, desc="circuit network N=%d" % int(N.sum()), enabled=progress) as bar:
-            step, bin0, z0 = 0, 0, 0
-            free = max(1, int(CHUNK_NEURON_STEPS // int(N.sum())))
+            step, bin0, z0 = 0, 0, 0  # bin0, z0: first bin / Z sample of the open block
+            free = max(1, int(CHUNK_NEURON_STEPS // int(N.sum())))  # steps per compiled call
             while step < n_steps:
+                block_end = 0
                 if step < transient_steps:
                     n = min(free, transient_steps - step)
                 elif step < rec_end:
-                    n = min(chunk_bins, n_bins - bin0) * bin_steps
-                    counts[:] = 0.0
-                    syn[:] = 0.0
+                    nb = min(block_bins, n_bins - bin0)
+                    block_end = transient_steps + (bin0 + nb) * bin_steps
+                    if step == transient_steps + bin0 * bin_steps:  # a new block
+                        counts[:] = 0.0
+                        syn[:] = 0.0
+                    n = min(free, block_end - step)
                 else:
                     n = min(free, n_steps - step)
                 par = governor.parallel()
@@ -414,15 +426,16 @@ def simulate_populations(etas, *, J, tau, tau_s, I, r_init, T, dt, transient=0.0
                 if np.isnan(V).any():
                     raise ParameterError("non-finite voltages in the network (a denominator hit exactly zero); "
                                          "change dt")
-                if transient_steps <= step < rec_end:
-                    nb = n // bin_steps
+                step += n
+                bar.update(n)
+                if step == block_end:  # the block is complete: close its bins and Z samples
                     act = counts[:, :nb] / (N[:, None] * bw)
                     sav = np.where(is_exp[:, None], syn[:, :nb] / bin_steps, act)
                     tot_A += act.sum(axis=1)
                     tot_S += sav.sum(axis=1)
                     nz = 0
                     if z_steps:
-                        nz = min((bin0 * bin_steps + n) // z_steps, n_z_total) - z0
+                        nz = min((bin0 + nb) * bin_steps // z_steps, n_z_total) - z0
                         rZ, _ = _rate_voltage(Zbuf[:, :nz], tau)
                         tot_rZ += rZ.sum(axis=1)
                     if welch is not None:
@@ -433,8 +446,6 @@ def simulate_populations(etas, *, J, tau, tau_s, I, r_init, T, dt, transient=0.0
                         kept["Z"].append(Zbuf[:, :nz].copy())
                     bin0 += nb
                     z0 += nz
-                step += n
-                bar.update(n)
     finally:
         if nthreads > 1:
             numba.set_num_threads(outer)
