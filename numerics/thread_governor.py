@@ -4,16 +4,18 @@ The threaded loop synchronises its threads at every step (the spikes of a step k
 That pays only while every thread has a core: when other processes occupy the cores, a descheduled thread
 stalls every step, and the threaded loop runs several times slower than the serial one (measured on the 2-core
 machine under load: 4.6e8-6e8 vs 1.7e9-2.3e9 neuron-steps/s at N = 1e5).  The governor times the chunks of a
-run, probes both loops at the start and again every ``REPROBE`` chunks (the load changes), and runs the faster
-one.  The choice never changes the results: each neuron's update is the same arithmetic either way, and the
+run, probes both loops at the start (after a warm-up chunk each) and again every ``REPROBE`` chunks (the load
+changes), and runs the faster one.  The choice never changes the results: each neuron's update is the same arithmetic either way, and the
 serial loop sums the order parameter over the same thread shares in the same order as the threaded one.
 """
 from __future__ import annotations
 
 import time
 
-#: chunks between two probes of the loop not in use
-REPROBE = 16
+#: chunks between two probes of the loop not in use (a probe of the slower loop costs ~1/REPROBE of the run)
+REPROBE = 64
+#: measurements of each loop discarded at the start (the thread pool and the caches warm up)
+WARMUP = 1
 
 
 class ThreadGovernor:
@@ -30,6 +32,7 @@ class ThreadGovernor:
     def __init__(self, threads: int):
         self.threads = int(threads)
         self._rate = {True: None, False: None}
+        self._seen = {True: 0, False: 0}
         self._chunks = 0
         self.chunks_parallel = 0
         self.chunks_serial = 0
@@ -55,7 +58,8 @@ class ThreadGovernor:
             self.chunks_parallel += 1
         else:
             self.chunks_serial += 1
-        if seconds <= 0:
+        self._seen[parallel] += 1
+        if seconds <= 0 or self._seen[parallel] <= WARMUP:
             return
         rate = neuron_steps / seconds
         old = self._rate[parallel]

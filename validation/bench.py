@@ -137,7 +137,7 @@ def bench_stochastic_mass(steps: int = 1_000_000) -> dict:
     return out
 
 
-def bench_circuit_network(sizes=(1_000, 10_000, 100_000), budget: float = 4e8, repeat: int = 3) -> dict:
+def bench_circuit_network(sizes=(1_000, 10_000, 100_000), budget: float = 2e9, repeat: int = 3) -> dict:
     """Neuron-steps per second of the network simulators, measured in one run (issue 11, point 3).
 
     Engines: today's single population (``qif_network.simulate_network``), the P-population engine with
