@@ -49,6 +49,7 @@ from ._generated.network_kernels import (moebius_critical, moebius_excitable, mo
                                          phase_factor_parts, rate_voltage_of_order_parameter)
 from .parameters import finite, finite_array, integer_at_least, nonnegative, positive
 from .progress import progress_bar
+from .run_blocks import schedule
 from .thread_governor import ThreadGovernor
 from .quenched import quenched_rate, stationary_initial_state
 
@@ -487,23 +488,15 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
         numba.set_num_threads(nthreads)
     try:
         t0 = time.perf_counter()
-        rec_end = transient_steps + n_bins * bin_steps  # steps after this are run but not recorded
         free = max(1, int(CHUNK_NEURON_STEPS // N))  # steps per compiled call
         with progress_bar(total=n_steps, desc="network N=%d" % N, enabled=progress) as bar:
-            step, bin0, z0 = 0, 0, 0  # bin0, z0: first bin / Z sample of the open block
-            while step < n_steps:
-                block_end = 0
-                if step < transient_steps:
-                    n = min(free, transient_steps - step)
-                elif step < rec_end:
-                    nb = min(block_bins, n_bins - bin0)
-                    block_end = transient_steps + (bin0 + nb) * bin_steps
-                    if step == transient_steps + bin0 * bin_steps:  # a new block
-                        counts[:] = 0.0
-                        counts_M[:] = 0.0
-                    n = min(free, block_end - step)
-                else:
-                    n = min(free, n_steps - step)
+            z0 = 0  # first Z sample of the open block
+            for step, n, bin0, nb, starts, ends in schedule(n_steps=n_steps, transient_steps=transient_steps,
+                                                            n_bins=n_bins, bin_steps=bin_steps,
+                                                            block_bins=block_bins, free=free):
+                if starts:
+                    counts[:] = 0.0
+                    counts_M[:] = 0.0
                 par = governor.parallel()
                 with governor.timed(par, float(n) * N):
                     prev, n_ev = _run_chunk(V, a_base, I_series, varying, dt / tau, J / N, step, n, bin_steps, raster,
@@ -512,9 +505,8 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
                 if np.isnan(V).any():
                     raise ParameterError("non-finite voltages in the network (a denominator hit exactly zero); "
                                          "change dt")
-                step += n
                 bar.update(n)
-                if step == block_end:  # the block is complete: close its bins and Z samples
+                if ends:  # the block is complete: close its bins and Z samples
                     nz = min((bin0 + nb) * bin_steps // z_steps, n_z_total) - z0 if z_steps else 0
                     act = counts[:nb] / (N * bw)
                     rZ, vZ = _rate_voltage(Z[:nz], tau)
@@ -532,7 +524,6 @@ def simulate_network(eta, *, J: float, T: float, dt: float, I: float | np.ndarra
                         kept["Z"].append(Z[:nz].copy())
                         if M:
                             kept["sM"].append(act_M)
-                    bin0 += nb
                     z0 += nz
     finally:
         if nthreads > 1:

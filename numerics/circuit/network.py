@@ -62,6 +62,7 @@ from ..progress import progress_bar
 from ..qif_network import (_advance, _advance_items_parallel, _coefficients, order_parameter_steps,
                            thread_count)
 from ..quenched import stationary_initial_state
+from ..run_blocks import schedule
 from ..thread_governor import ThreadGovernor
 from .cross_welch import CrossWelchAccumulator
 from .operating_point import pair_key
@@ -395,7 +396,6 @@ def simulate_populations(etas, *, J, tau, tau_s, I, r_init, T, dt, transient=0.0
     kept = {"A": [], "S": [], "Z": []}
     tot_A, tot_S, tot_rZ = np.zeros(P), np.zeros(P), np.zeros(P)
     n_z_total = (n_bins * bin_steps) // z_steps if z_steps else 0
-    rec_end = transient_steps + n_bins * bin_steps
     outer = numba.get_num_threads()
     governor = ThreadGovernor(nthreads)  # threaded or serial loop per chunk, whichever runs faster now
     if nthreads > 1:
@@ -403,21 +403,14 @@ def simulate_populations(etas, *, J, tau, tau_s, I, r_init, T, dt, transient=0.0
     t0 = time.perf_counter()
     try:
         with progress_bar(total=n_steps, desc="circuit network N=%d" % int(N.sum()), enabled=progress) as bar:
-            step, bin0, z0 = 0, 0, 0  # bin0, z0: first bin / Z sample of the open block
+            z0 = 0  # first Z sample of the open block
             free = max(1, int(CHUNK_NEURON_STEPS // int(N.sum())))  # steps per compiled call
-            while step < n_steps:
-                block_end = 0
-                if step < transient_steps:
-                    n = min(free, transient_steps - step)
-                elif step < rec_end:
-                    nb = min(block_bins, n_bins - bin0)
-                    block_end = transient_steps + (bin0 + nb) * bin_steps
-                    if step == transient_steps + bin0 * bin_steps:  # a new block
-                        counts[:] = 0.0
-                        syn[:] = 0.0
-                    n = min(free, block_end - step)
-                else:
-                    n = min(free, n_steps - step)
+            for step, n, bin0, nb, starts, ends in schedule(n_steps=n_steps, transient_steps=transient_steps,
+                                                            n_bins=n_bins, bin_steps=bin_steps,
+                                                            block_bins=block_bins, free=free):
+                if starts:
+                    counts[:] = 0.0
+                    syn[:] = 0.0
                 par = governor.parallel()
                 with governor.timed(par, float(n) * float(N.sum())):
                     _run_chunk(V, A, B, C, lo, hi, pop, par, pop_lo, pop_hi, turns_pop, kick_delta,
@@ -426,9 +419,8 @@ def simulate_populations(etas, *, J, tau, tau_s, I, r_init, T, dt, transient=0.0
                 if np.isnan(V).any():
                     raise ParameterError("non-finite voltages in the network (a denominator hit exactly zero); "
                                          "change dt")
-                step += n
                 bar.update(n)
-                if step == block_end:  # the block is complete: close its bins and Z samples
+                if ends:  # the block is complete: close its bins and Z samples
                     act = counts[:, :nb] / (N[:, None] * bw)
                     sav = np.where(is_exp[:, None], syn[:, :nb] / bin_steps, act)
                     tot_A += act.sum(axis=1)
@@ -444,7 +436,6 @@ def simulate_populations(etas, *, J, tau, tau_s, I, r_init, T, dt, transient=0.0
                         kept["A"].append(act)
                         kept["S"].append(sav)
                         kept["Z"].append(Zbuf[:, :nz].copy())
-                    bin0 += nb
                     z0 += nz
     finally:
         if nthreads > 1:
