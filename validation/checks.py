@@ -239,7 +239,7 @@ def check_rate_random_draws(Ns=(250, 1000), realizations: int = 8, eta_bar: floa
         rows.append((N, d.mean(), d.std(ddof=1) / math.sqrt(len(d))))
         scatter.append(np.std(rates, ddof=1))
     N_, m, se = np.array(rows).T
-    c, c_se, chi2, dof = inverse_n_fit(N_, m, se)
+    c, c_se, chi2, dof = inverse_n_fit(N_, m, se, realizations=realizations)
     q = float(stats.chi2.ppf(1 - 1e-3, dof))
     return CheckResult("mean rate, random draws: network - quenched = c/N", chi2, dof, q - dof,
                        "chi-square of the one-parameter fit d(N) = c/N (%d dof; pass below its 1-1e-3 quantile "

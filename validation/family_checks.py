@@ -102,7 +102,7 @@ def rate_shift_fit(Ns, diffs: list[np.ndarray], alpha: float) -> dict:
     N_ = np.asarray(Ns, dtype=float)
     m = np.array([d.mean() for d in diffs])
     se = np.array([d.std(ddof=1) / math.sqrt(d.size) for d in diffs])
-    c, c_se, chi2, dof = inverse_n_fit(N_, m, se)
+    c, c_se, chi2, dof = inverse_n_fit(N_, m, se, realizations=[d.size for d in diffs])
     q = float(stats.chi2.isf(alpha, dof))
     return {"rate_N": N_, "rate_diff": m, "rate_diff_se": se, "rate_c": c, "rate_c_se": c_se,
             "rate_chi2": chi2, "rate_chi2_crit": q, "rate_shift_ok": bool(chi2 <= q)}
