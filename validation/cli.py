@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import re
 import sys
 
@@ -337,7 +338,47 @@ def cmd_simulate_stochastic_mass(a) -> int:
     return 0
 
 
+def cmd_validate_property(a) -> int:
+    from .property_checks import run_property
+    if a.quick or a.full or a.only is not None or a.report is not None or a.list:
+        raise ParameterError("--property does not combine with --quick, --full, --only, --report or --list")
+    quiet = a.json or a.quiet
+    say = None if quiet else (lambda i, n, ex: print("example %d/%d: %s ..." % (i + 1, n, ex.parameters()),
+                                                     file=sys.stderr, flush=True))
+    kw = {}
+    if a.families is not None:
+        kw["families"] = tuple(x.strip() for x in a.families.split(","))
+    doc = run_property(examples=a.examples, seed=a.seed, theory_scale=a.theory_scale, replay=a.replay,
+                       alpha_per_example=a.alpha_per_example, progress=say, **kw)
+    p = doc["property"]
+    if a.json:
+        _print_json(doc)
+    else:
+        for e in p["examples"]:
+            w = e["worst_band"] or {}
+            g = lambda k: math.nan if w.get(k) is None else w[k]
+            pars = " ".join("%s=%.4g" % (k, v) for k, v in e["parameters"].items()
+                            if isinstance(v, float) and k not in ("I", "tau"))
+            rt = lambda x: max(abs(v) for v in x) if isinstance(x, list) else abs(x)
+            print("%s %s %s N=%d: worst band [%.3g, %.3g)%s ratio %.3f |t|=%.2f (crit %.2f); rate |t|=%.2f; %.1f s"
+                  % ("PASS" if e["passed"] else "FAIL", e["family"], pars, e["N"], g("omega_low"), g("omega_high"),
+                     " " + w["quantity"] if "quantity" in w else "", g("ratio"), abs(g("t")), g("critical_t"),
+                     rt(e["rate"]["t"]), e["seconds"]))
+        print("%d/%d examples pass (alpha per example %.3g, family-wise %.3g; draws rejected by validity criteria: %s; "
+              "bands excluded: %s; %.1f s)" % (
+                  sum(e["passed"] for e in p["examples"]), len(p["examples"]), p["alpha_per_example"],
+                  p["family_wise_alpha"], p["rejected_draws"] or "none (replay)", p["excluded_bands"],
+                  p["wall_time_s"]))
+    for cmd in p["failed_replay"]:
+        print("failing example, reproduce with: %s" % cmd, file=sys.stderr)
+    return 0 if p["passed"] else 1
+
+
 def cmd_validate(a) -> int:
+    if a.property:
+        return cmd_validate_property(a)
+    if a.replay is not None or a.theory_scale != 1.0 or a.alpha_per_example is not None or a.families is not None:
+        raise ParameterError("--replay, --theory-scale, --families and --alpha-per-example need --property")
     from .report import format_checks
     from .tasks import validate
     if a.list:
@@ -478,6 +519,23 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("--list", action="store_true", help="list the checks and exit")
     va.add_argument("--json", action="store_true")
     va.add_argument("--quiet", action="store_true")
+    pr = va.add_argument_group("property-based theory-vs-network checks (validation/property_checks.py)")
+    pr.add_argument("--property", action="store_true",
+                    help="draw models where the linear theory claims to hold (hypothesis), simulate each network and "
+                         "compare band spectra and mean rate with the theory (family-wise false-alarm level 1e-3)")
+    pr.add_argument("--examples", type=int, default=20, help="number of drawn examples (default 20)")
+    pr.add_argument("--seed", type=int, default=0, help="hypothesis seed of the draws (default 0)")
+    pr.add_argument("--theory-scale", type=_float, default=1.0,
+                    help="multiply the predicted spectra by X (a deliberately wrong theory: 1.2 must fail)")
+    pr.add_argument("--families", default=None,
+                    help="comma-separated families to draw from (examples split evenly): lorentzian, multipole2, "
+                         "multipole3, gaussian, ing, ping (circuits with exponential synapses); default "
+                         "lorentzian,multipole2,multipole3,ing,ping (a gaussian example takes ~30 s more)")
+    pr.add_argument("--replay", metavar="SPEC",
+                    help="replay one example: [heterogeneity=F,[poles=n,]]eta_bar=X,Delta=X,J=X,N=N,seed=S or "
+                         "circuit=ing|ping,<parameters>,N=N,seed=S (printed for every failing example)")
+    pr.add_argument("--alpha-per-example", type=_float, default=None,
+                    help="false-alarm level of each example (default 1e-3 / examples; 1e-3 with --replay)")
     va.set_defaults(func=cmd_validate)
 
     b = sub.add_parser("bench", help="throughput benchmarks (ratios measured in one run)")
