@@ -529,8 +529,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="multiply the predicted spectra by X (a deliberately wrong theory: 1.2 must fail)")
     pr.add_argument("--families", default=None,
                     help="comma-separated families to draw from (examples split evenly): lorentzian, multipole2, "
-                         "multipole3, gaussian, ing, ping (circuits with exponential synapses); default "
-                         "lorentzian,multipole2,multipole3,ing,ping (a gaussian example takes ~30 s more)")
+                         "multipole3, gaussian, uniform, ing, ping (circuits with exponential synapses); default "
+                         "lorentzian,multipole2,multipole3,ing,ping (a gaussian or uniform example takes ~10-30 s more)")
     pr.add_argument("--replay", metavar="SPEC",
                     help="replay one example: [heterogeneity=F,[poles=n,]]eta_bar=X,Delta=X,J=X,N=N,seed=S or "
                          "circuit=ing|ping,<parameters>,N=N,seed=S (printed for every failing example)")
@@ -547,6 +547,8 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--out", default="demo-output", help="directory for figures and exports")
     dm.add_argument("--quiet", action="store_true")
     dm.set_defaults(func=cmd_demo)
+    from .validity_map import add_map_parser  # the validity map (dask and xarray imported only when it runs)
+    add_map_parser(sub)
     return ap
 
 

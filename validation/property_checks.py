@@ -114,8 +114,8 @@ def mode_resolved(op) -> tuple[bool, float]:
 
 
 #: families the strategy can draw (single population, delta synapses) and those of a default property run; the
-#: Gaussian's expected Welch estimate (any-g harmonic sums over aliases) takes ~30 s per example at bins of 0.02
-FAMILIES = ("lorentzian", "multipole2", "multipole3", "gaussian", "ing", "ping")
+#: Gaussian and uniform expected Welch estimates (any-g harmonic sums over aliases) take ~30 s per example at bins of 0.02
+FAMILIES = ("lorentzian", "multipole2", "multipole3", "gaussian", "uniform", "ing", "ping")
 DEFAULT_FAMILIES = ("lorentzian", "multipole2", "multipole3", "ing", "ping")
 
 
