@@ -402,7 +402,7 @@ def cmd_validate(a) -> int:
     if a.report is not None:
         from .writers import check_output_dir
         check_output_dir(a.report, option="--report")
-    doc = validate(mode=mode, only=only, report=a.report, progress=say)
+    doc = validate(mode=mode, only=only, report=a.report, progress=say, scheduler=a.scheduler, workers=a.workers)
     if a.json:
         _print_json(doc)
     else:
@@ -519,6 +519,10 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("--list", action="store_true", help="list the checks and exit")
     va.add_argument("--json", action="store_true")
     va.add_argument("--quiet", action="store_true")
+    va.add_argument("--scheduler", default=None, metavar="local|tcp://HOST:PORT",
+                    help="run the checks as Dask tasks: 'local' (a LocalCluster on all cores) or an existing "
+                         "dask.distributed scheduler (default: one after the other in this process)")
+    va.add_argument("--workers", type=int, default=None, help="workers of --scheduler local (default: all cores)")
     pr = va.add_argument_group("property-based theory-vs-network checks (validation/property_checks.py)")
     pr.add_argument("--property", action="store_true",
                     help="draw models where the linear theory claims to hold (hypothesis), simulate each network and "

@@ -208,13 +208,14 @@ def default_bin_width(*, dt: float, requested: float | None = None) -> float:
 
 # ----------------------------------------------------------------------------- validation, bench, demo
 def validate(*, mode: str = "quick", only: list[str] | None = None, report: str | None = None,
-             progress=None) -> dict:
-    """Run the theory-vs-simulation checks of ``mode``; write a report directory if asked."""
+             progress=None, scheduler: str | None = None, workers: int | None = None) -> dict:
+    """Run the theory-vs-simulation checks of ``mode``; write a report directory if asked.  ``scheduler``
+    ('local' or 'tcp://HOST:PORT'): run the checks as Dask tasks (suite.run_suite)."""
     from .report import write_report
     from .suite import run_suite
 
     t0 = time.perf_counter()
-    results = run_suite(mode, only=only, progress=progress)
+    results = run_suite(mode, only=only, progress=progress, scheduler=scheduler, workers=workers)
     wall = time.perf_counter() - t0
     if report:
         from .writers import atomic_directory
