@@ -533,7 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="multiply the predicted spectra by X (a deliberately wrong theory: 1.2 must fail)")
     pr.add_argument("--families", default=None,
                     help="comma-separated families to draw from (examples split evenly): lorentzian, multipole2, "
-                         "multipole3, gaussian, uniform, ing, ping (circuits with exponential synapses); default "
+                         "multipole3, multipole4, gaussian, uniform, ing, ping (circuits with exponential synapses); default "
                          "lorentzian,multipole2,multipole3,ing,ping (a gaussian or uniform example takes ~10-30 s more)")
     pr.add_argument("--replay", metavar="SPEC",
                     help="replay one example: [heterogeneity=F,[poles=n,]]eta_bar=X,Delta=X,J=X,N=N,seed=S or "

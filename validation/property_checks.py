@@ -115,7 +115,7 @@ def mode_resolved(op) -> tuple[bool, float]:
 
 #: families the strategy can draw (single population, delta synapses) and those of a default property run; the
 #: Gaussian and uniform expected Welch estimates (any-g harmonic sums over aliases) take ~30 s per example at bins of 0.02
-FAMILIES = ("lorentzian", "multipole2", "multipole3", "gaussian", "uniform", "ing", "ping")
+FAMILIES = ("lorentzian", "multipole2", "multipole3", "gaussian", "ing", "ping", "uniform", "multipole4")
 DEFAULT_FAMILIES = ("lorentzian", "multipole2", "multipole3", "ing", "ping")
 
 

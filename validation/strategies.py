@@ -41,7 +41,7 @@ def stable_asynchronous(draw, *, max_tau: float = 2.0, N: float | None = None) -
 def property_examples(draw, *, N_min: int = 200, N_max: int = 2000, families=("lorentzian",)):
     """Property-test examples (``validation.property_checks``): a single-population Model (delta synapses,
     tau = 1, I = 0) of one of ``families`` (``property_checks.FAMILIES``: 'lorentzian', 'multipole2',
-    'multipole3', 'gaussian', 'uniform') with N in [N_min, N_max] and a simulation seed, in the regime where the linear
+    'multipole3', 'multipole4', 'gaussian', 'uniform') with N in [N_min, N_max] and a simulation seed, in the regime where the linear
     theory claims to hold.  Every rejection names its validity criterion (``property_checks.first_violation``;
     'supported_range': outside the family's validated parameter range) and is counted in
     ``property_checks.REJECTIONS``."""
