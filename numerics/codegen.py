@@ -197,6 +197,9 @@ def mpr_specs() -> list[KernelSpec]:
         KernelSpec("white_noise_intensity", (r, N), (stochastic_mpr.white_noise_intensity(),),
                    "Intensity of xi in the diffusion limit: <xi(t) xi(t')> = (r/N) delta(t - t').",
                    domain=(RATE, POP)),
+        KernelSpec("saddle_node_point", (r, PARAMETERS[1], PARAMETERS[4]), tuple(mpr_analysis.saddle_node_curve()),
+                   "Point (eta_bar + I, J) of the saddle-node curve at the fixed-point rate r0 (theory.mpr_analysis).",
+                   domain=(RATE, PAR[1], PAR[4])),
     ]
 
 

@@ -56,28 +56,36 @@ MAX_BANDS = 20
 
 
 def saddle_node_distances(*, eta_bar: float, Delta: float, J: float, I: float = 0.0, tau: float = 1.0) -> dict:
-    """Distances of a Lorentzian population to the saddle-node curve (theory/mpr_analysis.saddle_node_curve):
+    """Distances of a Lorentzian population to the saddle-node curve (eta_sn(r), J_sn(r)), r > 0 the rate on the
+    curve (theory/mpr_analysis.saddle_node_curve, the generated kernel ``saddle_node_point``).
 
-    eta_sn(r) = -3 Delta^2/(4 pi^2 r^2 tau^2) - pi^2 r^2 tau^2,   J_sn(r) = Delta^2/(2 pi^2 r^3 tau^3) + 2 pi^2 r tau.
+    J direction: the rates r with eta_sn(r) = eta_bar + I (two where the line crosses the curve, none above its
+    cusp); ``sn_distance_J`` = min |J - J_sn(r)| / |J_sn(r)|.  eta direction: the rates with J_sn(r) = J;
+    ``sn_distance_eta`` = min |eta_bar + I - eta_sn(r)| / Delta.  The rates are the sign changes of the kernel on a
+    logarithmic scan over 16 decades around the population's scale, refined with brentq; inf where the line
+    does not meet the curve."""
+    from scipy.optimize import brentq
 
-    J direction: the r with eta_sn(r) = eta_bar + I (x = (pi r tau)^2 solves x^2 + e x + 3 Delta^2/4 = 0: two
-    points for e < -sqrt(3) Delta, none above); ``sn_distance_J`` = min |J - J_sn| / |J_sn|.  eta direction: the r
-    with J_sn(r) = J (2 pi^2 tau^4 r^4 - J tau^3 r^3 + Delta^2/(2 pi^2) = 0); ``sn_distance_eta`` =
-    min |eta_bar + I - eta_sn| / Delta.  inf where the line does not meet the curve (a test checks the two
-    closed forms against the sympy source)."""
+    from shotnoise.numerics._generated.mpr_kernels import saddle_node_point
+    from shotnoise.numerics._jit import pure
+
+    point = pure(saddle_node_point)
     e = eta_bar + I
+    scale = max(math.sqrt(Delta), math.sqrt(abs(e)), abs(J) * tau, 1e-150) / (math.pi * tau)
+    grid = scale * np.logspace(-8, 8, 4001)
+
+    def rates_where(k: int, target: float) -> list[float]:
+        f = lambda x: point(x, Delta, tau)[k] - target
+        vals = np.array([f(x) for x in grid])
+        return [brentq(f, a, b, xtol=1e-300, rtol=1e-15) for a, b, fa, fb in zip(grid[:-1], grid[1:], vals[:-1], vals[1:])
+                if fa == 0 or fa * fb < 0]
+
     out = {"sn_distance_J": math.inf, "sn_distance_eta": math.inf}
-    disc = e * e - 3 * Delta**2
-    if e < 0 and disc >= 0:
-        xs = [(-e + s * math.sqrt(disc)) / 2 for s in (1, -1)]
-        # with r = sqrt(x)/(pi tau): Delta^2/(2 pi^2 r^3 tau^3) = Delta^2 pi/(2 x^1.5), 2 pi^2 r tau = 2 pi sqrt(x)
-        Jsn = [Delta**2 * math.pi / (2 * x**1.5) + 2 * math.pi * math.sqrt(x) for x in xs if x > 0]
-        if Jsn:
-            out["sn_distance_J"] = min(abs(J - j) / abs(j) for j in Jsn)
-    roots = np.roots([2 * math.pi**2 * tau**4, -J * tau**3, 0.0, 0.0, Delta**2 / (2 * math.pi**2)])
-    rs = [z.real for z in roots if abs(z.imag) <= 1e-9 * max(1.0, abs(z)) and z.real > 0]
-    if rs:
-        eta_sn = [-3 * Delta**2 / (4 * math.pi**2 * r**2 * tau**2) - math.pi**2 * r**2 * tau**2 for r in rs]
+    Jsn = [point(x, Delta, tau)[1] for x in rates_where(0, e)]
+    if Jsn:
+        out["sn_distance_J"] = min(abs(J - j) / abs(j) for j in Jsn)
+    eta_sn = [point(x, Delta, tau)[0] for x in rates_where(1, J)]
+    if eta_sn:
         out["sn_distance_eta"] = min(abs(e - x) / Delta for x in eta_sn)
     return out
 

@@ -44,3 +44,9 @@ def white_noise_amplitude(r, J, N):
 def white_noise_intensity(r, N):
     """Intensity of xi in the diffusion limit: <xi(t) xi(t')> = (r/N) delta(t - t')."""
     return r/N
+
+
+@numba.njit(cache=True)
+def saddle_node_point(r, Delta, tau):
+    """Point (eta_bar + I, J) of the saddle-node curve at the fixed-point rate r0 (theory.mpr_analysis)."""
+    return ((-3/4*Delta**2 - math.pi**4*r**4*tau**4)/(math.pi**2*r**2*tau**2), (1/2)*Delta**2/(math.pi**2*r**3*tau**3) + 2*math.pi**2*r*tau)
