@@ -20,7 +20,9 @@ import contextlib
 import json
 import math
 import re
+import signal
 import sys
+import threading
 
 from shotnoise.theory.errors import ParameterError
 
@@ -556,9 +558,25 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+class _SigintWatch:
+    """SIGINT handler that remembers it fired. Ctrl-C during a numba compilation can be swallowed inside a ctypes
+    callback and resurface as an unrelated error (e.g. numba's ``RuntimeError: no compiled object yet``); any
+    failure after the user pressed Ctrl-C is reported as the interrupt it is."""
+
+    def __init__(self):
+        self.fired = False
+
+    def __call__(self, signum, frame):
+        self.fired = True
+        raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the exit status (ParameterError -> 2 with one line on stderr)."""
+    """Run the CLI; returns the exit status (ParameterError -> 2 with one line on stderr; Ctrl-C -> 130)."""
     a = build_parser().parse_args(argv)
+    watch = _SigintWatch()
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, watch) if in_main_thread else None
     try:
         return int(a.func(a) or 0)
     except ParameterError as e:
@@ -567,6 +585,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: long work runs in short compiled chunks, files are written at the end
         print("shotnoise: interrupted", file=sys.stderr)
         return 130
+    except Exception:
+        if not watch.fired:
+            raise
+        print("shotnoise: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

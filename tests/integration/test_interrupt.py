@@ -102,3 +102,40 @@ def test_results_do_not_depend_on_where_the_compiled_calls_end(monkeypatch, run,
         got = run(**kw)
         for k, v in ref.items():
             assert (got[k] is None if v is None else np.array_equal(got[k], v, equal_nan=True)), (chunk, k)
+
+
+# ----------------------------------------------------------------------------- Ctrl-C swallowed by a library
+def _run_cli_with(monkeypatch, func):
+    from shotnoise.validation import cli
+    real = cli.build_parser
+
+    def parser():
+        ap = real()
+        ap.parse_args = lambda argv=None: type("A", (), {"func": staticmethod(func)})()
+        return ap
+    monkeypatch.setattr(cli, "build_parser", parser)
+    return cli.main([])
+
+
+def test_an_error_after_ctrl_c_is_reported_as_the_interrupt(monkeypatch, capsys):
+    """Ctrl-C inside a numba compilation is swallowed by a ctypes callback and resurfaces as numba's
+    'RuntimeError: no compiled object yet' (seen on CI with a cold cache): exit 130, not a traceback."""
+    import os
+
+    def swallowed(a):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1.0)
+        except KeyboardInterrupt:
+            pass  # what the ctypes callback does
+        raise RuntimeError("no compiled object yet")
+    assert _run_cli_with(monkeypatch, swallowed) == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "shotnoise: interrupted"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+def test_an_error_without_ctrl_c_stays_a_bug(monkeypatch):
+    def broken(a):
+        raise RuntimeError("a real bug")
+    with pytest.raises(RuntimeError, match="a real bug"):
+        _run_cli_with(monkeypatch, broken)
