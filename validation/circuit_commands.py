@@ -297,7 +297,7 @@ def circuit_of_options(a):
 
 def print_run(a, save, doc: dict) -> int:
     """Save the series of a circuit run (--save), print its report (JSON with --json)."""
-    from .cli import _print_json, _without_arrays
+    from .cli_options import _print_json, _without_arrays
     from .writers import write_npz
 
     if save is not None:
@@ -309,7 +309,7 @@ def print_run(a, save, doc: dict) -> int:
 
 
 def cmd_hopf(a) -> int:
-    from .cli import _model, _print_json
+    from .cli_options import _model, _print_json
     from .writers import atomic_path, check_output
 
     png = check_output(a.plot, option="--plot", extensions=(".png",))

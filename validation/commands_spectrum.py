@@ -1,0 +1,83 @@
+"""``shotnoise spectrum``: shot-noise and network spectra at a stable fixed point (table, JSON, CSV, plot)."""
+from __future__ import annotations
+
+import contextlib
+
+from shotnoise.theory.errors import ParameterError
+
+from .cli_options import BRANCHES, _add_model_options, _circuit, _float, _model, _print_json
+
+
+def cmd_spectrum(a) -> int:
+    from .report import format_spectrum
+    from .tasks import spectrum_report
+    from .writers import atomic_path, check_output, write_csv
+    csv = check_output(a.csv, option="--csv", extensions=(".csv",))
+    png = check_output(a.plot, option="--plot", extensions=(".png",))
+    circuit = _circuit(a)
+    if circuit is not None:
+        from . import circuit_commands as cc
+        doc = cc.circuit_spectrum_report(circuit, omega=_omega_grid(a), index=a.index)
+        from . import circuit_report as cr
+        plot, columns, table = cr.plot_circuit_spectrum, cr.spectrum_columns(doc), cr.format_circuit_spectrum
+    else:
+        from .plots import plot_spectrum_report as plot
+        doc = spectrum_report(_model(a, M=a.M), omega=_omega_grid(a), branch=a.branch)
+        keys = [k for k in ("omega", "shot", "activity", "rate", "voltage", "subpopulation") if k in doc]
+        columns, table = {k: doc[k] for k in keys}, format_spectrum
+    with contextlib.ExitStack() as outputs:  # both files are renamed into place only after both were written
+        if png is not None:
+            plot(doc, outputs.enter_context(atomic_path(png)))
+        if csv is not None:
+            write_csv(outputs.enter_context(atomic_path(csv)), columns=columns, atomic=False)
+    if a.json:
+        _print_json(doc)
+    elif not (csv or png):
+        print(table(doc))
+    return 0
+
+
+def _omega_grid(a):
+    """The angular-frequency grid of ``spectrum``: an explicit list or a (log-)spaced range."""
+    import math
+
+    import numpy as np
+    if a.omega is not None:
+        if a.omega_min is not None or a.omega_max is not None:
+            raise ParameterError("give either --omega or --omega-min/--omega-max/--points, not both")
+        try:
+            w = np.array([float(x) for x in a.omega.split(",")])
+        except ValueError:
+            raise ParameterError("--omega must be a comma-separated list of numbers, got %r" % a.omega) from None
+        if w.size == 0 or not np.all(np.isfinite(w)):
+            raise ParameterError("--omega must contain finite numbers")
+        return w
+    if a.omega_min is None or a.omega_max is None:
+        raise ParameterError("give --omega w1,w2,.. or both --omega-min and --omega-max")
+    lo, hi, n = a.omega_min, a.omega_max, a.points
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo < 0 or hi <= lo:
+        raise ParameterError("need 0 <= --omega-min < --omega-max (finite), got %r, %r" % (lo, hi))
+    if not 2 <= n <= 10_000_000:
+        raise ParameterError("--points must be in [2, 1e7], got %d" % n)
+    if a.log:
+        if lo <= 0:
+            raise ParameterError("--log needs --omega-min > 0")
+        return np.geomspace(lo, hi, n)
+    return np.linspace(lo, hi, n)
+
+def add_spectrum_parser(sub) -> None:
+    """``shotnoise spectrum``."""
+    sp_ = sub.add_parser("spectrum", help="shot-noise and network spectra at a stable fixed point")
+    _add_model_options(sp_, with_N=True, families="model")
+    sp_.add_argument("--M", type=_float, help="read out a random subset of M neurons (1 <= M <= N)")
+    sp_.add_argument("--branch", choices=BRANCHES, help="fixed point when several exist")
+    sp_.add_argument("--index", type=int, help="circuit model file: which fixed point (0, 1, ..; see fixed-points)")
+    sp_.add_argument("--omega", help="comma-separated angular frequencies")
+    sp_.add_argument("--omega-min", type=_float)
+    sp_.add_argument("--omega-max", type=_float)
+    sp_.add_argument("--points", type=int, default=200)
+    sp_.add_argument("--log", action="store_true", help="log-spaced grid")
+    sp_.add_argument("--json", action="store_true")
+    sp_.add_argument("--csv", metavar="FILE", help="write a CSV table (overwritten if it exists)")
+    sp_.add_argument("--plot", metavar="FILE.png", help="draw all spectra on log axes (overwritten if it exists)")
+    sp_.set_defaults(func=cmd_spectrum)
