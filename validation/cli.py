@@ -40,11 +40,25 @@ def version() -> str:
         return "unknown (not installed)"
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Every option's default in --help: appended as "(default: X)" unless the help text already names its default;
+    options whose default is None (computed or "not given") say in words what happens without them."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if (action.option_strings and action.default not in (None, False, argparse.SUPPRESS)
+                and "default" not in text):
+            text += " (default: %(default)s)"
+        return text
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with two changes: negative numbers in any float syntax (-5e-1, -1E1, -inf) are values,
-    not options, and a usage error is one line on stderr (exit 2), like every other input error."""
+    """argparse with three changes: negative numbers in any float syntax (-5e-1, -1E1, -inf) are values,
+    not options, a usage error is one line on stderr (exit 2), like every other input error, and --help shows
+    every default (:class:`_HelpFormatter`)."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
         super().__init__(*args, **kwargs)
         self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infinity|nan)$",
                                                    re.IGNORECASE)
