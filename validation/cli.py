@@ -190,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     f = sub.add_parser("fixed-points", help="all fixed points of the mass model with stability")
     _add_model_options(f, families="model")
-    f.add_argument("--json", action="store_true")
+    f.add_argument("--json", action="store_true", help="print JSON instead of a table")
     f.set_defaults(func=cmd_fixed_points)
 
     from .commands_simulate import add_simulate_parser
@@ -208,8 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("--report", metavar="DIR", help="write DIR/report.md and PNG figures")
     va.add_argument("--only", help="comma-separated check labels (see --list)")
     va.add_argument("--list", action="store_true", help="list the checks and exit")
-    va.add_argument("--json", action="store_true")
-    va.add_argument("--quiet", action="store_true")
+    va.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+    va.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     va.add_argument("--scheduler", default=None, metavar="local|tcp://HOST:PORT",
                     help="run the checks as Dask tasks: 'local' (a LocalCluster on all cores) or an existing "
                          "dask.distributed scheduler (default: one after the other in this process)")
@@ -234,13 +234,13 @@ def build_parser() -> argparse.ArgumentParser:
     va.set_defaults(func=cmd_validate)
 
     b = sub.add_parser("bench", help="throughput benchmarks (ratios measured in one run)")
-    b.add_argument("--what", default="all", choices=BENCH_NAMES)
-    b.add_argument("--json", action="store_true")
+    b.add_argument("--what", default="all", choices=BENCH_NAMES, help="which benchmark to run")
+    b.add_argument("--json", action="store_true", help="print JSON instead of a table")
     b.set_defaults(func=cmd_bench)
 
     dm = sub.add_parser("demo", help="short default run of the main job")
     dm.add_argument("--out", default="demo-output", help="directory for figures and exports")
-    dm.add_argument("--quiet", action="store_true")
+    dm.add_argument("--quiet", action="store_true", help="no progress lines")
     dm.set_defaults(func=cmd_demo)
     from .validity_map import add_map_parser  # the validity map (dask and xarray imported only when it runs)
     add_map_parser(sub)
