@@ -199,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .commands_spectrum import add_spectrum_parser
     add_spectrum_parser(sub)
 
+    from .commands_bifurcation import add_bifurcation_parser
+    add_bifurcation_parser(sub)
+
     from .circuit_commands import add_circuit_parsers
     add_circuit_parsers(sub, model_options=_add_model_options, number=_float, formats=FORMATS)
 

@@ -1,0 +1,230 @@
+"""Bifurcation diagrams (numerics.bifurcation, ``shotnoise bifurcation``): schema, bad input, stability, folds."""
+import json
+
+import numpy as np
+import pytest
+
+from shotnoise.numerics import Model
+from shotnoise.numerics import bifurcation as bif
+from shotnoise.numerics.bifurcation import (PARAMETERS, STABILITY_LABELS, bifurcation_diagram,
+                                            closed_form_saddle_nodes)
+from shotnoise.numerics.mpr import jacobian, rhs
+from shotnoise.theory.errors import ParameterError
+from shotnoise.validation import commands_bifurcation as cb
+
+EPS = np.finfo(float).eps
+#: the issue's example: Delta = 1, J = 15 has two saddle-nodes in eta_bar (AUTO-07p: -3.1361340862, -5.7435271617)
+BASE = Model(eta_bar=-4.0, Delta=1.0, J=15.0)
+
+
+@pytest.fixture(scope="module")
+def diagram():
+    return bifurcation_diagram(BASE, vary="eta_bar", start=-10.0, stop=0.0, points=41)
+
+
+def run_cli(capsys, *argv):
+    """``cmd_bifurcation`` through its own parser (as ``shotnoise bifurcation``)."""
+    from shotnoise.validation.cli import _Parser
+    ap = _Parser(prog="shotnoise")
+    cb.add_bifurcation_parser(ap.add_subparsers(dest="command", required=True))
+    a = ap.parse_args(["bifurcation", *argv])
+    code = a.func(a)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ----------------------------------------------------------------------------- schema
+def test_json_schema_as_in_the_issue(diagram):
+    """{"parameter", "branches": [{"values", "r", "v", "stability"}], "saddle_nodes": [{"value", "r"}]}."""
+    doc = json.loads(json.dumps(diagram.to_dict(), allow_nan=False))
+    assert {"parameter", "branches", "saddle_nodes"} <= set(doc)
+    assert doc["parameter"] == "eta_bar"
+    assert len(doc["branches"]) == 3 and len(doc["saddle_nodes"]) == 2
+    for b in doc["branches"]:
+        assert set(b) == {"values", "r", "v", "stability"}
+        n = len(b["values"])
+        assert n >= 2 and len(b["r"]) == len(b["v"]) == len(b["stability"]) == n
+        assert all(isinstance(x, float) for k in ("values", "r", "v") for x in b[k])
+        assert b["values"] == sorted(b["values"]) and all(r > 0 for r in b["r"])
+        assert set(b["stability"]) <= set(STABILITY_LABELS)
+        assert all(-10.0 <= x <= 0.0 for x in b["values"])
+    for s in doc["saddle_nodes"]:
+        assert set(s) == {"value", "r"} and all(isinstance(s[k], float) for k in s)
+    assert doc["saddle_node_method"].startswith("closed form")
+
+
+def test_cli_json_equals_the_library(capsys, diagram):
+    code, out, _ = run_cli(capsys, "--vary", "eta_bar", "--from", "-10", "--to", "0", "--points", "41",
+                           "--delta", "1", "--J", "15", "--json")
+    assert code == 0
+    assert json.loads(out) == json.loads(json.dumps(diagram.to_dict()))
+
+
+def test_cli_table_and_plot(capsys, tmp_path):
+    png = tmp_path / "b.png"
+    code, out, _ = run_cli(capsys, "--vary", "J", "--from", "5", "--to", "30", "--points", "11",
+                           "--eta-bar", "-4", "--delta", "1", "--plot", str(png))
+    assert code == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "saddle-nodes: closed form" in out and "J = 12.4644763201" in out
+
+
+def test_cli_vary_matches_the_library():
+    assert tuple(cb.VARY) == PARAMETERS and cb.MAX_POINTS == bif.MAX_POINTS
+
+
+# ----------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize("kw, words", [
+    (dict(start=1.0, stop=1.0), "start and stop must differ"),
+    (dict(start=float("nan"), stop=1.0), "start must be finite"),
+    (dict(start=0.0, stop=float("inf")), "stop must be finite"),
+    (dict(points=1), "points must be an integer >= 2"),
+    (dict(points=bif.MAX_POINTS + 1), "points must be an integer in 2..%d" % bif.MAX_POINTS),
+    (dict(points=10.5), "points must be an integer"),
+    (dict(vary="N"), "N does not change the fixed points"),
+    (dict(vary="kappa"), "vary must be one of eta_bar, J, Delta, I, tau"),
+    (dict(vary="Delta", start=-1.0, stop=1.0), "start = -1.0 is not a valid Delta: Delta must be > 0"),
+    (dict(vary="tau", start=1.0, stop=0.0), "stop = 0.0 is not a valid tau: tau must be > 0"),
+])
+def test_bad_ranges_are_parameter_errors(kw, words):
+    args = dict(vary="eta_bar", start=-10.0, stop=0.0, points=11)
+    args.update(kw)
+    with pytest.raises(ParameterError, match=words.replace("(", r"\(").replace(".", r"\.")):
+        bifurcation_diagram(BASE, **args)
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--vary", "eta_bar", "--from", "1", "--to", "1"], "--from and --to must differ"),
+    (["--vary", "eta_bar", "--from", "0", "--to", "1", "--points", "1"], "--points must be an integer >= 2"),
+    (["--vary", "N", "--from", "10", "--to", "100"], "--vary N: N does not change the fixed points"),
+    (["--vary", "Delta", "--from", "-1", "--to", "1"], "--from = -1.0 is not a valid Delta"),
+])
+def test_cli_errors_name_the_option(capsys, argv, words):
+    with pytest.raises(ParameterError) as e:
+        run_cli(capsys, *argv, "--eta-bar", "-4", "--delta", "1", "--J", "15")
+    assert str(e.value).startswith(words)
+
+
+# ----------------------------------------------------------------------------- stability and branches
+def test_stability_agrees_with_the_eigenvalues(diagram):
+    """Each label against the eigenvalues of the Jacobian at (r, v), computed here (numerics.mpr.jacobian)."""
+    checked = 0
+    for b in diagram.branches:
+        for x, r, v, lab in zip(b.values, b.r, b.v, b.stability):
+            if lab == "saddle-node":
+                continue
+            lam = np.linalg.eigvals(jacobian(r, v, BASE.replace(eta_bar=x).parameters))
+            if lab == "stable":
+                assert lam.real.max() < 0
+            elif lab == "saddle":
+                assert np.all(lam.imag == 0) and lam.real.min() < 0 < lam.real.max()
+            else:
+                pytest.fail("unexpected label %r at eta_bar=%g" % (lab, x))
+            checked += 1
+    assert checked >= 41
+
+
+def test_branch_points_are_fixed_points(diagram):
+    """|dr/dt|, |dv/dt| at every point (folds included) at rounding level of the terms (pi r)^2, eta_bar, J r."""
+    for b in diagram.branches:
+        for x, r, v in zip(b.values, b.r, b.v):
+            scale = max(abs(x), (np.pi * r) ** 2, 15 * r, v * v, 1.0)
+            assert np.max(np.abs(rhs(r, v, BASE.replace(eta_bar=x).parameters))) < 64 * EPS * scale
+
+
+def test_each_fold_joins_two_branches(diagram):
+    """Low (stable) to fold 2, middle (saddle) between the folds, high (stable) from fold 1: the fold points are
+    the ends of exactly two branches, with the same (value, r)."""
+    sn = {(s.value, s.r) for s in diagram.saddle_nodes}
+    ends = [(b.values[k], b.r[k]) for b in diagram.branches for k in (0, -1) if b.stability[k] == "saddle-node"]
+    assert sorted(ends) == sorted(list(sn) * 2)
+    low, mid, high = sorted(diagram.branches, key=lambda b: b.r[len(b.r) // 2])
+    assert low.values[0] == -10.0 and high.values[-1] == 0.0
+    assert set(low.stability[:-1]) == {"stable"} and set(mid.stability[1:-1]) == {"saddle"}
+    assert set(high.stability[1:]) == {"stable"}
+
+
+def test_descending_range_gives_the_same_diagram(diagram):
+    d2 = bifurcation_diagram(BASE, vary="eta_bar", start=0.0, stop=-10.0, points=41)
+    assert [b.to_dict() for b in d2.branches] == [b.to_dict() for b in diagram.branches]
+
+
+# ----------------------------------------------------------------------------- saddle-nodes
+@pytest.mark.parametrize("vary, lo, hi, n", [("eta_bar", -10, 0, 2), ("I", -6, 2, 2), ("J", 5, 30, 2),
+                                             ("Delta", 0.05, 3, 1), ("tau", 0.5, 2, 0)])
+def test_closed_form_folds_are_double_roots(vary, lo, hi, n):
+    """At each closed-form fold the model has a double fixed point: rhs = 0 and det(Jacobian) = 0 (to rounding),
+    and the number of fixed points changes by two across it (1e-7 of the value on either side)."""
+    folds = [s for s in closed_form_saddle_nodes(BASE, vary=vary) if lo <= s.value <= hi]
+    assert len(folds) == n
+    for s in folds:
+        m = BASE.replace(**{vary: s.value})
+        p = m.parameters
+        scale = max(abs(m.eta_bar + m.I), (np.pi * m.tau * s.r) ** 2, abs(m.J) * m.tau * s.r, 1.0) / m.tau
+        assert np.max(np.abs(rhs(s.r, s.v, p))) < 64 * EPS * scale
+        jac = jacobian(s.r, s.v, p)
+        assert abs(np.linalg.det(jac)) < 64 * EPS * np.abs(jac).max() ** 2
+        below = len(BASE.replace(**{vary: s.value * (1 - 1e-7)}).fixed_points())
+        above = len(BASE.replace(**{vary: s.value * (1 + 1e-7)}).fixed_points())
+        assert abs(below - above) == 2
+
+
+def test_issue_values():
+    """The issue's saddle-nodes (AUTO-07p, 11 digits) at Delta = 1, J = 15."""
+    values = [s.value for s in closed_form_saddle_nodes(BASE, vary="eta_bar")]
+    assert np.allclose(values, [-5.7435271617, -3.1361340862], rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("vary, lo, hi", [("eta_bar", -10, 0), ("J", 5, 30), ("Delta", 0.3, 3)])
+def test_numerical_folds_of_the_one_pole_family_equal_the_closed_form(vary, lo, hi):
+    """The multi-pole family with n = 1 is the Lorentzian: its folds, located numerically (bisection on the number
+    of fixed points, then Newton on the double root of the rate equation), equal the closed form.  Newton
+    stops at a parameter step < 1e-14 of its scale: the value agrees to ~1e-14 relative; r is limited by the
+    rounding of the central difference dF/dr (eps |F| / h_r with h_r = 6e-6 r: ~1e-10 relative)."""
+    m1 = BASE.replace(heterogeneity="multipole", poles=1)
+    d = bifurcation_diagram(m1, vary=vary, start=lo, stop=hi, points=21)
+    exact = [s for s in closed_form_saddle_nodes(BASE, vary=vary) if lo <= s.value <= hi]
+    assert d.saddle_node_method.startswith("numerical") and "not refined" not in d.saddle_node_method
+    assert len(d.saddle_nodes) == len(exact) >= 1
+    for s, e in zip(d.saddle_nodes, exact):
+        assert abs(s.value - e.value) <= 1e-12 * max(abs(e.value), 1.0)
+        assert abs(s.r - e.r) <= 1e-9 * e.r
+
+
+def test_multipole_diagram_has_folds_joining_branches():
+    d = bifurcation_diagram(BASE.replace(heterogeneity="multipole", poles=3), vary="eta_bar", start=-10.0, stop=0.0,
+                            points=21)
+    assert len(d.saddle_nodes) == 2 and "not refined" not in d.saddle_node_method
+    ends = sorted((b.values[k], b.r[k]) for b in d.branches for k in (0, -1) if b.stability[k] == "saddle-node")
+    assert ends == sorted([(s.value, s.r) for s in d.saddle_nodes] * 2)
+    for s in d.saddle_nodes:  # the count of fixed points changes by two across each fold
+        n = [len(BASE.replace(heterogeneity="multipole", poles=3, eta_bar=s.value + h).fixed_points())
+             for h in (-1e-3, 1e-3)]
+        assert abs(n[0] - n[1]) == 2
+
+
+def test_tau_only_rescales_rates():
+    """tau r0 does not depend on tau: no fold, and r tau is constant along every branch."""
+    d = bifurcation_diagram(BASE, vary="tau", start=0.5, stop=2.0, points=7)
+    assert d.saddle_nodes == () and len(d.branches) == 3
+    for b in d.branches:
+        rt = b.r * b.values
+        assert np.max(np.abs(rt - rt[0])) < 16 * EPS * rt[0]
+
+
+def test_plot_runs_reach_the_folds():
+    from shotnoise.validation.bifurcation_plot import _runs
+    b = {"stability": ["saddle-node", "saddle", "saddle", "saddle-node"]}
+    assert _runs(b) == [["saddle", 0, 3]]
+    b = {"stability": ["stable", "stable", "saddle-node"]}
+    assert _runs(b) == [["stable", 0, 2]]
+
+
+def test_cli_varied_parameter_needs_no_model_option(capsys):
+    """Without --delta the model takes --from (or --to, if --from is not a valid value) for Delta."""
+    with pytest.raises(ParameterError, match=r"^--from = -1\.0 is not a valid Delta: Delta must be > 0"):
+        run_cli(capsys, "--vary", "Delta", "--from", "-1", "--to", "-2", "--eta-bar", "-4", "--J", "15")
+    code, out, _ = run_cli(capsys, "--vary", "Delta", "--from", "0.5", "--to", "3", "--points", "6",
+                           "--eta-bar", "-4", "--J", "15", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["parameter"] == "Delta" and "Delta" not in doc["model"]
+    assert [round(s["value"], 10) for s in doc["saddle_nodes"]] == [1.5000978464]

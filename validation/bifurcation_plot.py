@@ -1,0 +1,84 @@
+"""The figure of ``shotnoise bifurcation --plot``: the rate r of every fixed point against the varied parameter.
+
+Stable stretches of a branch solid, saddle / unstable / marginal stretches dashed (each stretch runs up to the
+saddle-node that ends it), saddle-node points marked; the model's other parameters in the title.
+"""
+from __future__ import annotations
+
+#: axis labels with units (time in units of tau; r in spikes per unit time)
+UNITS = {"eta_bar": "eta_bar (centre of the excitabilities, dimensionless)", "J": "J (coupling, dimensionless)",
+         "Delta": "Delta (width of the excitabilities, dimensionless)", "I": "I (external current, dimensionless)",
+         "tau": "tau (membrane time constant, time)"}
+R_LABEL = "r (spikes per unit time)"
+STYLES = {"stable": ("-", "tab:blue", "stable"), "saddle": ("--", "tab:red", "saddle (one unstable direction)"),
+          "unstable": ("--", "tab:purple", "unstable"), "marginal": (":", "tab:gray", "marginal (neutral mode)")}
+
+
+def _runs(branch: dict):
+    """(label, start, stop) index ranges of equal stability along a branch; a saddle-node point belongs to the
+    stretches on both of its sides, so every line reaches the fold."""
+    lab = branch["stability"]
+    core = [k for k, s in enumerate(lab) if s != "saddle-node"]
+    out = []
+    for k in core:
+        if out and out[-1][0] == lab[k] and out[-1][2] == k - 1:
+            out[-1][2] = k
+        else:
+            out.append([lab[k], k, k])
+    for run in out:  # extend over neighbouring fold points and to the next run (the curve stays connected)
+        if run[1] > 0:
+            run[1] -= 1
+        if run[2] < len(lab) - 1:
+            run[2] += 1
+    if not out and lab:  # a branch of fold points only
+        out.append(["saddle-node", 0, len(lab) - 1])
+    return out
+
+
+def plot_bifurcation(doc: dict, path) -> None:
+    """Write the figure of a ``BifurcationDiagram.to_dict()`` document (PNG) to ``path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    par = doc["parameter"]
+    fig, ax = plt.subplots(figsize=(7.5, 5.0))
+    try:
+        seen = set()
+        for b in doc["branches"]:
+            x, y = b["values"], b["r"]
+            for lab, i, j in _runs(b):
+                ls, color, text = STYLES.get(lab, ("-", "k", lab))
+                ax.plot(x[i:j + 1], y[i:j + 1], ls, color=color, lw=1.6,
+                        label=None if lab in seen else text)
+                seen.add(lab)
+        sn = doc["saddle_nodes"]
+        if sn:
+            ax.plot([s["value"] for s in sn], [s["r"] for s in sn], "o", color="k", ms=6,
+                    label="saddle-node (%s)" % ("closed form" if doc["saddle_node_method"].startswith("closed")
+                                                else "numerical"))
+        for s in sn:
+            ax.annotate("%s = %.6g" % (par, s["value"]), (s["value"], s["r"]), textcoords="offset points",
+                        xytext=(6, 6), fontsize=8)
+        others = ", ".join("%s=%g" % (k, v) for k, v in doc["model"].items()
+                           if k in ("eta_bar", "Delta", "J", "I", "tau") and v is not None)
+        fam = doc["model"].get("heterogeneity", "lorentzian")
+        if doc["model"].get("poles"):
+            fam += " n=%d" % doc["model"]["poles"]
+        ax.set_title("Fixed points vs %s (%s; %s)" % (par, fam, others), fontsize=10)
+        ax.set_xlabel(UNITS.get(par, par))
+        ax.set_ylabel(R_LABEL)
+        ax.set_yscale("log" if _wide(doc) else "linear")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8, loc="best")
+        fig.tight_layout()
+        fig.savefig(path, dpi=110, format="png")
+    finally:
+        plt.close(fig)
+
+
+def _wide(doc: dict) -> bool:
+    """True when the rates span more than two decades (a logarithmic r axis shows every branch)."""
+    rs = [r for b in doc["branches"] for r in b["r"] if r > 0]
+    return bool(rs) and max(rs) > 100 * min(rs)
