@@ -17,10 +17,22 @@ returns the n_state x n_wiener matrix B of dy = f dt + B dW.
 Observables (e.g. the population rate r of a multi-pole model) are exported as
 auxiliary outputs: ``observables`` in Python, ``<name>_observables`` in C,
 Fortran, Julia and Octave, ``aux`` in XPP, an ``"observables"`` block in JSON.
+
+How each format runs in its tool (each is tested with the real tool):
+C compiles with ``cc -std=c99 -pedantic`` (pi is a literal, no ``M_PI`` needed);
+Fortran with ``gfortran -std=f95 -pedantic``; the Octave file is a script file
+(it starts with ``1;``): ``source("file.m")`` defines its functions; XPPAUT
+runs ``xppaut -silent file.ode`` to its ``total`` and AUTO starts from the
+initial data, a stable steady state; LaTeX is a fragment needing amsmath or,
+``standalone``, a document for pdflatex; JSON declares every symbol so that
+``sympy.sympify(expr, locals=...)`` reads it back.  A model with surrogate
+shot noise (``ExportModel.surrogate``, theory/THEORY.md eqs. (51), (58)) is
+exported by :mod:`shotnoise.theory.shot_noise_export` (Python, C, LaTeX, JSON).
 """
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -30,9 +42,15 @@ from sympy.printing.julia import julia_code
 from sympy.printing.octave import octave_code
 from sympy.printing.numpy import NumPyPrinter
 
+from .errors import ParameterError
 from .symbols import PARAMETER_INFO, STATE_INFO
 
 FORMATS = ("latex", "python", "c", "fortran", "julia", "octave", "xpp", "json")
+
+#: version of the JSON export's layout (bump when keys change meaning)
+JSON_SCHEMA_VERSION = 2
+#: 20 significant digits of pi, written into C and Fortran sources as a literal (C99 has no M_PI)
+PI_LITERAL = "3.14159265358979323846"
 
 CONVENTIONS = {
     "time": "time in the same units as tau; rates r in spikes per unit time",
@@ -54,6 +72,10 @@ class ExportModel:
     ``observables`` maps a name to an expression in the state and parameters
     (auxiliary outputs, e.g. the population rate); ``state_info`` gives the
     description/range metadata of states that are not in ``STATE_INFO``.
+    ``time_scale`` maps a state name to its time constant T (a parameter
+    symbol): LaTeX writes that equation as T d x/dt = T f.  ``surrogate``
+    (a :class:`shotnoise.theory.shot_noise_export.SurrogateNoise`) makes the
+    model a shot-noise mass model driven by surrogate oscillators.
     """
 
     name: str
@@ -69,6 +91,9 @@ class ExportModel:
     observables: dict = field(default_factory=dict)
     state_info: dict = field(default_factory=dict)
     wiener: tuple = ()
+    time_scale: dict = field(default_factory=dict)
+    surrogate: object = None
+    initial_note: str = "initial state"
 
 
 def _state_names(m: ExportModel) -> list[str]:
@@ -122,29 +147,96 @@ def _latex(expr: sp.Expr) -> str:
     return sp.latex(expr, symbol_names=names)
 
 
-def to_latex(m: ExportModel) -> str:
-    """LaTeX ``align`` environment: d x/dt = f(x) (and the noise terms, if any), then the observables."""
+def _latex_term(coefficient: sp.Expr, noise: str) -> str:
+    """`` + b\\,xi`` (or `` - ...``) for a noise term with coefficient b."""
+    b = sp.sympify(coefficient)
+    sign = " + "
+    if not isinstance(b, sp.Add) and b.could_extract_minus_sign():
+        sign, b = " - ", -b
+    body = _latex(b)
+    if isinstance(b, sp.Add):
+        body = r"\left(%s\right)" % body
+    return r"%s%s\,%s" % (sign, body, noise)
+
+
+def _noise_terms(m: ExportModel, name: str) -> list[tuple[sp.Expr, str]]:
+    """(coefficient, LaTeX of the noise) pairs entering d name/dt: xi_j of a Wiener column, the common xi, the
+    state's own xi_x, or (surrogate shot noise) the coefficient of xi."""
+    if m.surrogate is not None:
+        c = m.surrogate.coupling.get(name, 0)
+        return [(c, r"\xi(t)")] if sp.sympify(c) != 0 else []
+    if name not in m.noise:
+        return []
+    if m.wiener:
+        return [(b, r"\xi_{%s}(t)" % w) for b, w in zip(m.noise[name], m.wiener) if sp.sympify(b) != 0]
+    return [(m.noise[name], r"\xi(t)" if m.common_noise else r"\xi_{%s}(t)" % name)]
+
+
+def _noise_definition(m: ExportModel) -> str:
+    """The sentence defining the white noises of the LaTeX equations (empty for a deterministic model)."""
+    if m.surrogate is not None:
+        from .shot_noise_export import latex_definition
+        return latex_definition(m)
+
+    def white(x: str) -> str:
+        return (r"unit-intensity Gaussian white noise, $\langle \xi%s(t)\,\xi%s(t')\rangle = \delta(t - t')$ "
+                r"(It\^o interpretation: $\xi%s(t)\,dt = dW%s$ with a Wiener process $W%s$)" % ((x,) * 5))
+    if m.wiener:
+        names = ", ".join(r"$\xi_{%s}$" % w for w in m.wiener)
+        return "where %s are independent, each a %s.\n" % (names, white("_a"))
+    if m.common_noise:
+        return "where $\\xi$ (the same in every equation) is %s.\n" % white("")
+    if len(m.noise) == 1:
+        x = "_{%s}" % next(iter(m.noise))
+        return "where $\\xi%s$ is %s.\n" % (x, white(x))
+    if m.noise:
+        names = ", ".join(r"$\xi_{%s}$" % x for x in m.noise)
+        return "where %s are independent, each a %s.\n" % (names, white("_x"))
+    return ""
+
+
+def _latex_escape(text: str) -> str:
+    """Plain text for a LaTeX document (title line)."""
+    special = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+               "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+    return "".join(special.get(ch, ch) for ch in text)
+
+
+def to_latex(m: ExportModel, *, standalone: bool = False) -> str:
+    """LaTeX ``align`` environment (needs amsmath): T dx/dt = T f(x) (+ noise terms) per state, T the state's
+    time constant (``time_scale``; tau for the MPR model: tau dr/dt = Delta/(pi tau) + 2 r v), then the
+    observables, then a sentence defining the noise xi.  With ``standalone`` a complete document for pdflatex.
+    """
     lines = []
     for s, f in zip(m.state, m.rhs):
-        rhs = _latex(f)
         name = str(s)
-        if name in m.noise and m.wiener:
-            terms = [r"%s\,\xi_{%s}(t)" % (_latex(sp.sympify(b)), w) for b, w in zip(m.noise[name], m.wiener)
-                     if sp.sympify(b) != 0]
-            if terms:
-                rhs = r"\left(%s\right) + %s" % (rhs, " + ".join(terms))
-        elif name in m.noise:
-            white = r"\xi(t)" if m.common_noise else r"\xi_{%s}(t)" % name
-            rhs = r"\left(%s\right) + %s\,%s" % (rhs, _latex(m.noise[name]), white)
-        lines.append(r"\frac{d %s}{d t} &= %s" % (sp.latex(s), rhs))
+        T = m.time_scale.get(name)
+        scale = 1 if T is None else T
+        rhs = _latex(sp.expand(scale * f))
+        rhs += "".join(_latex_term(sp.expand(scale * sp.sympify(b)), x) for b, x in _noise_terms(m, name))
+        lhs = r"\frac{d %s}{d t}" % sp.latex(s)
+        if T is not None:
+            lhs = "%s %s" % (_latex(T), lhs)
+        lines.append("%s &= %s" % (lhs, rhs))
     for name, e in m.observables.items():
         lines.append(r"%s &= %s" % (sp.latex(sp.Symbol(name)), _latex(sp.sympify(e))))
-    out = "\\begin{align}\n" + " \\\\\n".join(lines) + "\n\\end{align}\n"
-    if m.noise and m.wiener:
-        out += "%% independent white noises xi_j(t) (unit intensity), j = %s\n" % ", ".join(m.wiener)
-    elif m.noise and m.common_noise:
-        out += "% one white noise xi(t) (unit intensity) drives every noisy equation\n"
-    return out
+    body = "\\begin{align}\n" + " \\\\\n".join(lines) + "\n\\end{align}\n" + _noise_definition(m)
+    if not standalone:
+        return ("%% Needs \\usepackage{amsmath} (align environment).\n"
+                "%% %s, exported by shotnoise %s (generated).\n" % (m.title, package_version()) + body)
+    return ("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
+            "\\section*{%s}\n" % _latex_escape(m.title)
+            + "Exported by shotnoise %s (generated); time in units of the membrane time constant.\n"
+            % _latex_escape(package_version()) + body + "\\end{document}\n")
+
+
+def package_version() -> str:
+    """The installed shotnoise version (importlib.metadata), or "unknown" when it is not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("shotnoise")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def to_python(m: ExportModel) -> str:
@@ -196,21 +288,20 @@ def to_python(m: ExportModel) -> str:
 
 def to_c(m: ExportModel) -> str:
     """C99 function ``void <name>_rhs(double t, const double *y, const double *p, double *dydt)``
-    (and ``<name>_noise``, ``<name>_observables``)."""
-    pr = C99CodePrinter()
-    out = ["/* %s, exported by shotnoise (generated). */" % m.title, "#include <math.h>", "",
-           "/* p[] = {%s} */" % ", ".join(_param_names(m)),
-           "void %s_rhs(double t, const double *y, const double *p, double *dydt)" % _cname(m.name), "{"]
+    (and ``<name>_noise``, ``<name>_observables``); compiles with ``cc -std=c99 -pedantic -Wall``."""
+    out = c_preamble(m) + ["/* p[] = {%s} */" % ", ".join(_param_names(m)),
+                           "void %s_rhs(double t, const double *y, const double *p, double *dydt)" % _cname(m.name),
+                           "{"]
     out += _c_unpack(m)
     for i, f in enumerate(m.rhs):
-        out.append("    dydt[%d] = %s;" % (i, pr.doprint(f)))
+        out.append("    dydt[%d] = %s;" % (i, c_code(f)))
     out.append("}")
     if m.noise:
         out += ["", "/* %s */" % _noise_comment(m),
                 "void %s_noise(double t, const double *y, const double *p, double *b)" % _cname(m.name), "{"]
         out += _c_unpack(m)
         for i, b in enumerate(_noise_vector(m)):
-            out.append("    b[%d] = %s;" % (i, pr.doprint(b)))
+            out.append("    b[%d] = %s;" % (i, c_code(b)))
         out.append("}")
     if m.observables:
         out += ["", "/* out[] = {%s} */" % ", ".join(m.observables),
@@ -218,9 +309,32 @@ def to_c(m: ExportModel) -> str:
                 "{"]
         out += _c_unpack(m)
         for i, e in enumerate(m.observables.values()):
-            out.append("    out[%d] = %s;" % (i, pr.doprint(sp.sympify(e))))
+            out.append("    out[%d] = %s;" % (i, c_code(e)))
         out.append("}")
     return "\n".join(out) + "\n"
+
+
+#: the C name of pi: C99 does not declare M_PI (POSIX does), so the preamble defines it when missing
+_C_PI = sp.Symbol("M_PI")
+
+
+def _c_printer() -> C99CodePrinter:
+    """C99 printer without math.h macros (M_SQRT2, M_1_PI, ... are POSIX, not C99)."""
+    return C99CodePrinter({"math_macros": {}})
+
+
+def c_code(expr) -> str:
+    """C99 text of ``expr``; pi is written M_PI, which :func:`c_preamble` defines when math.h does not."""
+    return _c_printer().doprint(sp.sympify(expr).xreplace({sp.pi: _C_PI}))
+
+
+def c_preamble(m: ExportModel) -> list[str]:
+    """Title comment, math.h and the literal value of pi (``#define M_PI`` when math.h lacks it, as in strict
+    C99)."""
+    return ["/* %s, exported by shotnoise %s (generated). C99: cc -std=c99 -pedantic -c file.c */"
+            % (m.title, package_version()), "#include <math.h>", "",
+            "#ifndef M_PI  /* strict C99 (-std=c99) does not declare M_PI */",
+            "#define M_PI %s" % PI_LITERAL, "#endif", ""]
 
 
 def _cname(name: str) -> str:
@@ -273,29 +387,53 @@ def _fortran_declarations(names: list[str]) -> list[str]:
     return lines + ["  real(8) :: " + ", ".join(current)]
 
 
+#: Fortran 95 names have at most 31 characters
+FORTRAN_NAME_LIMIT = 31
+
+
+def fortran_name(m: ExportModel, kind: str) -> str:
+    """Name of the Fortran subroutine of ``kind`` (rhs, noise, observables): ``<name>_<kind>``; ``observables``
+    is shortened to ``obs`` when the full name exceeds Fortran 95's 31 characters (stochastic_multipole_n)."""
+    name = "%s_%s" % (_cname(m.name), kind)
+    if len(name) > FORTRAN_NAME_LIMIT and kind == "observables":
+        name = "%s_obs" % _cname(m.name)
+    if len(name) > FORTRAN_NAME_LIMIT:
+        raise ParameterError("model name %r is too long for Fortran 95 (subroutine %s has more than %d characters)"
+                             % (m.name, name, FORTRAN_NAME_LIMIT))
+    return name
+
+
 def to_fortran(m: ExportModel) -> str:
-    """Fortran 95 subroutines ``<name>_rhs(t, y, p, dydt)`` (and ``<name>_noise``, ``<name>_observables``)."""
+    """Fortran 95 subroutines ``<name>_rhs(t, y, p, dydt)`` (and ``<name>_noise``, ``<name>_observables``);
+    compile with ``gfortran -std=f95 -pedantic -Wall`` (only the time argument t is unused: every subroutine has
+    the same (t, y, p, out) signature).  Each subroutine unpacks only the states and parameters it uses."""
     pr = FCodePrinter({"source_format": "free", "standard": 95})
-    nm = _cname(m.name)
     n, k = len(m.state), len(m.parameters)
-    out = _fortran_comment("%s, exported by shotnoise (generated)." % m.title, "")
+    out = _fortran_comment("%s, exported by shotnoise %s (generated)." % (m.title, package_version()), "")
     for kind, vec in _vectors(m):
         res = "out" if kind == "observables" else "dydt"
         matrix = kind == "noise" and bool(m.wiener)
-        out.append("subroutine %s_%s(t, y, p, %s)" % (nm, kind, res))
+        used = set().union(*(sp.sympify(f).free_symbols for f in vec))
+        used_names = {str(x) for x in used}
+        states = [(i, x) for i, x in enumerate(_state_names(m)) if x in used_names]
+        params = [(i, q) for i, q in enumerate(_param_names(m)) if q in used_names]
+        name = fortran_name(m, kind)
+        out.append("subroutine %s(t, y, p, %s)" % (name, res))
         out += _fortran_comment(_vector_comment(m, kind), "  ")
         out += ["  implicit none",
                 "  real(8), intent(in) :: t", "  real(8), intent(in) :: y(%d), p(%d)" % (n, k),
-                "  real(8), intent(out) :: %s(%s)" % (res, "%d, %d" % (n, len(m.wiener)) if matrix else len(vec)),
-                *_fortran_declarations(_state_names(m) + _param_names(m)),
-                "  real(8), parameter :: pi = 3.14159265358979323846d0"]
-        out += ["  %s = y(%d)" % (s, i + 1) for i, s in enumerate(_state_names(m))]
-        out += ["  %s = p(%d)" % (q, i + 1) for i, q in enumerate(_param_names(m))]
+                "  real(8), intent(out) :: %s(%s)" % (res, "%d, %d" % (n, len(m.wiener)) if matrix else len(vec))]
+        if states or params:
+            out += _fortran_declarations([x for _, x in states] + [q for _, q in params])
+        if any(sp.sympify(f).has(sp.pi) for f in vec):
+            out.append("  real(8), parameter :: pi = %sd0" % PI_LITERAL)
+        out += ["  %s = y(%d)" % (x, i + 1) for i, x in states]
+        out += ["  %s = p(%d)" % (q, i + 1) for i, q in params]
         for i, f in enumerate(vec):
             index = "%d, %d" % (i // len(m.wiener) + 1, i % len(m.wiener) + 1) if matrix else "%d" % (i + 1)
             code = pr.doprint(sp.sympify(f).xreplace({sp.pi: _PI}), assign_to=sp.Symbol("%s(%s)" % (res, index)))
             out += ["  " + line for line in code.splitlines()]  # long lines are continued with &
-        out.append("end subroutine %s_%s" % (nm, kind))
+        out.append("end subroutine %s" % name)
     return "\n".join(out) + "\n"
 
 
@@ -337,9 +475,24 @@ def to_julia(m: ExportModel) -> str:
 
 def to_octave(m: ExportModel) -> str:
     """Octave/MATLAB ``dydt = <name>_rhs(t, y, p)`` (ode45 compatible); noise coefficients and observables
-    as further ``<name>_noise`` / ``<name>_observables`` functions (Octave script-file style)."""
+    as further ``<name>_noise`` / ``<name>_observables`` functions.  The file is an Octave script file: it
+    starts with ``1;`` so that ``source("<name>.m")`` (or ``octave <name>.m``) defines all its functions."""
     nm = _cname(m.name)
-    out = []
+    out = ["1;  %% this line makes the file an Octave script file: source(\"%s.m\") defines the functions below"
+           % nm,
+           "%% %s, exported by shotnoise %s (generated)." % (m.title, package_version()),
+           "%% Usage: source(\"%s.m\"); dydt = %s_rhs(t, y, p) with column y = [%s]" % (nm, nm, "; ".join(
+               _state_names(m))) + " and p = [%s] (ode45 compatible)." % ", ".join(_param_names(m)),
+           "%% Defaults: p = [%s]; initial state (%s): y0 = [%s]."
+           % (", ".join(_num(m.defaults[q]) for q in _param_names(m)), m.initial_note,
+              "; ".join(_num(m.initial[x]) for x in _state_names(m)))]
+    if m.noise:
+        em = ("B*dW (dW: column of %d independent N(0, dt) increments)" % len(m.wiener) if m.wiener else
+              "b*dW (dW: one scalar N(0, dt) increment)" if m.common_noise else
+              "b.*dW (dW: column of independent N(0, dt) increments)")
+        out.append("%% Noise (%s)." % _noise_comment(m))
+        out.append("%% Euler-Maruyama step: y = y + dt*%s_rhs(t, y, p) + %s with b = %s_noise(t, y, p)."
+                   % (nm, em, nm))
     for kind, vec in _vectors(m):
         res = "out" if kind == "observables" else "dydt"
         out += ["function %s = %s_%s(t, y, p)" % (res, nm, kind),
@@ -362,6 +515,10 @@ def to_octave(m: ExportModel) -> str:
 
 
 _XPP_RENAME = {"eta_bar": "etabar", "Delta": "delta"}
+#: XPP run length and step (time in units of tau) and AUTO's parameter window
+XPP_TOTAL = 200.0
+XPP_DT = 0.005
+XPP_PARMIN, XPP_PARMAX = -20.0, 20.0
 #: name of the single XPP wiener variable of a model with common noise
 XPP_COMMON_WIENER = "wxi"
 
@@ -377,9 +534,11 @@ def to_xpp(m: ExportModel) -> str:
     def xpp(e):
         return sp.sstr(sp.sympify(e).xreplace(ren)).replace("**", "^")
 
-    out = ["# %s, exported by shotnoise (generated)." % m.title]
+    out = ["# %s, exported by shotnoise %s (generated)." % (m.title, package_version()),
+           "# run: xppaut -silent file.ode (writes output.dat: t and the states); AUTO from the GUI"]
     pars = ", ".join("%s=%s" % (_xpp_name(str(p)), _num(m.defaults[str(p)])) for p in m.parameters)
     out.append("par %s" % pars)
+    out.append("# initial data: %s" % m.initial_note)
     out.append("init %s" % ", ".join("%s=%s" % (s, _num(m.initial[s])) for s in _state_names(m)))
     wiener = {}
     if m.noise:
@@ -405,8 +564,15 @@ def to_xpp(m: ExportModel) -> str:
         out.append("aux %s=%s" % (name, xpp(e)))
     meth = "euler" if m.noise else "rk4"  # XPP integrates wiener terms correctly only with Euler
     yp = "r" if "r" in _state_names(m) or "r" in m.observables else _state_names(m)[0]
-    out.append("@ total=200, dt=0.005, meth=%s, bounds=1e6, xp=t, yp=%s, xlo=0, xhi=200, ylo=0, yhi=3" % (meth, yp))
-    out.append("@ ntst=50, nmax=2000, npr=500, dsmax=0.05, ds=0.01, parmin=-20, parmax=20")
+    # XPP stores every step in memory (single precision): maxstor must hold total/dt + 1 rows
+    maxstor = int(round(XPP_TOTAL / XPP_DT)) + 1 + 100
+    out.append("@ total=%g, dt=%g, maxstor=%d, meth=%s, bounds=1e6" % (XPP_TOTAL, XPP_DT, maxstor, meth))
+    out.append("@ xp=t, yp=%s, xlo=0, xhi=%g, ylo=0, yhi=3" % (yp, XPP_TOTAL))
+    out.append("# AUTO: continuation in the first parameter (%s) from the steady state above"
+               % _xpp_name(_param_names(m)[0]))
+    out.append("@ ntst=50, nmax=2000, npr=500, dsmin=1e-5, dsmax=0.05, ds=0.01, parmin=%g, parmax=%g"
+               % (XPP_PARMIN, XPP_PARMAX))
+    out.append("@ autoxmin=%g, autoxmax=%g, autoymin=0, autoymax=3" % (XPP_PARMIN, XPP_PARMAX))
     out.append("done")
     return "\n".join(out) + "\n"
 
@@ -426,15 +592,60 @@ def _num(x) -> str:
     return repr(float(x))
 
 
+def _assumptions(x: sp.Symbol) -> dict:
+    """The assumptions a symbol was created with (e.g. {"positive": true}), for ``sp.Symbol(name, **a)``."""
+    orig = getattr(x, "_assumptions_orig", None)
+    if orig is None:
+        orig = {k: v for k, v in x.assumptions0.items() if k in ("positive", "real", "nonnegative", "integer")}
+    return {k: bool(v) for k, v in orig.items()}
+
+
+def json_symbols(m: ExportModel, extra: tuple = ()) -> dict:
+    """The "symbols" block: every symbol of the equations with its role and sympy assumptions, so that
+    ``sympify(expr, locals={name: Symbol(name, **assumptions)})`` reads I as the current (not the imaginary unit)
+    and N as a symbol (not sympy's N function)."""
+    roles = {str(x): "state" for x in m.state}
+    roles.update({str(q): "parameter" for q in m.parameters})
+    exprs = list(m.rhs) + list(_noise_vector(m)) + [sp.sympify(e) for e in m.observables.values()] + list(extra)
+    found = {}
+    for e in exprs:
+        for x in sp.sympify(e).free_symbols:
+            found[str(x)] = x
+    for x in list(m.state) + list(m.parameters):
+        found.setdefault(str(x), x)
+    order = _state_names(m) + _param_names(m) + sorted(set(found) - set(roles))
+    return {k: {"role": roles.get(k, "auxiliary"), "assumptions": _assumptions(found[k])} for k in order}
+
+
 def to_json(m: ExportModel) -> str:
-    """JSON: expressions as sympy strings plus parameter metadata and conventions."""
+    """JSON: expressions as sympy strings with every symbol declared (``"symbols"``), parameter defaults,
+    the initial state, conventions, schema and package version.
+
+    Load safely: ``loc = {k: sympy.Symbol(k, **d["assumptions"]) for k, d in doc["symbols"].items()}`` then
+    ``sympy.sympify(doc["equations"]["dr/dt"], locals=loc)`` (without ``locals`` sympy reads I as the imaginary
+    unit and N as its evaluation function)."""
+    if m.surrogate is not None:
+        from .shot_noise_export import to_json as surrogate_json
+        return surrogate_json(m)
+    return json.dumps(json_document(m), indent=2, sort_keys=False) + "\n"
+
+
+def json_document(m: ExportModel) -> dict:
+    """The dict behind :func:`to_json`."""
     doc = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "package": {"name": "shotnoise", "version": package_version()},
         "model": m.name,
         "title": m.title,
+        "loading": "sympify each expression with locals={name: Symbol(name, **symbols[name]['assumptions'])}",
+        "symbols": json_symbols(m),
         "state": {s: dict(STATE_INFO.get(s, m.state_info.get(s, {})), initial=float(m.initial[s]))
                   for s in _state_names(m)},
         "parameters": {p: dict(PARAMETER_INFO.get(p, m.extra_parameters.get(p, {})),
                                default=float(m.defaults[p])) for p in _param_names(m)},
+        "defaults": {p: float(m.defaults[p]) for p in _param_names(m)},
+        "initial_state": {s: float(m.initial[s]) for s in _state_names(m)},
+        "initial_state_note": m.initial_note,
         "equations": {"d%s/dt" % s: sp.sstr(f) for s, f in zip(_state_names(m), m.rhs)},
         "latex": {"d%s/dt" % s: _latex(f) for s, f in zip(_state_names(m), m.rhs)},
         "conventions": CONVENTIONS,
@@ -454,15 +665,27 @@ def to_json(m: ExportModel) -> str:
                                             for s, row in m.noise.items()}
         elif m.common_noise:
             doc["noise"]["wiener"] = "common: one Wiener process W shared by all coefficients"
-    return json.dumps(doc, indent=2, sort_keys=False) + "\n"
+    return doc
 
 
 _EXPORTERS = {"latex": to_latex, "python": to_python, "c": to_c, "fortran": to_fortran,
               "julia": to_julia, "octave": to_octave, "xpp": to_xpp, "json": to_json}
 
 
-def export(m: ExportModel, fmt: str) -> str:
-    """Export ``m`` in format ``fmt`` (one of :data:`FORMATS`)."""
+def export(m: ExportModel, fmt: str, *, standalone: bool = False) -> str:
+    """Export ``m`` in format ``fmt`` (one of :data:`FORMATS`).
+
+    ``standalone`` (LaTeX only): a complete document for pdflatex instead of an amsmath fragment.
+    A model with surrogate shot noise exports to :data:`shotnoise.theory.shot_noise_export.FORMATS` only
+    (ParameterError otherwise).
+    """
     if fmt not in _EXPORTERS:
         raise ValueError("format must be one of %s, got %r" % (", ".join(FORMATS), fmt))
+    if standalone and fmt != "latex":
+        raise ParameterError("standalone applies to the latex format only, got format %r" % fmt)
+    if m.surrogate is not None:
+        from .shot_noise_export import export_surrogate
+        return export_surrogate(m, fmt, standalone=standalone)
+    if fmt == "latex":
+        return to_latex(m, standalone=standalone)
     return _EXPORTERS[fmt](m)

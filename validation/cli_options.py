@@ -12,7 +12,7 @@ from shotnoise.theory.errors import ParameterError
 #: sympy; a test checks that they agree)
 FORMATS = ("latex", "python", "c", "fortran", "julia", "octave", "xpp", "json")
 EXPORT_MODELS = ("mpr", "stochastic-mpr", "multipole-2", "multipole-3", "multipole-4", "stochastic-multipole-2",
-                 "stochastic-multipole-3", "stochastic-multipole-4")
+                 "stochastic-multipole-3", "stochastic-multipole-4", "surrogate-mpr")
 #: mirrors of numerics constants (numerics imports numba; tests check that they agree)
 BRANCHES = ("low", "mid", "high")
 #: excitability families (numerics.model.HETEROGENEITIES) and multi-pole orders (numerics.multipole.ORDERS)

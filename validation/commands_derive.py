@@ -7,14 +7,27 @@ from .cli_options import FORMATS, EXPORT_MODELS
 
 
 def cmd_derive(a) -> int:
-    from .tasks import derive_equations
-    doc = derive_equations(model=a.model, fmt=a.format)
-    sys.stdout.write(doc["text"])
+    if a.standalone and a.format != "latex":
+        from shotnoise.theory.errors import ParameterError
+        raise ParameterError("--standalone applies to --format latex only, got --format %s" % a.format)
+    from shotnoise.theory.export import export
+    from shotnoise.theory.models import get_model
+    sys.stdout.write(export(get_model(a.model), a.format, standalone=a.standalone))
     return 0
+
 
 def add_derive_parser(sub) -> None:
     """``shotnoise derive``."""
     d = sub.add_parser("derive", help="print the derived equations in a chosen format")
-    d.add_argument("--model", default="mpr", choices=EXPORT_MODELS)
-    d.add_argument("--format", default="latex", choices=FORMATS)
+    d.add_argument("--model", default="mpr", choices=EXPORT_MODELS,
+                   help="which model: the MPR mass model, its white-noise (diffusion) stochastic version, the "
+                        "reduced multi-pole models, or surrogate-mpr, the shot-noise mass model with surrogate "
+                        "oscillators (formats latex, python, c, json)")
+    d.add_argument("--format", default="latex", choices=FORMATS,
+                   help="output language: latex (amsmath fragment), python (numpy), c (C99), fortran (F95), "
+                        "julia, octave (script file: source it), xpp (XPPAUT .ode with AUTO settings), json "
+                        "(expressions with declared symbols)")
+    d.add_argument("--standalone", action="store_true",
+                   help="with --format latex: a complete document for pdflatex (without it: a fragment that "
+                        "needs \\usepackage{amsmath})")
     d.set_defaults(func=cmd_derive)

@@ -147,7 +147,7 @@ int main(void) { double y[%d] = {%s}; double p[%d] = {%s}; double d[%d]; double 
   return 0; }
 """ % (n, ", ".join(repr(float(x)) for x in y), k, ", ".join(map(repr, p)), n, 2 * n, n, 2 * n)
     (tmp_path / "m.c").write_text(main)
-    subprocess.run(["cc", "-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Werror", "-o", str(tmp_path / "m"),
+    subprocess.run(["cc", "-std=c99", "-pedantic", "-Wall", "-Werror", "-o", str(tmp_path / "m"),
                     str(tmp_path / "m.c"), "-lm"], check=True)
     out = [float(x) for x in subprocess.run([str(tmp_path / "m")], check=True, capture_output=True,
                                             text=True).stdout.split()]
@@ -159,7 +159,8 @@ int main(void) { double y[%d] = {%s}; double p[%d] = {%s}; double d[%d]; double 
 @pytest.mark.skipif(shutil.which("gfortran") is None, reason="no Fortran compiler")
 def test_fortran_export_compiles(tmp_path):
     (tmp_path / "m.f90").write_text(export(circuit_export_model(MIXED, stochastic=True), "fortran"))
-    subprocess.run(["gfortran", "-fsyntax-only", str(tmp_path / "m.f90")], check=True)
+    subprocess.run(["gfortran", "-std=f95", "-pedantic", "-Wall", "-Werror", "-Wno-unused-dummy-argument",
+                    "-fsyntax-only", str(tmp_path / "m.f90")], check=True)
 
 
 @pytest.mark.parametrize("doc,key", [

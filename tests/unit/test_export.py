@@ -10,6 +10,9 @@ from shotnoise.numerics._generated.mpr_kernels import mpr_rhs
 from shotnoise.theory.export import export
 from shotnoise.theory.models import get_model
 
+#: strict Fortran 95; the time argument t of the autonomous models' subroutines is unused (uniform signature)
+FORTRAN_FLAGS = ("-std=f95", "-pedantic", "-Wall", "-Werror", "-Wno-unused-dummy-argument")
+
 P = {"eta_bar": -4.2, "Delta": 0.8, "J": 11.0, "I": 0.3, "tau": 1.7}
 Y = (0.37, -0.61)
 
@@ -37,7 +40,7 @@ int main(void) { double y[2] = {%r, %r}; double p[5] = {%r, %r, %r, %r, %r}; dou
   mpr_rhs(0.0, y, p, d); printf("%%.17g %%.17g\\n", d[0], d[1]); return 0; }
 """ % (Y + tuple(P[k] for k in ("eta_bar", "Delta", "J", "I", "tau")))
     (tmp_path / "m.c").write_text(main)
-    subprocess.run(["cc", "-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Werror", "-o", str(tmp_path / "m"),
+    subprocess.run(["cc", "-std=c99", "-pedantic", "-Wall", "-Werror", "-o", str(tmp_path / "m"),
                     str(tmp_path / "m.c"), "-lm"], check=True)
     out = subprocess.run([str(tmp_path / "m")], check=True, capture_output=True, text=True).stdout.split()
     want = mpr_rhs(*Y, P["eta_bar"], P["Delta"], P["J"], P["I"], P["tau"])
@@ -47,7 +50,7 @@ int main(void) { double y[2] = {%r, %r}; double p[5] = {%r, %r, %r, %r, %r}; dou
 @pytest.mark.skipif(shutil.which("gfortran") is None, reason="no Fortran compiler")
 def test_fortran_export_compiles(model, tmp_path):
     (tmp_path / "m.f90").write_text(export(model, "fortran"))
-    subprocess.run(["gfortran", "-fsyntax-only", str(tmp_path / "m.f90")], check=True)
+    subprocess.run(["gfortran", *FORTRAN_FLAGS, "-fsyntax-only", str(tmp_path / "m.f90")], check=True)
 
 
 def test_json_export_parses_with_metadata(model):
@@ -124,7 +127,7 @@ def test_stochastic_model_exports(tmp_path):
     assert b[0] == 0 and b[1] == pytest.approx(P["J"] * np.sqrt(Y[0] / 400.0), rel=1e-14)
     if shutil.which("cc"):
         (tmp_path / "s.c").write_text(export(m, "c"))
-        subprocess.run(["cc", "-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Werror", "-c", "-o",
+        subprocess.run(["cc", "-std=c99", "-pedantic", "-Wall", "-Werror", "-c", "-o",
                         str(tmp_path / "s.o"), str(tmp_path / "s.c")], check=True)
     xpp = export(m, "xpp")
     assert "wiener wv" in xpp and "meth=euler" in xpp
@@ -185,7 +188,8 @@ def _load_python(m):
 def test_registry_lists_the_multipole_models():
     from shotnoise.theory.models import MODELS
     assert tuple(MODELS) == ("mpr", "stochastic-mpr", "multipole-2", "multipole-3", "multipole-4",
-                             "stochastic-multipole-2", "stochastic-multipole-3", "stochastic-multipole-4")
+                             "stochastic-multipole-2", "stochastic-multipole-3", "stochastic-multipole-4",
+                             "surrogate-mpr")
     for name in MULTIPOLE_MODELS:
         m = get_model(name)
         n = _order_of(name)
@@ -264,7 +268,7 @@ def _join_fortran(text):
 
 
 _BLOCK_RE = {"c": (r"\nvoid \w+?_(rhs|noise|observables)\(", r"^\s+\w+\[(\d+)\] = (.*);$"),
-             "fortran": (r"\nsubroutine \w+?_(rhs|noise|observables)\(", r"^\s+\w+\((\d+)\) = (.*)$"),
+             "fortran": (r"\nsubroutine \w+?_(rhs|noise|observables|obs)\(", r"^\s+\w+\((\d+)\) = (.*)$"),
              "julia": (r"\nfunction \w+?_(rhs|noise|observables)!?\(", r"^\s+du\[(\d+)(?:, 1)?\] = (.*)$"),
              "octave": (r"(?:^|\n)function \w+ = \w+?_(rhs|noise|observables)\(", r"^\s+\w+\((\d+)\) = (.*);$")}
 
@@ -278,6 +282,7 @@ def _blocks(fmt, text):
     parts = re.split(head, "\n" + text)
     out = {}
     for kind, body in zip(parts[1::2], parts[2::2]):
+        kind = "observables" if kind == "obs" else kind  # Fortran 95's 31-character names
         if fmt == "julia" and kind == "observables":
             ret = re.search(r"return \((.*),\)$", body, re.M).group(1)
             out[kind] = [e for e in re.split(r"(?:^|, )\w+ = ", ret) if e]
@@ -388,7 +393,10 @@ def test_latex_export_of_multipole_models(name):
     tex = export(m, "latex")
     assert tex.count("{") == tex.count("}") and tex.count(r"\left") == tex.count(r"\right")
     assert tex.count("&=") == 2 * n + 2 and "\\frac{d v_{%d}}{d t}" % n in tex
-    assert tex.count(r"\xi(t)") == (n if m.noise else 0) and r"\xi_{" not in tex
+    align = tex.split("\\end{align}")[0]
+    assert align.count(r"\xi(t)") == (n if m.noise else 0) and r"\xi_{" not in tex
+    assert tex.startswith("% Needs \\usepackage{amsmath}")
+    assert (r"\langle \xi(t)\,\xi(t')\rangle = \delta(t - t')" in tex) == bool(m.noise)
 
 
 @pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler")
@@ -409,7 +417,7 @@ int main(void) { double y[%d] = {%s}; double p[%d] = {%s};
 %s  return 0; }
 """ % (2 * n, ", ".join(repr(float(v)) for v in y), len(pv), ", ".join(repr(float(v)) for v in pv), body)
     (tmp_path / "m.c").write_text(main)
-    subprocess.run(["cc", "-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Werror", "-o", str(tmp_path / "m"),
+    subprocess.run(["cc", "-std=c99", "-pedantic", "-Wall", "-Werror", "-o", str(tmp_path / "m"),
                     str(tmp_path / "m.c"), "-lm"], check=True)
     out = [float(x) for x in subprocess.run([str(tmp_path / "m")], check=True, capture_output=True,
                                             text=True).stdout.split()]
@@ -421,7 +429,7 @@ int main(void) { double y[%d] = {%s}; double p[%d] = {%s};
 @pytest.mark.parametrize("name", MULTIPOLE_MODELS)
 def test_fortran_export_of_multipole_models_compiles(name, tmp_path):
     (tmp_path / "m.f90").write_text(export(get_model(name), "fortran"))
-    subprocess.run(["gfortran", "-fsyntax-only", str(tmp_path / "m.f90")], check=True)
+    subprocess.run(["gfortran", *FORTRAN_FLAGS, "-fsyntax-only", str(tmp_path / "m.f90")], check=True)
 
 
 @pytest.mark.skipif(shutil.which("octave") is None, reason="no Octave")
@@ -433,7 +441,7 @@ def test_octave_export_of_multipole_models_runs(name, tmp_path):
     drift, _, _ = _kernel(n, y, p)
     nm = name.replace("-", "_")
     pv = [p[str(q)] for q in m.parameters]
-    script = "1;\n" + export(m, "octave") + "format long;\nd = %s_rhs(0, [%s]', [%s]);\nprintf('%%.17g\\n', d);\n" % (
+    script = export(m, "octave") + "format long;\nd = %s_rhs(0, [%s]', [%s]);\nprintf('%%.17g\\n', d);\n" % (
         nm, " ".join(repr(float(v)) for v in y), " ".join(repr(float(v)) for v in pv))
     (tmp_path / "m.m").write_text(script)
     out = subprocess.run(["octave", "--no-gui", "-q", str(tmp_path / "m.m")], check=True, capture_output=True,
@@ -457,3 +465,143 @@ def test_julia_export_of_multipole_models_runs(name, tmp_path):
     out = subprocess.run(["julia", str(tmp_path / "m.jl")], check=True, capture_output=True, text=True,
                          timeout=300).stdout.split()
     assert np.allclose([float(x) for x in out], drift, rtol=1e-12, atol=1e-12)
+
+
+# ----------------------------------------------------------------------------- issue 13: exports as the tools expect
+def _every_model():
+    from shotnoise.theory.models import MODELS, circuit_export_model
+    from tests.unit.test_circuit_export import MIXED
+    return [get_model(name) for name in MODELS] + [circuit_export_model(MIXED),
+                                                   circuit_export_model(MIXED, stochastic=True)]
+
+
+def test_json_is_loadable_with_the_declared_symbols():
+    """Every expression of every model parses back, with the "symbols" block as locals, to the sympy expression
+    it was printed from (I the current, N a symbol); schema and package version, defaults and initial state."""
+    import sympy as sp
+    from shotnoise.theory.export import JSON_SCHEMA_VERSION, package_version
+    for m in _every_model():
+        doc = json.loads(export(m, "json"))
+        assert doc["schema_version"] == JSON_SCHEMA_VERSION and doc["package"]["version"] == package_version()
+        assert doc["package"]["version"] != "unknown"  # the package is installed in the test environment
+        loc = {k: sp.Symbol(k, **d["assumptions"]) for k, d in doc["symbols"].items()}
+        assert {str(x) for x in m.state} | {str(q) for q in m.parameters} <= set(loc)
+        assert doc["defaults"] == {str(q): float(m.defaults[str(q)]) for q in m.parameters}
+        assert doc["initial_state"] == {str(x): float(m.initial[str(x)]) for x in m.state}
+
+        def same(text, source):
+            got = sp.sympify(text, locals=loc)
+            return got == sp.sympify(source) or sp.simplify(got - source) == 0
+        for x, f in zip(m.state, m.rhs):
+            assert same(doc["equations"]["d%s/dt" % x], f), (m.name, x)
+        for k, e in m.observables.items():
+            assert same(doc["observables"][k]["expression"], e)
+        for x, b in m.noise.items():
+            if m.wiener:
+                for w, bw in zip(m.wiener, b):
+                    if sp.sympify(bw) != 0:
+                        assert same(doc["noise"]["coefficients"][x][w], bw)
+            else:
+                assert same(doc["noise"]["coefficients"][x], b)
+        if m.surrogate is not None:
+            sn = m.surrogate
+            assert same(doc["shot_noise"]["drive"], sn.drive) and same(doc["shot_noise"]["frequency"], sn.frequency)
+            assert all(same(doc["shot_noise"]["xi_coupling"][x], c) for x, c in sn.coupling.items())
+
+
+def test_json_without_the_symbols_misreads_I_and_N():
+    """Why the symbols block is there: plain sympify reads I as the imaginary unit and N as a function."""
+    import sympy as sp
+    doc = json.loads(export(get_model("stochastic-mpr"), "json"))
+    assert sp.I in sp.sympify(doc["equations"]["dv/dt"]).atoms()
+    with pytest.raises((TypeError, AttributeError, sp.SympifyError)):
+        float(sp.sympify(doc["noise"]["coefficients"]["v"]).subs({sp.Symbol("J"): 1.0, sp.Symbol("r"): 1.0}))
+    loc = {k: sp.Symbol(k, **d["assumptions"]) for k, d in doc["symbols"].items()}
+    b = sp.sympify(doc["noise"]["coefficients"]["v"], locals=loc)
+    assert float(b.subs({loc["J"]: 2.0, loc["r"]: 0.25, loc["N"]: 4.0})) == 0.5
+
+
+def test_latex_is_in_the_tau_form_and_defines_xi():
+    tex = export(get_model("mpr"), "latex")
+    assert r"\tau \frac{d r}{d t} &= \frac{\Delta}{\pi \tau} + 2 r v" in tex
+    assert r"\tau \frac{d v}{d t} &= I + J r \tau + \bar{\eta} - \pi^{2} r^{2} \tau^{2} + v^{2}" in tex
+    assert r"\xi" not in tex
+    sto = export(get_model("stochastic-mpr"), "latex")
+    assert r"\frac{J \tau \sqrt{r}}{\sqrt{N}}\,\xi_{v}(t)" in sto.replace(r"J \sqrt{r} \tau", r"J \tau \sqrt{r}")
+    assert r"unit-intensity Gaussian white noise, $\langle \xi_{v}(t)\,\xi_{v}(t')\rangle = \delta(t - t')$" in sto
+    assert "It\\^o" in sto
+    sur = export(get_model("surrogate-mpr"), "latex")
+    assert r"J \tau\,\xi(t)" in sur and "surrogate oscillators" in sur and r"\max\left(" in sur
+    doc = export(get_model("mpr"), "latex", standalone=True)
+    assert doc.startswith("\\documentclass{article}\n\\usepackage{amsmath}\n") and doc.endswith("\\end{document}\n")
+    with pytest.raises(ValueError, match="latex"):
+        export(get_model("mpr"), "c", standalone=True)
+
+
+def test_c_has_no_posix_macros_and_octave_is_a_script_file():
+    for m in _every_model():
+        c = export(m, "c")
+        assert "#ifndef M_PI" in c and "#define M_PI 3.14159265358979323846" in c
+        assert not any(x in c for x in ("M_SQRT", "M_1_PI", "M_2_PI", "M_PI_2", "M_PI_4", "M_2_SQRTPI"))
+        if m.surrogate is None:
+            assert export(m, "octave").startswith("1;")
+
+
+def test_xpp_stores_the_whole_run_and_starts_at_a_steady_state():
+    import re
+    from shotnoise.theory.export import XPP_DT, XPP_TOTAL
+    for m in _every_model():
+        if m.surrogate is not None:
+            continue
+        text = export(m, "xpp")
+        opts = dict(re.findall(r"(\w+)=([^,\s]+)", " ".join(l for l in text.splitlines() if l.startswith("@"))))
+        assert int(opts["maxstor"]) >= XPP_TOTAL / XPP_DT + 1
+        assert {"dsmin", "dsmax", "ds", "parmin", "parmax", "autoxmin", "autoxmax", "autoymin", "autoymax"} <= set(
+            opts)
+        lines = text.splitlines()
+        assert "the stable steady state" in lines[lines.index(next(l for l in lines if l.startswith("init"))) - 1]
+    # the steady state: rhs = 0 there (the package's fixed point of the defaults: tests/integration)
+    for name in ("mpr", "multipole-3", "stochastic-multipole-2", "surrogate-mpr"):
+        m = get_model(name)
+        assert "stable steady state" in m.initial_note
+        ns = _load_python(m) if m.surrogate is None else None
+        y = np.array([m.initial[str(s)] for s in m.state])
+        params = {k: float(v) for k, v in m.defaults.items()}
+        if ns is not None:
+            assert np.max(np.abs(ns["rhs"](0.0, y, params))) < 1e-12
+
+
+def test_surrogate_model_formats_and_cli(capsys):
+    from shotnoise.theory.errors import ParameterError
+    from shotnoise.theory.shot_noise_export import FORMATS as SURROGATE_FORMATS
+    from shotnoise.validation.cli import main
+    m = get_model("surrogate-mpr")
+    for fmt in FORMATS:
+        if fmt in SURROGATE_FORMATS:
+            assert export(m, fmt).endswith("\n")
+        else:
+            with pytest.raises(ParameterError, match="surrogate-mpr"):
+                export(m, fmt)
+    assert main(["derive", "--model", "surrogate-mpr", "--format", "python"]) == 0
+    assert "def simulate(" in capsys.readouterr().out
+    assert main(["derive", "--model", "surrogate-mpr", "--format", "fortran"]) == 2
+    assert main(["derive", "--format", "latex", "--standalone"]) == 0
+    assert capsys.readouterr().out.startswith("\\documentclass")
+    assert main(["derive", "--format", "json", "--standalone"]) == 2
+
+
+def test_no_stable_steady_state_is_said():
+    """A system without a stable fixed point keeps its start and the export says it is not a steady state."""
+    import sympy as sp
+    from shotnoise.theory.models import with_steady_state
+    x, y, a = sp.symbols("x y a", real=True)
+    grows = with_steady_state(dict(state=(x,), rhs=(a * x,), parameters=(a,), defaults={"a": 1.0},
+                                   initial={"x": 0.1}))
+    assert grows["initial"] == {"x": 0.1} and grows["initial_note"].startswith("NOT a steady state")
+    # a centre (eigenvalues +-i) is reached by no relaxation: not accepted either
+    centre = with_steady_state(dict(state=(x, y), rhs=(y, -x), parameters=(), defaults={},
+                                    initial={"x": 0.1, "y": 0.0}))
+    assert centre["initial_note"].startswith("NOT a steady state")
+    decays = with_steady_state(dict(state=(x,), rhs=(a * (1 - x),), parameters=(a,), defaults={"a": 2.0},
+                                    initial={"x": 0.1}))
+    assert decays["initial"] == {"x": 1.0} and "the stable steady state" in decays["initial_note"]
