@@ -24,6 +24,8 @@ Public names (imported lazily so that ``import shotnoise.numerics`` stays fast):
 ``band_average``       band means of a Welch estimate with their equivalent dof
 ``binned_spectrum``    spectrum of a bin-averaged signal (sinc^2 and aliases)
 ``CONVENTION``         "two-sided, angular frequency"
+``load``               read back any result file (--out, --save, --csv, map --out) as ``Results``
+``Results``            arrays + metadata (parameters, seed, version, conventions, units) of a result file
 =====================  ================================================================
 
 The compiled kernels live in generated modules under ``_generated`` (written by
@@ -83,6 +85,7 @@ _EXPORTS = {
     "Model": ".model",
     "OperatingPoint": ".operating_point",
     "Circuit": ".circuit.model",
+    "bifurcation_diagram": ".bifurcation",
     "Population": ".circuit.model",
     "load_model": ".circuit.model",
     "ParameterError": "shotnoise.theory.errors",
@@ -90,6 +93,8 @@ _EXPORTS = {
     "band_average": ".spectral_estimation",
     "binned_spectrum": ".spectral_estimation",
     "CONVENTION": ".shot_spectrum",
+    "load": ".results_file",
+    "Results": ".results_file",
 }
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

@@ -22,6 +22,7 @@ import numpy as np
 from shotnoise.theory.errors import ParameterError
 
 from .circuit_report import format_circuit_run, format_hopf, plot_hopf
+from .tasks import DEFAULT_NOISE, ORDER_PARAMETER_NOTE, run_parameters
 
 #: keys of a fixed point object next to the population names (a population may not be called so)
 FIXED_POINT_EXTRA_KEYS = ("stability", "eigenvalues", "index")
@@ -114,7 +115,7 @@ def hopf_report(circuit, *, parameter: str, start: float, stop: float, points: i
     return circuit.hopf(parameter=parameter, start=start, stop=stop, points=points).to_dict()
 
 
-def export_model_file(path, *, fmt: str, stochastic: bool = False) -> dict:
+def export_model_file(path, *, fmt: str, stochastic: bool = False, standalone: bool = False) -> dict:
     """The mass model of a model file (any number of populations) exported in ``fmt``."""
     import pathlib
 
@@ -129,7 +130,7 @@ def export_model_file(path, *, fmt: str, stochastic: bool = False) -> dict:
         doc = model.to_dict()  # the flat single-population layout, normalised
         doc["populations"]["pop"].pop("M", None)
     try:
-        text = export(circuit_export_model(doc, stochastic=stochastic), fmt)
+        text = export(circuit_export_model(doc, stochastic=stochastic), fmt, standalone=standalone)
     except ParameterError as e:
         raise ParameterError("model file %s: %s" % (p, e)) from None
     return {"format": fmt, "stochastic": stochastic, "text": text}
@@ -207,6 +208,22 @@ def _series(res) -> dict:
     return out
 
 
+def _spectrum_series(doc: dict) -> dict:
+    """For --save: omega and per population (rows, in the order of the populations) the run's Welch estimate psd
+    with its confidence interval ci_low, ci_high, and the theory's expected estimate where the theory applies."""
+    spectra = doc["run"].get("spectra")
+    names = doc["theory"]["populations"]
+    if not spectra or any(n not in spectra for n in names):
+        return {}
+    out = {"omega": np.asarray(spectra[names[0]]["omega"], dtype=float)}
+    for key in ("psd", "ci_low", "ci_high"):
+        out[key] = np.array([spectra[n][key] for n in names], dtype=float)
+    th = doc["theory"]["spectrum"].get("theory")
+    if th is not None:
+        out["theory"] = np.array([th["auto"][n] for n in names], dtype=float)
+    return out
+
+
 def _compare(circuit, res, *, index, bin_width: float, segment: float, white: bool = False) -> dict:
     """Measured mean rates beside the fixed-point rates, and the measured spectra beside the theory's."""
     names = list(circuit.names)
@@ -239,14 +256,20 @@ def circuit_network_report(circuit, *, T: float, dt: float, transient: float = 0
     check_network_memory(N=int(N.sum()), T=T, dt=dt, bin_width=bw, keep_series=keep_series)
     res = circuit.simulate_network(T=T, dt=dt, transient=transient, bin_width=bw, draw=draw, seed=seed, index=index,
                                    keep_series=keep_series, segment=segment, progress=progress)
-    doc = {"parameters": dict(circuit.to_dict(), draw=draw, seed=seed), "bin_width": bw, "segment": segment,
-           "run": _run_doc(res), "theory": _compare(circuit, res, index=index, bin_width=bw, segment=segment)}
+    doc = {"parameters": dict(circuit.to_dict(), draw=draw, seed=seed, index=index, **run_parameters(
+                T=T, dt=dt, transient=transient, segment=segment, bin_width=bw)),
+           "bin_width": bw, "segment": segment,
+           "run": _run_doc(res), "theory": _compare(circuit, res, index=index, bin_width=bw, segment=segment),
+           "observables": {"activity": "spikes per bin / (N_a bin_width) of each population; its spectrum is "
+                           "compared with the theory", "mean_rate_Z": ORDER_PARAMETER_NOTE}}
     if keep_series:
-        doc["arrays"] = dict(_series(res), bin_width=np.array(bw))
+        doc["arrays"] = dict(_series(res), bin_width=np.array(bw),
+                             order_parameter_interval=np.array(float(res.order_parameter_interval)),
+                             **_spectrum_series(doc))
     return doc
 
 
-def circuit_stochastic_mass_report(circuit, *, T: float, dt: float, noise: str = "white", scheme: str = "heun",
+def circuit_stochastic_mass_report(circuit, *, T: float, dt: float, noise: str = DEFAULT_NOISE, scheme: str = "heun",
                                    transient: float = 0.0, segment: float | None = None,
                                    bin_width: float | None = None, seed: int = 0, index: int | None = None,
                                    keep_series: bool = False, progress: bool = False) -> dict:
@@ -263,11 +286,12 @@ def circuit_stochastic_mass_report(circuit, *, T: float, dt: float, noise: str =
     res = circuit.simulate_stochastic_mass(T=T, dt=dt, noise=noise, scheme=scheme, transient=transient,
                                            bin_width=bw, seed=seed, index=index, keep_series=keep_series,
                                            segment=segment, progress=progress)
-    doc = {"parameters": dict(circuit.to_dict(), noise=noise, scheme=scheme, seed=seed), "bin_width": bw,
-           "segment": segment, "run": _run_doc(res),
+    doc = {"parameters": dict(circuit.to_dict(), noise=noise, scheme=scheme, seed=seed, index=index,
+                              **run_parameters(T=T, dt=dt, transient=transient, segment=segment, bin_width=bw)),
+           "bin_width": bw, "segment": segment, "run": _run_doc(res),
            "theory": _compare(circuit, res, index=index, bin_width=bw, segment=segment, white=noise == "white")}
     if keep_series:
-        doc["arrays"] = dict(_series(res), bin_width=np.array(bw))
+        doc["arrays"] = dict(_series(res), bin_width=np.array(bw), **_spectrum_series(doc))
     return doc
 
 
@@ -296,13 +320,12 @@ def circuit_of_options(a):
 
 
 def print_run(a, save, doc: dict) -> int:
-    """Save the series of a circuit run (--save), print its report (JSON with --json)."""
+    """Save the series of a circuit run (--save, self-describing .npz), print its report (JSON with --json)."""
     from .cli_options import _print_json, _without_arrays
-    from .writers import write_npz
+    from .commands_simulate import save_run
 
     if save is not None:
-        write_npz(save, arrays=doc["arrays"])
-        doc["written"] = str(save)
+        save_run(a, save, doc, kind="simulate (circuit)")
     doc = _without_arrays(doc)
     _print_json(doc) if a.json else print(format_circuit_run(doc))
     return 0
@@ -333,7 +356,7 @@ def cmd_hopf(a) -> int:
 def cmd_export(a) -> int:
     import sys
 
-    doc = export_model_file(a.model, fmt=a.format, stochastic=a.stochastic)
+    doc = export_model_file(a.model, fmt=a.format, stochastic=a.stochastic, standalone=a.standalone)
     sys.stdout.write(doc["text"] if doc["text"].endswith("\n") else doc["text"] + "\n")
     return 0
 
@@ -350,12 +373,14 @@ def add_circuit_parsers(sub, *, model_options, number, formats) -> None:
     h.add_argument("--to", type=number, required=True, help="last value of the parameter")
     h.add_argument("--points", type=int, default=200, help="grid values (default 200); Hopf points and folds are "
                    "refined between them")
-    h.add_argument("--json", action="store_true")
+    h.add_argument("--json", action="store_true", help="print JSON instead of a table")
     h.add_argument("--plot", metavar="FILE.png", help="draw the branches (overwritten if it exists)")
     h.set_defaults(func=cmd_hopf)
 
     ex = sub.add_parser("export", help="export the mass model of a model file (any number of populations)")
     ex.add_argument("--model", required=True, metavar="FILE.json", help="JSON model file")
-    ex.add_argument("--format", default="latex", choices=formats)
+    ex.add_argument("--format", default="latex", choices=formats, help="output language")
     ex.add_argument("--stochastic", action="store_true", help="add the shot noise (white-noise limit, Ito)")
+    ex.add_argument("--standalone", action="store_true", help="with --format latex: a complete document for pdflatex "
+                    "(without it: a fragment that needs \\usepackage{amsmath})")
     ex.set_defaults(func=cmd_export)

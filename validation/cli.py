@@ -266,6 +266,7 @@ class _SigintWatch:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status (ParameterError -> 2 with one line on stderr; Ctrl-C -> 130)."""
     a = build_parser().parse_args(argv)
+    a.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in the files a command writes
     watch = _SigintWatch()
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, watch) if in_main_thread else None

@@ -20,21 +20,58 @@ def cmd_spectrum(a) -> int:
         doc = cc.circuit_spectrum_report(circuit, omega=_omega_grid(a), index=a.index)
         from . import circuit_report as cr
         plot, columns, table = cr.plot_circuit_spectrum, cr.spectrum_columns(doc), cr.format_circuit_spectrum
+        parameters = dict(circuit.to_dict(), index=a.index, fixed_point=doc["fixed_point"])
     else:
         from .plots import plot_spectrum_report as plot
         doc = spectrum_report(_model(a, M=a.M), omega=_omega_grid(a), branch=a.branch)
         keys = [k for k in ("omega", "shot", "activity", "rate", "voltage", "subpopulation") if k in doc]
         columns, table = {k: doc[k] for k in keys}, format_spectrum
+        parameters = dict(doc["parameters"], branch=a.branch, fixed_point={k: doc["fixed_point"][k] for k in
+                                                                           ("r", "v", "stability", "branch")})
     with contextlib.ExitStack() as outputs:  # both files are renamed into place only after both were written
         if png is not None:
             plot(doc, outputs.enter_context(atomic_path(png)))
         if csv is not None:
-            write_csv(outputs.enter_context(atomic_path(csv)), columns=columns, atomic=False)
+            write_csv(outputs.enter_context(atomic_path(csv)), columns=columns, atomic=False,
+                      metadata=spectrum_metadata(a, columns, parameters=parameters))
     if a.json:
         _print_json(doc)
     elif not (csv or png):
         print(table(doc))
     return 0
+
+
+#: what the columns of ``spectrum --csv`` hold (a circuit's columns are QUANTITY_POPULATION and the activity
+#: cross-spectra cross_re_a|b, cross_im_a|b)
+SPECTRUM_COLUMNS = {
+    "shot": "shot noise S_xi of the population's spikes (order 1/N)",
+    "activity": "activity (population rate including the shot noise, r + xi)",
+    "synaptic": "synaptic variable s",
+    "rate": "rate r of the mass model", "voltage": "mean voltage v of the mass model",
+    "subpopulation": "activity of a random subset of M neurons",
+    "cross_re": "real part of the cross-spectrum S_ab of the activities",
+    "cross_im": "imaginary part of the cross-spectrum S_ab of the activities",
+}
+RATE_SPECTRUM_UNITS = "1/time ((1/time)^2 x time; two-sided, angular frequency)"
+
+
+def spectrum_metadata(a, columns: dict, *, parameters: dict) -> dict:
+    """Metadata of ``spectrum --csv``: parameters (with the fixed point), conventions, units and descriptions of
+    every column (spectra: two-sided, angular frequency; time in units of tau)."""
+    from .writers import command_metadata
+
+    units, desc = {}, {}
+    for name in columns:
+        if name == "omega":
+            units[name], desc[name] = "rad/time", "angular frequency"
+            continue
+        stem = next((k for k in sorted(SPECTRUM_COLUMNS, key=len, reverse=True) if name == k
+                     or name.startswith(k + "_")), name)
+        pop = name[len(stem) + 1:]
+        desc[name] = "spectrum of the " + SPECTRUM_COLUMNS.get(stem, stem) + (" (%s)" % pop if pop else "")
+        units[name] = ("voltage^2 x time (two-sided, angular frequency)" if stem == "voltage"
+                       else RATE_SPECTRUM_UNITS)
+    return command_metadata(a, kind="spectrum", parameters=parameters, seed=None, units=units, descriptions=desc)
 
 
 def _omega_grid(a):
@@ -69,15 +106,21 @@ def add_spectrum_parser(sub) -> None:
     """``shotnoise spectrum``."""
     sp_ = sub.add_parser("spectrum", help="shot-noise and network spectra at a stable fixed point")
     _add_model_options(sp_, with_N=True, families="model")
-    sp_.add_argument("--M", type=_float, help="read out a random subset of M neurons (1 <= M <= N)")
-    sp_.add_argument("--branch", choices=BRANCHES, help="fixed point when several exist")
-    sp_.add_argument("--index", type=int, help="circuit model file: which fixed point (0, 1, ..; see fixed-points)")
-    sp_.add_argument("--omega", help="comma-separated angular frequencies")
-    sp_.add_argument("--omega-min", type=_float)
-    sp_.add_argument("--omega-max", type=_float)
-    sp_.add_argument("--points", type=int, default=200)
-    sp_.add_argument("--log", action="store_true", help="log-spaced grid")
-    sp_.add_argument("--json", action="store_true")
-    sp_.add_argument("--csv", metavar="FILE", help="write a CSV table (overwritten if it exists)")
+    sp_.add_argument("--M", type=_float, help="read out a random subset of M neurons (1 <= M <= N; without it: no "
+                     "subpopulation column)")
+    sp_.add_argument("--branch", choices=BRANCHES, help="fixed point when several exist (without it: the unique "
+                     "stable one; an error if there are several)")
+    sp_.add_argument("--index", type=int, help="circuit model file: which fixed point (0, 1, ..; see fixed-points; "
+                     "without it the unique stable one)")
+    sp_.add_argument("--omega", help="comma-separated angular frequencies (rad per unit time; or give --omega-min "
+                     "and --omega-max)")
+    sp_.add_argument("--omega-min", type=_float, help="lowest angular frequency of a grid (with --omega-max)")
+    sp_.add_argument("--omega-max", type=_float, help="highest angular frequency of a grid (with --omega-min)")
+    sp_.add_argument("--points", type=int, default=200, help="points of the --omega-min/--omega-max grid")
+    sp_.add_argument("--log", action="store_true", help="log-spaced grid (linear without it)")
+    sp_.add_argument("--json", action="store_true", help="print every spectrum as JSON")
+    sp_.add_argument("--csv", metavar="FILE.csv", help="write the spectra as CSV with a first line '# "
+                     "shotnoise-results {JSON}' of parameters, package version, conventions and units (overwritten "
+                     "if it exists; read it back with shotnoise.numerics.load)")
     sp_.add_argument("--plot", metavar="FILE.png", help="draw all spectra on log axes (overwritten if it exists)")
     sp_.set_defaults(func=cmd_spectrum)

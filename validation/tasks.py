@@ -5,7 +5,9 @@ writes the dict.  Domain decisions live here: which fixed point a simulation is 
 with, which theory rate a network is compared with, how a simulated spectrum is paired
 with the theory's expected Welch estimate.  Large arrays meant for files (not for the
 terminal) travel under the key ``"arrays"`` (numpy arrays), which the CLI removes before
-printing.
+printing; :data:`ARRAY_UNITS` and :data:`ARRAY_DESCRIPTIONS` (:func:`file_metadata`) say what they are when
+they are written (``shotnoise.numerics.results_file``), and every simulation's ``parameters`` block carries the
+run's settings as used (:func:`run_parameters`: T, dt, transient, segment, bin_width).
 """
 from __future__ import annotations
 
@@ -24,6 +26,80 @@ from .guards import (MAX_STEPS, check_memory, check_network_memory, check_run, m
 #: keys of every fixed point in the JSON outputs, whatever the family (None where not defined)
 FIXED_POINT_KEYS = ("r", "v", "stability", "branch", "eta_t", "eigenvalues", "rate_error", "stability_report")
 
+#: the stochastic mass model's default noise: a shot-noise model the package's own validation accepts against the
+#: shot-noise theory (suite checks mass-colored and mass-surrogate pass; the white-noise limit is rejected by
+#: mass-white-vs-shot-noise); colored rather than surrogate because its cost does not grow with N
+DEFAULT_NOISE = "colored"
+
+#: what the network's order-parameter outputs are (simulate network --help, its JSON "observables", --save files)
+ORDER_PARAMETER_NOTE = (
+    "r_Z, v_Z (and mean_rate_Z) are the finite network's Kuramoto order-parameter estimates: Z = <exp(i theta_j)> "
+    "over its N neurons (theta = 2 atan V), W = (1 - conj Z)/(1 + conj Z) = pi tau r_Z + i v_Z. They carry the "
+    "finite sample's own noise (a mean of N phases); they are not the mass model's r, v, and their spectra are not "
+    "the theory's S_r, S_v. The quantity compared with the shot-noise theory is the activity (spike counts per bin).")
+
+#: units of every array a command writes (time in units of tau; voltages, eta and J share one unit)
+ARRAY_UNITS = {
+    "t": "time", "r": "1/time", "v": "voltage (the unit of V, eta, J)", "s": "1/time",
+    "activity": "1/time", "activity_M": "1/time", "synaptic": "1/time", "Z": "1 (complex)", "r_Z": "1/time",
+    "v_Z": "voltage (the unit of V, eta, J)", "eta": "voltage (the unit of V, eta, J)", "bin_width": "time",
+    "order_parameter_interval": "time", "omega": "rad/time",
+    "psd": "1/time ((1/time)^2 x time; two-sided, angular frequency)",
+    "ci_low": "1/time ((1/time)^2 x time; two-sided, angular frequency)",
+    "ci_high": "1/time ((1/time)^2 x time; two-sided, angular frequency)",
+    "theory": "1/time ((1/time)^2 x time; two-sided, angular frequency)",
+}
+ARRAY_UNITS.update({k + "_M": ARRAY_UNITS[k] for k in ("psd", "ci_low", "ci_high", "theory")})
+#: what every array holds
+ARRAY_DESCRIPTIONS = {
+    "t": "time of each sample", "r": "population rate r (bin average for a stochastic run)",
+    "v": "mean voltage v (bin average for a stochastic run)",
+    "s": "activity s = r + xi of the stochastic mass model, bin-averaged (compare with a network's activity)",
+    "activity": "network activity: spikes per bin / (N bin_width)",
+    "activity_M": "activity of the recorded random subset of M neurons (empty without --M)",
+    "synaptic": "bin averages of the synaptic variable s_b (= the activity for delta synapses)",
+    "Z": "Kuramoto order parameter <exp(i theta)> every order_parameter_interval",
+    "r_Z": "rate estimate from Z (finite network's order parameter, not the mass model's r; see notes)",
+    "v_Z": "voltage estimate from Z (finite network's order parameter, not the mass model's v; see notes)",
+    "eta": "the neurons' excitabilities", "bin_width": "bin width of the binned series",
+    "order_parameter_interval": "spacing of the Z samples",
+    "omega": "angular frequencies of the Welch estimate",
+    "psd": "Welch estimate of the activity's spectrum (Hann window, 50% overlap)",
+    "ci_low": "lower end of the chi-square confidence interval of psd", "ci_high": "upper end of that interval",
+    "theory": "the linear theory's expected Welch estimate on the same grid (binning, window)",
+}
+ARRAY_DESCRIPTIONS.update({k + "_M": ARRAY_DESCRIPTIONS[k] + ", for the random subset of M neurons"
+                           for k in ("psd", "ci_low", "ci_high", "theory")})
+
+
+def file_metadata(arrays: dict, *, populations: list | None = None, descriptions: dict | None = None
+                  ) -> tuple[dict, dict]:
+    """(units, descriptions) of the arrays of a result file (a circuit's (P, n) arrays: one row per population, in
+    the order ``populations``); ``descriptions`` replaces the standard description of some arrays."""
+    missing = [k for k in arrays if k not in ARRAY_UNITS]
+    if missing:
+        raise ParameterError("no units known for the array(s) %s (tasks.ARRAY_UNITS)" % ", ".join(missing))
+    units = {k: ARRAY_UNITS[k] for k in arrays}
+    desc = {k: (descriptions or {}).get(k, ARRAY_DESCRIPTIONS[k]) for k in arrays}
+    for k, a in arrays.items():
+        if np.ndim(a) == 2 and populations:
+            desc[k] += " (rows: populations %s)" % ", ".join(populations)
+    return units, desc
+
+
+def run_parameters(*, T: float, dt: float, transient: float, segment: float, bin_width: float) -> dict:
+    """The settings of a run as reported in the ``parameters`` block (segment and bin width as used)."""
+    return {"T": float(T), "dt": float(dt), "transient": float(transient), "segment": float(segment),
+            "bin_width": float(bin_width)}
+
+
+def spectrum_arrays(sdoc: dict) -> dict:
+    """omega, psd, ci_low, ci_high (and theory, where the linear theory applies) of a spectrum dict, as arrays."""
+    out = {k: np.asarray(sdoc[k], dtype=float) for k in ("omega", "psd", "ci_low", "ci_high") if k in sdoc}
+    if sdoc.get("theory") is not None:
+        out["theory"] = np.asarray(sdoc["theory"], dtype=float)
+    return out
+
 
 def fixed_point_dict(op) -> dict:
     """``OperatingPoint.to_dict()`` with the same keys for every family: v, rate_error (quadrature error of r)
@@ -34,14 +110,6 @@ def fixed_point_dict(op) -> dict:
 
 
 # ----------------------------------------------------------------------------- theory
-def derive_equations(*, model: str, fmt: str) -> dict:
-    """The derived equations of ``model`` ('mpr' | 'stochastic-mpr') as text in format ``fmt``."""
-    from shotnoise.theory.export import export
-    from shotnoise.theory.models import get_model
-
-    return {"model": model, "format": fmt, "text": export(get_model(model), fmt)}
-
-
 def fixed_points_report(model: Model) -> dict:
     """All fixed points (sorted by r) with stability, eigenvalues and branch names (same keys for every family)."""
     return {"parameters": model.flat_dict(), "fixed_points": [fixed_point_dict(q) for q in model.fixed_points()]}
@@ -79,7 +147,9 @@ def trajectory_report(model: Model, *, r0: float, v0: float, T: float, dt: float
     check_memory(24.0 * T / dt / max(int(save_every) if save_every >= 1 else 1, 1), "a trajectory of %.3g samples"
                  % (T / dt / max(save_every, 1)))
     tr = model.integrate(r0=r0, v0=v0, T=T, dt=dt, method=method, save_every=save_every)  # raises if it diverges
-    return {"model": "mpr", "method": method, "parameters": model.flat_dict(), "initial": {"r": r0, "v": v0},
+    return {"model": "mpr", "method": method,
+            "parameters": dict(model.flat_dict(), r0=r0, v0=v0, T=T, dt=dt, method=method, save_every=int(save_every)),
+            "initial": {"r": r0, "v": v0},
             "T": T, "dt": dt, **tr.to_dict(), "arrays": {"t": tr.t, "r": tr.r, "v": tr.v}}
 
 
@@ -147,13 +217,17 @@ def network_report(model: Model, *, T: float, dt: float, transient: float = 0.0,
     mean = res.mean_rate
     sdoc = spectrum_with_theory(res.spectrum, model=model, bin_width=bw, segment=segment, near_rate=mean)
     rate = theory_rate(model, near_rate=mean)
-    doc = {"parameters": dict(model.flat_dict(), draw=draw, seed=seed),
+    doc = {"parameters": dict(model.flat_dict(), draw=draw, seed=seed, **run_parameters(
+                T=T, dt=dt, transient=transient, segment=segment, bin_width=bw)),
            "mean_rate": mean, "quenched_rate": quenched_rate(res.eta, J=model.J, I=model.I, tau=model.tau, near=mean),
            "theory_rate": rate, "mpr_rate": rate, "mean_rate_Z": res.mean_rate_Z, "bin_width": bw,
            "segment": segment, "spectrum": sdoc,
            "timing": {"neuron_steps_per_second": res.neuron_steps_per_second, "wall_time_s": res.wall_time},
            "max_phase_per_step": res.max_phase_per_step,
-           "warnings": network_warnings(model, res=res, spectrum=sdoc, dt=dt, bin_width=bw, segment=segment)}
+           "warnings": network_warnings(model, res=res, spectrum=sdoc, dt=dt, bin_width=bw, segment=segment),
+           "observables": {"mean_rate": "time average of the activity (spike counts)",
+                           "spectrum": "Welch estimate of the activity vs the theory's expected estimate",
+                           "mean_rate_Z": ORDER_PARAMETER_NOTE}}
     if model.M:
         subdoc = spectrum_with_theory(res.spectrum_M, model=model, bin_width=bw, segment=segment, near_rate=mean,
                                       subpopulation=True)
@@ -161,16 +235,23 @@ def network_report(model: Model, *, T: float, dt: float, transient: float = 0.0,
     if keep_series:
         doc["arrays"] = {"activity": res.activity, "activity_M": res.activity_M if model.M else np.zeros(0),
                          "Z": res.Z, "r_Z": res.r_Z, "v_Z": res.v_Z, "eta": res.eta, "bin_width": np.array(bw),
-                         "omega": np.array(sdoc["omega"]), "psd": np.array(sdoc["psd"])}
+                         "order_parameter_interval": np.array(float(res.order_parameter_interval)),
+                         **spectrum_arrays(sdoc)}
+        if model.M:  # the subset's spectrum on the same grid
+            doc["arrays"].update({k + "_M": v for k, v in spectrum_arrays(doc["subpopulation"]["spectrum"]).items()
+                                  if k != "omega"})
+        doc["arrays"] = {k: v for k, v in doc["arrays"].items() if v is not None}  # no Z without order parameter
     return doc
 
 
-def stochastic_mass_report(model: Model, *, T: float, dt: float, noise: str = "white", scheme: str = "heun",
+def stochastic_mass_report(model: Model, *, T: float, dt: float, noise: str = DEFAULT_NOISE, scheme: str = "heun",
                            transient: float = 0.0, segment: float | None = None, bin_width: float | None = None,
                            branch: str | None = None, seed: int = 0, keep_series: bool = False,
                            progress: bool = False) -> dict:
     """Simulate the stochastic mass model and compare its activity spectrum with the shot-noise theory.
 
+    ``noise`` defaults to :data:`DEFAULT_NOISE` ('colored'), a shot-noise model; 'white' (the diffusion limit)
+    misses the shot noise's spectral shape (rejected by the suite's mass-white-vs-shot-noise check).
     Memory does not grow with T unless ``keep_series`` (the binned s, r, v then travel under "arrays").
     A family without a finite reduced model (Gaussian, uniform) has no stochastic mass model (ParameterError
     from the library).
@@ -180,19 +261,26 @@ def stochastic_mass_report(model: Model, *, T: float, dt: float, noise: str = "w
     segment = check_run(T=T, dt=dt, transient=transient, segment=segment, bin_width=bw)
     if keep_series:
         check_memory(24.0 * T / bw, "keeping %.3g bins of s, r, v" % (T / bw))
-    run = model.simulate_stochastic_mass(T=T, dt=dt, noise=noise, scheme=scheme, transient=transient,
-                                         bin_width=bw, branch=branch, seed=seed, keep_series=keep_series,
-                                         segment=segment, progress=progress)
+    try:
+        run = model.simulate_stochastic_mass(T=T, dt=dt, noise=noise, scheme=scheme, transient=transient,
+                                             bin_width=bw, branch=branch, seed=seed, keep_series=keep_series,
+                                             segment=segment, progress=progress)
+    except ParameterError as e:
+        if noise == "colored" and "stable fixed point" in str(e):  # say which noise model does without one
+            raise ParameterError("%s (noise 'colored' draws the shot-noise spectrum of a stable fixed point; "
+                                 "'surrogate' needs none)" % e) from None
+        raise
     # white noise has the flat intensity r0/N, not the shot spectrum (no omega^3 suppression at low omega)
     sdoc = spectrum_with_theory(run.spectrum, model=model, bin_width=bw, segment=segment, near_rate=run.mean_rate,
                                 kind="white" if noise == "white" else "activity")
-    doc = {"parameters": dict(model.flat_dict(), noise=noise, scheme=scheme, seed=seed),
+    doc = {"parameters": dict(model.flat_dict(), noise=noise, scheme=scheme, seed=seed, branch=branch,
+                              **run_parameters(T=T, dt=dt, transient=transient, segment=segment, bin_width=bw)),
            "mean_rate": run.mean_rate, "mean_r": run.mean_r, "mean_v": run.mean_v, "bin_width": bw,
            "segment": segment, "spectrum": sdoc,
            "warnings": theory_warnings(model, near_rate=run.mean_rate, dt=dt, spectrum=sdoc, segment=segment,
                                        n_neurons=None)}
     if keep_series:
-        doc["arrays"] = {"s": run.s, "r": run.r, "v": run.v, "bin_width": np.array(bw)}
+        doc["arrays"] = {"s": run.s, "r": run.r, "v": run.v, "bin_width": np.array(bw), **spectrum_arrays(sdoc)}
     return doc
 
 

@@ -20,6 +20,7 @@ import sys
 
 import numpy as np
 
+from shotnoise.numerics.conventions import CONVENTION
 from shotnoise.theory.errors import ParameterError
 
 from .map_point import CONFIDENCE, MAX_BANDS, STATUSES, THRESHOLD, VERDICTS, compute_point
@@ -28,7 +29,6 @@ from .map_point import CONFIDENCE, MAX_BANDS, STATUSES, THRESHOLD, VERDICTS, com
 SWEEPABLE = {"J": "J", "N": "N", "eta_bar": "eta_bar", "delta": "Delta", "I": "I", "tau": "tau"}
 #: defaults of the parameters not swept (the README example's population)
 DEFAULTS = {"eta_bar": 1.0, "Delta": 0.05, "J": -3.0, "I": 0.0, "tau": 1.0, "N": 400}
-CONVENTION = "two-sided, angular frequency"
 
 #: scalar per-point variables: name -> (units, description)
 SCALARS = {
@@ -303,21 +303,23 @@ def add_map_parser(subparsers) -> argparse.ArgumentParser:
     s.add_argument("--seeds", type=int, default=4, help="network realizations (random draws) per point, >= 2")
     s.add_argument("--seed", type=int, default=1, help="first seed (seeds seed .. seed+K-1, the same at every point)")
     s.add_argument("--T", type=float, default=2000.0, help="simulated time per realization after the transient")
-    s.add_argument("--transient", type=float, default=20.0)
-    s.add_argument("--dt", type=float, default=2e-3)
+    s.add_argument("--transient", type=float, default=20.0, help="initial time discarded from every realization")
+    s.add_argument("--dt", type=float, default=2e-3, help="time step of the network")
     s.add_argument("--bin", dest="bin_width", type=float, default=0.02, help="bin width of the activity")
     s.add_argument("--segment", type=float, default=50.0, help="Welch segment length")
     s.add_argument("--threshold", type=float, default=THRESHOLD, help="accuracy asked of the theory (default 0.1)")
     s.add_argument("--confidence", type=float, default=CONFIDENCE, help="simultaneous confidence over bands")
     o = p.add_argument_group("execution and output")
-    o.add_argument("--out", default="map.nc", help="netCDF output; finished points stream to <out>.parts/")
+    o.add_argument("--out", default="map.nc", help="netCDF output with parameters, seeds, package version, "
+                   "conventions and units as attributes (read it back with shotnoise.numerics.load); finished "
+                   "points stream to <out>.parts/")
     o.add_argument("--figure", help="PNG figure (verdict in the plane: bifurcation distance, N)")
     o.add_argument("--scheduler", default="local", help="'local' (a LocalCluster on this machine) or tcp://HOST:PORT")
     o.add_argument("--workers", type=int, help="local: worker processes (default all cores); tcp: wait for this many")
     o.add_argument("--retries", type=int, default=2, help="reschedules of a point whose worker died")
     o.add_argument("--retry-failed", action="store_true", help="recompute points recorded as failed")
-    o.add_argument("--json", action="store_true")
-    o.add_argument("--quiet", action="store_true")
+    o.add_argument("--json", action="store_true", help="print the summary as JSON")
+    o.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=cmd_map)
     return p
 

@@ -3,7 +3,9 @@
 Every output path is checked up front (:func:`check_output`: right extension, an existing
 writable directory, not a directory itself) so that bad paths fail before a long run, and
 every file is written to a temporary name in the same directory and renamed into place
-(:func:`atomic_path`), so that a failure never leaves a partial file.
+(:func:`atomic_path`), so that a failure never leaves a partial file.  Data files are self-describing
+(:mod:`shotnoise.numerics.results_file`: parameters, seed, package version, conventions and units with the data;
+``shotnoise.numerics.load`` reads them back); :func:`command_metadata` builds their metadata for a CLI command.
 """
 from __future__ import annotations
 
@@ -11,8 +13,6 @@ import contextlib
 import os
 import pathlib
 import tempfile
-
-import numpy as np
 
 from shotnoise.theory.errors import ParameterError
 
@@ -98,31 +98,43 @@ def check_output_dir(path: str | None, *, option: str) -> pathlib.Path | None:
     return p
 
 
-def write_csv(path, *, columns: dict, atomic: bool = True) -> None:
-    """CSV with a header line of the column names (all columns the same length); written atomically
-    unless ``atomic=False`` (for a temporary path that :func:`atomic_path` renames itself)."""
-    names = list(columns)
-    data = np.column_stack([np.asarray(columns[k], dtype=float) for k in names])
-    if not atomic:
-        np.savetxt(path, data, delimiter=",", header=",".join(names), comments="")
-        return
-    with atomic_path(path) as tmp:
-        np.savetxt(tmp, data, delimiter=",", header=",".join(names), comments="")
+def write_csv(path, *, columns: dict, metadata: dict, atomic: bool = True) -> None:
+    """Self-describing CSV (:func:`shotnoise.numerics.results_file.save`): a first line ``# shotnoise-results
+    {JSON metadata}``, a line of the column names, the rows; written atomically unless ``atomic=False`` (for a
+    temporary path that :func:`atomic_path` renames itself)."""
+    from shotnoise.numerics.results_file import save
+
+    save(path, arrays=columns, metadata=metadata, atomic=atomic)
 
 
-def write_npz(path, *, arrays: dict) -> None:
-    """numpy .npz archive of the named arrays."""
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as fh:
-            np.savez(fh, **arrays)
+def write_npz(path, *, arrays: dict, metadata: dict) -> None:
+    """Self-describing .npz archive of the named arrays with the JSON metadata entry (results_file.save)."""
+    from shotnoise.numerics.results_file import save
+
+    save(path, arrays=arrays, metadata=metadata)
 
 
-def write_table(path, *, columns: dict) -> None:
-    """CSV for a .csv path, else .npz."""
+def write_table(path, *, columns: dict, metadata: dict) -> None:
+    """CSV for a .csv path, else .npz (both self-describing; results_file.save)."""
     if str(path).endswith(".csv"):
-        write_csv(path, columns=columns)
+        write_csv(path, columns=columns, metadata=metadata)
     else:
-        write_npz(path, arrays=columns)
+        write_npz(path, arrays=columns, metadata=metadata)
+
+
+def command_metadata(a, *, kind: str, parameters: dict, seed, units: dict, descriptions: dict | None = None,
+                     notes: dict | None = None) -> dict:
+    """The metadata block of a file written by a CLI command (:func:`shotnoise.numerics.results_file.metadata`):
+    ``command`` is the command line (``["shotnoise", *argv]`` when ``cli.main`` recorded ``a.argv``, else
+    ``"shotnoise <kind>"``) and ``notes["options"]`` every parsed option."""
+    from shotnoise.numerics.results_file import metadata
+
+    argv = getattr(a, "argv", None)
+    options = {k: (v if v is None or isinstance(v, (bool, int, float, str)) else str(v))
+               for k, v in sorted(vars(a).items()) if k not in ("func", "argv")}
+    return metadata(kind=kind, parameters=parameters, seed=seed, units=units, descriptions=descriptions,
+                    command=["shotnoise", *argv] if argv is not None else "shotnoise %s" % kind,
+                    notes=dict(notes or {}, options=options))
 
 
 @contextlib.contextmanager

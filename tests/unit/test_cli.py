@@ -45,7 +45,8 @@ def test_simulate_mass_json_and_files(capsys, tmp_path):
     c = tmp_path / "traj.csv"
     assert run(capsys, "simulate", "mass", "--eta-bar", "-5", "--delta", "1", "--J", "15", "--r0", "0.1",
                "--v0", "-2", "--T", "1", "--dt", "0.01", "--out", str(c))[0] == 0
-    assert c.read_text().startswith("t,r,v")
+    lines = c.read_text().splitlines()
+    assert lines[0].startswith("# shotnoise-results {") and lines[1] == "t,r,v"
 
 
 @pytest.mark.parametrize("bad,name", [(["--delta", "0"], "Delta"), (["--delta", "-1"], "Delta"),
@@ -74,7 +75,7 @@ def test_installed_console_script():
 
 
 def test_cli_format_list_matches_theory():
-    from shotnoise.theory.export import FORMATS as theory_formats
+    from shotnoise.theory.export import ALL_FORMATS as theory_formats
     from shotnoise.validation.cli import FORMATS
     assert tuple(FORMATS) == tuple(theory_formats)
 
@@ -100,7 +101,7 @@ def test_spectrum_grid_csv_and_plot(capsys, tmp_path):
                      "--omega-min", "0.1", "--omega-max", "10", "--points", "50", "--log",
                      "--csv", str(csv), "--plot", str(png))
     assert code == 0
-    data = np.loadtxt(csv, delimiter=",", skiprows=1)
+    data = np.loadtxt(csv, delimiter=",", skiprows=2)  # the '# shotnoise-results {JSON}' line, the column names
     assert data.shape == (50, 5) and np.isclose(data[0, 0], 0.1) and np.isclose(data[-1, 0], 10)
     assert png.stat().st_size > 10_000
 

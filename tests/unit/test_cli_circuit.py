@@ -123,7 +123,9 @@ def test_spectrum_table_grid_and_files(capsys, tmp_path):
     csv, png = tmp_path / "s.csv", tmp_path / "s.png"
     code, out, _ = run(capsys, "spectrum", "--model", f, "--omega", "1,2", "--csv", csv, "--plot", png)
     assert code == 0 and out == "" and png.stat().st_size > 5000
-    assert csv.read_text().splitlines()[0].startswith("omega,shot_E,activity_E,synaptic_E,rate_E,voltage_E")
+    header, names = csv.read_text().splitlines()[:2]  # the '# shotnoise-results {JSON}' line, the column names
+    assert header.startswith("# shotnoise-results {") and names.startswith("omega,shot_E,activity_E,synaptic_E,rate_E,"
+                                                                           "voltage_E")
 
 
 def test_spectrum_unstable_fixed_point_is_exit_2(capsys, tmp_path):
@@ -305,7 +307,7 @@ def test_simulate_stochastic_mass_circuit(capsys, tmp_path):
     assert doc["parameters"]["noise"] == "colored" and doc["run"]["populations"] == ["E", "I"]
     assert set(doc["theory"]["rates"]) == {"E", "I"} and doc["theory"]["spectrum"]["theory"] is not None
     code, out, _ = run(capsys, "simulate", "stochastic-mass", "--model", f, "--T", "6", "--dt", "0.01",
-                       "--segment", "1", "--json")  # white noise: rates only
+                       "--segment", "1", "--noise", "white", "--json")  # white noise: rates only
     assert code == 0 and json.loads(out)["theory"]["spectrum"]["theory"] is None
 
 
