@@ -43,6 +43,8 @@ from sympy.printing.octave import octave_code
 from sympy.printing.numpy import NumPyPrinter
 
 from .errors import ParameterError
+from .export_targets import EXPORTERS as _TARGET_EXPORTERS
+from .export_targets import TARGETS
 from .symbols import PARAMETER_INFO, STATE_INFO
 
 FORMATS = ("latex", "python", "c", "fortran", "julia", "octave", "xpp", "json")
@@ -670,17 +672,21 @@ def json_document(m: ExportModel) -> dict:
 
 _EXPORTERS = {"latex": to_latex, "python": to_python, "c": to_c, "fortran": to_fortran,
               "julia": to_julia, "octave": to_octave, "xpp": to_xpp, "json": to_json}
+#: every format: the languages above plus the tools' own model formats (PyRates YAML, a TVB model class with a
+#: finite-size noise class, a jitcsde/jitcode script), which take the models their tool can express
+ALL_FORMATS = FORMATS + TARGETS
+_EXPORTERS.update(_TARGET_EXPORTERS)
 
 
 def export(m: ExportModel, fmt: str, *, standalone: bool = False) -> str:
-    """Export ``m`` in format ``fmt`` (one of :data:`FORMATS`).
+    """Export ``m`` in format ``fmt`` (one of :data:`ALL_FORMATS`).
 
     ``standalone`` (LaTeX only): a complete document for pdflatex instead of an amsmath fragment.
     A model with surrogate shot noise exports to :data:`shotnoise.theory.shot_noise_export.FORMATS` only
     (ParameterError otherwise).
     """
     if fmt not in _EXPORTERS:
-        raise ValueError("format must be one of %s, got %r" % (", ".join(FORMATS), fmt))
+        raise ParameterError("format must be one of %s, got %r" % (", ".join(ALL_FORMATS), fmt))
     if standalone and fmt != "latex":
         raise ParameterError("standalone applies to the latex format only, got format %r" % fmt)
     if m.surrogate is not None:

@@ -26,7 +26,8 @@ def add_derive_parser(sub) -> None:
     d.add_argument("--format", default="latex", choices=FORMATS,
                    help="output language: latex (amsmath fragment), python (numpy), c (C99), fortran (F95), "
                         "julia, octave (script file: source it), xpp (XPPAUT .ode with AUTO settings), json "
-                        "(expressions with declared symbols)")
+                        "(expressions with declared symbols), pyrates (YAML template; I is I_ext), tvb (TVB model + "
+                        "finite-size noise class; mpr, stochastic-mpr), jitcsde (jitcsde/jitcode script)")
     d.add_argument("--standalone", action="store_true",
                    help="with --format latex: a complete document for pdflatex (without it: a fragment that "
                         "needs \\usepackage{amsmath})")
