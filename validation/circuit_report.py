@@ -127,7 +127,9 @@ def plot_hopf(doc: dict, path: str) -> None:
         ax.plot([], [], "kx", label="fold")
     ax.set_xlabel(doc["parameter"])
     ax.set_ylabel("rate r (spikes / time unit)")
-    ax.set_title("fixed points vs %s" % doc["parameter"], fontsize=9)
+    ax.set_title("fixed points vs %s%s (stable: solid, unstable: dashed)"
+                 % (doc["parameter"], "; %s" % doc["parameters"] if isinstance(doc.get("parameters"), str) else ""),
+                 fontsize=8)
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110, format="png")
@@ -135,22 +137,34 @@ def plot_hopf(doc: dict, path: str) -> None:
 
 
 def plot_circuit_spectrum(doc: dict, path: str) -> None:
-    """Activity and shot-noise spectra of every population on log axes."""
+    """Activity and shot-noise spectra of every population on log axes (units 1/tau), with the fixed point, the
+    least-damped mode (quasi-cycle omega0, damping, Q) marked and in the title; the circuit's parameters head the
+    title when the dict carries them (``doc["parameters"]``, a ``Circuit.describe()`` text)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig, ax = plt.subplots(figsize=(8, 5))
     w = np.asarray(doc["omega"])
-    for a, n in enumerate(doc["populations"]):
-        for key, ls in (("activity", "-"), ("shot", ":")):
+    names = doc["populations"]
+    for a, n in enumerate(names):
+        for key, ls, what in (("activity", "-", "network activity $S_{%s}$"), ("shot", ":", "shot noise of %s alone")):
             S = np.asarray(doc["spectra"][n][key])
             ok = (w > 0) & (S > 0)
             if np.any(ok):
-                ax.loglog(w[ok], S[ok], ls, color="C%d" % a, label="%s %s" % (key, n))
-    ax.set_xlabel("angular frequency $\\omega$ (rad / time unit)")
-    ax.set_ylabel("S($\\omega$), two-sided")
-    ax.legend(fontsize=8)
+                ax.loglog(w[ok], S[ok], ls, color="C%d" % a, label=what % n)
+    qc = doc.get("quasi_cycle") or {}
+    if qc.get("frequency") is not None:
+        ax.axvline(qc["frequency"], color="0.4", ls="-.", lw=0.9,
+                   label="least-damped mode $\\omega_0$=%.3g (damping %.3g, Q=%s)"
+                   % (qc["frequency"], qc["damping"], _g(qc.get("Q"), "%.3g")))
+    ax.set_xlabel("angular frequency $\\omega$ (rad / $\\tau$)")
+    ax.set_ylabel("$S(\\omega)$ of a rate, two-sided (1/$\\tau$)")
+    fp = ", ".join("$r_{%s}$=%.4g" % (n, doc["fixed_point"][n]["r"]) for n in names)
+    head = doc.get("parameters") or "circuit %s" % ", ".join(names)
+    ax.set_title("%s\nfixed point %s (%s)" % (head if isinstance(head, str) else str(head), fp,
+                                             doc.get("stability", "?")), fontsize=8)
+    ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110, format="png")
     plt.close(fig)
