@@ -100,7 +100,7 @@ def circuit_spectrum_report(circuit, *, omega, index: int | None = None) -> dict
     doc = {"convention": sp["convention"], "omega": sp["omega"], "populations": sp["populations"],
            "fixed_point": {n: {k: fp["fixed_point"][n][k] for k in ("r", "v", "s")} for n in circuit.names},
            "spectra": sp["spectra"], "cross": sp["cross"], "coherence": sp["coherence"],
-           "stability": fp["stability"], "quasi_cycle": fp["quasi_cycle"]}
+           "stability": fp["stability"], "quasi_cycle": fp["quasi_cycle"], "parameters": circuit.describe()}
     for n, d in doc["spectra"].items():
         for k, xs in d.items():
             if not all(math.isfinite(x) for x in xs):
@@ -346,6 +346,7 @@ def cmd_hopf(a) -> int:
     except ParameterError as e:
         raise ParameterError("--vary %s: %s" % (a.vary, e)) from None
     doc = hopf_report(circuit, parameter=a.vary, start=a.from_, stop=a.to, points=a.points)
+    doc.setdefault("parameters", circuit.describe())
     if png is not None:
         with atomic_path(png) as tmp:
             plot_hopf(doc, tmp)

@@ -299,7 +299,7 @@ def validate(*, mode: str = "quick", only: list[str] | None = None, report: str 
              progress=None, scheduler: str | None = None, workers: int | None = None) -> dict:
     """Run the theory-vs-simulation checks of ``mode``; write a report directory if asked.  ``scheduler``
     ('local' or 'tcp://HOST:PORT'): run the checks as Dask tasks (suite.run_suite)."""
-    from .report import write_report
+    from .report import describe_check, write_report
     from .suite import run_suite
 
     t0 = time.perf_counter()
@@ -310,7 +310,7 @@ def validate(*, mode: str = "quick", only: list[str] | None = None, report: str 
         with atomic_directory(report, option="--report") as tmp:
             write_report(results, str(tmp), mode, wall)
     return {"mode": mode, "wall_time_s": wall, "passed": all(r.passed for r in results),
-            "checks": [r.to_dict() for r in results]}
+            "checks": [dict(c, statistic=describe_check(c)) for c in (r.to_dict() for r in results)]}
 
 
 def bench(*, what: str = "all", progress=None) -> dict:

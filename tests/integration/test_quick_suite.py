@@ -27,6 +27,16 @@ def test_quick_check_passes_with_a_stated_tolerance(quick_suite, label):
     assert r.tolerance_origin and r.tolerance > 0 and math.isfinite(r.measured)
 
 
+def test_every_quick_check_is_labelled_in_the_tables(quick_suite):
+    """The tables read each check's statistic from its tolerance_origin (report.describe_check): a check whose
+    origin text is not recognised would silently get the generic label; none may."""
+    from shotnoise.validation.report import describe_check
+    for label, r in quick_suite.items():
+        d = describe_check(r.to_dict())
+        assert d["statistic"] != "value (see tolerance origin)" and d["units"] != "-", (label, r.tolerance_origin)
+        assert d["sided"] in ("one-sided", "two-sided"), label
+
+
 def test_network_spectra_cover_the_shot_noise_peak(quick_suite):
     """The band tests are not vacuous: the theory varies strongly across the tested bands."""
     for label in ("network-J0", "network-inhibitory-resonant", "network-excitatory"):
