@@ -200,7 +200,7 @@ def format_spectrum(doc: dict) -> str:
 RUN_ROWS = (
     ("mean_rate", "network: spikes per neuron per unit time (time average)"),
     ("quenched_rate", "self-consistent rate of this sample of excitabilities (quenched theory)"),
-    ("theory_rate", "fixed point of the family's mass model (thermodynamic limit N -> inf)"),
+    ("theory_rate", "fixed point of the family's mass model (thermodynamic limit, infinitely many neurons)"),
     ("mean_rate_Z", "r_Z: rate from the finite network's order parameter Z = <exp(i theta)>, "
                     "W = (1 - conj Z)/(1 + conj Z) = pi tau r_Z + i v_Z -- NOT the mass model's r"),
     ("mean_r", "r of the stochastic mass model (time average)"),
