@@ -173,6 +173,7 @@ class Results:
 
 # ----------------------------------------------------------------------------- writing
 def _suffix(p: pathlib.Path) -> str:
+    """The extension of ``p``, lower case (also for names like '.npz', which pathlib sees as a stem)."""
     return p.suffix.lower() or (p.name.lower() if p.name.startswith(".") else "")
 
 
@@ -224,8 +225,14 @@ def _write_csv(fh, arrays: dict, meta: dict) -> None:
 
 
 @contextlib.contextmanager
-def _atomic(path: pathlib.Path):
-    """Yield a temporary path next to ``path``; rename it onto ``path`` only if the block succeeds."""
+def atomic_path(path: str | pathlib.Path):
+    """Yield a temporary path next to ``path``; rename it onto ``path`` only if the block succeeds.
+
+    An operating-system error while writing (no space, a read-only or special file system) is a
+    ParameterError naming the file; the temporary file is always removed.  Every file output of the package
+    goes through here (``validation.writers`` re-exports it), so a failure never leaves a partial file.
+    """
+    path = pathlib.Path(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".%s." % path.name, suffix=_suffix(path),
                                    dir=path.parent if str(path.parent) else ".")
@@ -276,7 +283,7 @@ def save(path, *, arrays: dict, metadata: dict, atomic: bool = True) -> pathlib.
         except OSError as e:
             raise ParameterError("cannot write %s: %s" % (p, e.strerror or e)) from None
         return p
-    with _atomic(p) as tmp:
+    with atomic_path(p) as tmp:
         with open(tmp, "wb") as fh:
             writer(fh, arrays, meta)
     return p

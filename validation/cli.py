@@ -284,8 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         print("shotnoise: interrupted", file=sys.stderr)
         return 130
     finally:
-        if in_main_thread:
-            signal.signal(signal.SIGINT, previous)
+        if in_main_thread:  # a handler installed outside Python reads back as None: restore the default then
+            signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,6 +14,7 @@ import os
 import pathlib
 import tempfile
 
+from shotnoise.numerics.results_file import atomic_path  # noqa: F401 (one atomic writer for every output)
 from shotnoise.theory.errors import ParameterError
 
 
@@ -41,35 +42,6 @@ def _probe(directory: pathlib.Path, *, option: str) -> None:
     except OSError as e:
         raise ParameterError("%s: cannot write into directory %r: %s" % (option, str(directory), e.strerror or e)) \
             from None
-
-
-def _suffix(p: pathlib.Path) -> str:
-    """The extension of ``p`` (also for names like '.png', which pathlib sees as a stem)."""
-    return p.suffix or (p.name if p.name.startswith(".") else "")
-
-
-@contextlib.contextmanager
-def atomic_path(path: str | pathlib.Path):
-    """Yield a temporary path next to ``path``; rename it onto ``path`` only if the block succeeds.
-
-    An operating-system error while writing (no space, a read-only or special file system) is a
-    ParameterError naming the file; the temporary file is always removed.
-    """
-    p = pathlib.Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".%s." % p.name, suffix=_suffix(p), dir=p.parent if str(p.parent) else ".")
-    except OSError as e:
-        raise ParameterError("cannot write %s: %s" % (p, e.strerror or e)) from None
-    os.close(fd)
-    try:
-        try:
-            yield tmp
-            os.replace(tmp, p)
-        except OSError as e:
-            raise ParameterError("cannot write %s: %s" % (p, e.strerror or e)) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _existing_ancestor(p: pathlib.Path) -> pathlib.Path:
