@@ -7,12 +7,16 @@ time constant tau, ``theory/THEORY.md`` section 10 "Conventions") and the units 
 
 * ``.npz`` (numpy archive): the named arrays plus one entry :data:`HEADER_KEY` holding the metadata as a JSON
   text (a 0-d unicode array: ``numpy.load(path)`` reads it without pickles, ``json.loads(str(f[HEADER_KEY]))``).
-* ``.csv`` (equal-length 1-D columns only): a first line ``# shotnoise-results {JSON}``, then the comma-separated
+* ``.csv`` (equal-length 1-D columns of real numbers only, float or integer: what :func:`load` reads back; complex,
+  string or bool arrays go to ``.npz``): a first line ``# shotnoise-results {JSON}``, then the comma-separated
   column names, then the rows (``numpy.loadtxt(path, delimiter=",", skiprows=2)``; ``pandas.read_csv(path,
   comment="#")``).
 * ``.nc`` (read only): the validity map of ``shotnoise map --out map.nc`` (xarray's netCDF3, written by
   ``validation/validity_map.py``), whose global attributes carry the same information; its variables become
   arrays with their ``units`` attributes.
+
+The metadata is strict JSON (:func:`strict_json`: NaN and inf are refused, naming the entry); the package's
+writers take the unit of every array from one table, :mod:`shotnoise.numerics.units`.
 
 :func:`save` writes atomically (a temporary file in the same directory renamed into place), so a failure never
 leaves a partial file.  :func:`load` reads any of the three into a :class:`Results`; a file that is not one of
@@ -33,7 +37,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from shotnoise.theory.errors import ParameterError
+from shotnoise.theory.version import package_version
 
+from . import units
 from .conventions import CONVENTION
 
 #: name of the format (first word of the CSV header line, "format" entry of the metadata)
@@ -47,23 +53,14 @@ SAVE_EXTENSIONS = (".npz", ".csv")
 LOAD_EXTENSIONS = (".npz", ".csv", ".nc")
 #: units of time and frequency (THEORY.md section 10: time and tau share one unit, omega in rad per unit time)
 TIME_UNITS = "time in units of the membrane time constant tau (tau = 1 unless given)"
-#: the conventions block written into every file
+#: the conventions block written into every file (units from the one table, :mod:`shotnoise.numerics.units`)
 CONVENTIONS = {"spectra": CONVENTION, "spectrum_definition": "S(omega) = int C(t) exp(-i omega t) dt, variance = "
-               "int S d omega / (2 pi)", "time": TIME_UNITS, "frequency": "omega in radians per unit time",
-               "rates": "spikes per unit time (per neuron)"}
+               "int S d omega / (2 pi)", "time": TIME_UNITS, "frequency": "omega in radians per unit time (%s)"
+               % units.ANGULAR_FREQUENCY, "rates": "spikes per neuron per unit time (%s)" % units.RATE,
+               "units": units.UNITS_NOTE}
 #: keys every metadata block carries (filled by :func:`metadata`)
 REQUIRED_KEYS = ("format", "format_version", "kind", "shotnoise_version", "conventions", "parameters", "seed",
                  "units")
-
-
-def package_version() -> str:
-    """The installed version of shotnoise (package metadata), 'unknown' in a bare source tree."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("shotnoise")
-    except PackageNotFoundError:  # pragma: no cover - source tree without install
-        return "unknown"
 
 
 def _jsonable(x):
@@ -202,16 +199,50 @@ def _check(arrays: dict, meta: dict, *, csv: bool) -> tuple[dict, dict]:
         if any(a.ndim != 1 for a in out.values()) or len(n) != 1:
             raise ParameterError("a CSV file holds equal-length 1-D columns; got shapes %s (use .npz)"
                                  % ", ".join("%s%s" % (k, a.shape) for k, a in out.items()))
+    if csv:
+        bad = {k: a.dtype for k, a in out.items() if a.dtype.kind not in "fiu"}
+        if bad:
+            raise ParameterError("a CSV column must be real numbers (float or integer dtype) to be read back; %s "
+                                 "(use .npz)" % ", ".join("column %r has dtype %s" % kv for kv in bad.items()))
     meta = _jsonable(meta)
-    try:
-        json.dumps(meta)
-    except (TypeError, ValueError) as e:
-        raise ParameterError("metadata is not JSON-serialisable: %s" % e) from None
+    strict_json(meta)
     return out, meta
 
 
+def _nonfinite_key(x, where: str = "metadata") -> str | None:
+    """The first place in ``x`` holding NaN or +-inf, as ``metadata['parameters']['T']`` (None if there is none)."""
+    if isinstance(x, float) and not np.isfinite(x):
+        return where
+    if isinstance(x, dict):
+        items = x.items()
+    elif isinstance(x, (list, tuple)):
+        items = enumerate(x)
+    else:
+        return None
+    for k, v in items:
+        found = _nonfinite_key(v, "%s[%r]" % (where, k))
+        if found:
+            return found
+    return None
+
+
+def strict_json(meta: dict, *, indent: int | None = None) -> str:
+    """``meta`` as strict JSON (no NaN or Infinity, which JSON does not have): a ParameterError names the entry
+    that is not representable (``metadata['parameters']['T']``).  Every metadata block goes through here."""
+    try:
+        return json.dumps(meta, allow_nan=False, indent=indent)
+    except ValueError as e:
+        where = _nonfinite_key(meta)
+        if where is not None:
+            raise ParameterError("%s is not finite (NaN or inf cannot be written as JSON metadata; give None or a "
+                                 "finite number)" % where) from None
+        raise ParameterError("metadata is not JSON-serialisable: %s" % e) from None
+    except TypeError as e:
+        raise ParameterError("metadata is not JSON-serialisable: %s" % e) from None
+
+
 def _write_npz(fh, arrays: dict, meta: dict) -> None:
-    np.savez(fh, **arrays, **{HEADER_KEY: np.array(json.dumps(meta))})
+    np.savez(fh, **arrays, **{HEADER_KEY: np.array(strict_json(meta))})
 
 
 def _write_csv(fh, arrays: dict, meta: dict) -> None:
@@ -219,8 +250,8 @@ def _write_csv(fh, arrays: dict, meta: dict) -> None:
     data = np.column_stack([arrays[k] for k in names])
     text = io.StringIO()
     np.savetxt(text, data, delimiter=",", header=",".join(names), comments="",
-               fmt="%.18e" if data.dtype.kind == "f" else "%s")
-    fh.write(("# %s %s\n" % (FORMAT, json.dumps(meta))).encode())
+               fmt="%.18e" if data.dtype.kind == "f" else "%d")
+    fh.write(("# %s %s\n" % (FORMAT, strict_json(meta))).encode())
     fh.write(text.getvalue().encode())
 
 
@@ -258,7 +289,8 @@ def save(path, *, arrays: dict, metadata: dict, atomic: bool = True) -> pathlib.
     path : str or path-like
         The file; its extension chooses the layout (see the module docstring).  Overwritten if it exists.
     arrays : dict
-        name -> array (numeric or string; no objects).
+        name -> array (.npz: numeric, bool or string, no objects; .csv: real float or integer columns only, so
+        that :func:`load` reads them back -- anything else is a ParameterError naming the column).
     metadata : dict
         The block built by :func:`metadata` (must carry :data:`REQUIRED_KEYS`, with the units of every array).
     atomic : bool
@@ -269,6 +301,12 @@ def save(path, *, arrays: dict, metadata: dict, atomic: bool = True) -> pathlib.
     -------
     pathlib.Path
         ``path``.
+
+    Raises
+    ------
+    ParameterError
+        Before anything is written: a bad extension, missing metadata keys or units, an object array, a CSV column
+        that is not real numbers, or metadata that is not strict JSON (NaN or inf: the error names the entry).
     """
     p = pathlib.Path(path)
     if not p.name.lower().endswith(SAVE_EXTENSIONS):

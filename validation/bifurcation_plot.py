@@ -5,11 +5,12 @@ saddle-node that ends it), saddle-node points marked; the model's other paramete
 """
 from __future__ import annotations
 
-#: axis labels with units (time in units of tau; r in spikes per unit time)
-UNITS = {"eta_bar": "eta_bar (centre of the excitabilities, dimensionless)", "J": "J (coupling, dimensionless)",
-         "Delta": "Delta (width of the excitabilities, dimensionless)", "I": "I (external current, dimensionless)",
-         "tau": "tau (membrane time constant, time)"}
-R_LABEL = "r (spikes per unit time)"
+from shotnoise.numerics.units import QUANTITIES, axis_label
+
+#: axis labels with units from the one table (``shotnoise.numerics.units``: eta_bar, Delta, J, I dimensionless;
+#: tau and time in units of tau; r in spikes per neuron per unit time, 1/tau)
+UNITS = {p: axis_label("%s, %s" % (p, QUANTITIES[p].description), p) for p in ("eta_bar", "J", "Delta", "I", "tau")}
+R_LABEL = axis_label("firing rate r, spikes per neuron", "rate")
 STYLES = {"stable": ("-", "tab:blue", "stable"), "saddle": ("--", "tab:red", "saddle (one unstable direction)"),
           "unstable": ("--", "tab:purple", "unstable"), "marginal": (":", "tab:gray", "marginal (neutral mode)")}
 

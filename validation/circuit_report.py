@@ -8,6 +8,10 @@ import math
 
 import numpy as np
 
+from shotnoise.numerics.units import axis_label
+
+from . import plots
+
 
 # ----------------------------------------------------------------------------- tables
 def _g(x, fmt: str = "%.6g") -> str:
@@ -126,7 +130,7 @@ def plot_hopf(doc: dict, path: str) -> None:
     if doc["folds"]:
         ax.plot([], [], "kx", label="fold")
     ax.set_xlabel(doc["parameter"])
-    ax.set_ylabel("rate r (spikes / time unit)")
+    ax.set_ylabel(axis_label("rate r, spikes per neuron", "rate"))
     ax.set_title("fixed points vs %s%s (stable: solid, unstable: dashed)"
                  % (doc["parameter"], "; %s" % doc["parameters"] if isinstance(doc.get("parameters"), str) else ""),
                  fontsize=8)
@@ -158,8 +162,8 @@ def plot_circuit_spectrum(doc: dict, path: str) -> None:
         ax.axvline(qc["frequency"], color="0.4", ls="-.", lw=0.9,
                    label="least-damped mode $\\omega_0$=%.3g (damping %.3g, Q=%s)"
                    % (qc["frequency"], qc["damping"], _g(qc.get("Q"), "%.3g")))
-    ax.set_xlabel("angular frequency $\\omega$ (rad / $\\tau$)")
-    ax.set_ylabel("$S(\\omega)$ of a rate, two-sided (1/$\\tau$)")
+    ax.set_xlabel(plots.OMEGA_LABEL)
+    ax.set_ylabel(plots.S_RATE_LABEL)
     fp = ", ".join("$r_{%s}$=%.4g" % (n, doc["fixed_point"][n]["r"]) for n in names)
     head = doc.get("parameters") or "circuit %s" % ", ".join(names)
     ax.set_title("%s\nfixed point %s (%s)" % (head if isinstance(head, str) else str(head), fp,

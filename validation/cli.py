@@ -30,14 +30,9 @@ from .cli_options import (BENCH_NAMES, BRANCHES, DRAWS, EXPORT_MODELS, FORMATS, 
 
 
 def version() -> str:
-    """The installed package version (package metadata)."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as v
-
-    try:
-        return v("shotnoise")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-        return "unknown (not installed)"
+    """The installed package version (package metadata; :func:`shotnoise.theory.version.package_version`)."""
+    from shotnoise.theory.version import package_version
+    return package_version()
 
 
 class _HelpFormatter(argparse.HelpFormatter):

@@ -31,15 +31,17 @@ def cmd_simulate_mass(a) -> int:
 
 def save_run(a, save, doc: dict, *, kind: str, descriptions: dict | None = None, atomic: bool = True) -> None:
     """Write the series of a simulation report (``doc["arrays"]``) to ``save`` with its metadata (parameters, seed,
-    version, conventions, units; notes on the order-parameter observables); ``atomic=False`` for a temporary path
-    that ``writers.atomic_path`` renames itself."""
+    version, conventions, units from ``shotnoise.numerics.units`` via ``tasks.file_metadata``; notes on the
+    order-parameter observables and on the theory: a ``noise='white'`` run's "theory" is the white-noise model's
+    spectrum, every other run's the shot-noise theory's); ``atomic=False`` for a temporary path that
+    ``writers.atomic_path`` renames itself."""
     from shotnoise.numerics.results_file import save as save_file
 
     from .tasks import file_metadata
     from .writers import command_metadata
 
     units, desc = file_metadata(doc["arrays"], populations=doc.get("theory", {}).get("populations"),
-                                descriptions=descriptions)
+                                descriptions=descriptions, noise=doc["parameters"].get("noise"))
     notes = dict(doc.get("observables", {}))
     if doc.get("spectrum", {}).get("theory_note") or doc.get("theory", {}).get("spectrum", {}).get("theory_note"):
         notes["theory"] = doc.get("spectrum", {}).get("theory_note") or doc["theory"]["spectrum"]["theory_note"]

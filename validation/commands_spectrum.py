@@ -52,25 +52,33 @@ SPECTRUM_COLUMNS = {
     "cross_re": "real part of the cross-spectrum S_ab of the activities",
     "cross_im": "imaginary part of the cross-spectrum S_ab of the activities",
 }
-RATE_SPECTRUM_UNITS = "1/time ((1/time)^2 x time; two-sided, angular frequency)"
+#: which quantity of :data:`shotnoise.numerics.units.QUANTITIES` each column stem is (its unit comes from that table:
+#: omega rad/tau, spectra of rates 1/tau, of the dimensionless voltage tau)
+SPECTRUM_QUANTITIES = dict({k: "rate_spectrum" for k in SPECTRUM_COLUMNS}, voltage="voltage_spectrum",
+                           omega="angular_frequency")
 
 
 def spectrum_metadata(a, columns: dict, *, parameters: dict) -> dict:
     """Metadata of ``spectrum --csv``: parameters (with the fixed point), conventions, units and descriptions of
-    every column (spectra: two-sided, angular frequency; time in units of tau)."""
+    every column (spectra: two-sided, angular frequency; units from ``shotnoise.numerics.units``)."""
+    from shotnoise.numerics import units as units_table
+
     from .writers import command_metadata
 
     units, desc = {}, {}
     for name in columns:
         if name == "omega":
-            units[name], desc[name] = "rad/time", "angular frequency"
+            units[name] = units_table.unit(SPECTRUM_QUANTITIES[name])
+            desc[name] = units_table.QUANTITIES[SPECTRUM_QUANTITIES[name]].description
             continue
         stem = next((k for k in sorted(SPECTRUM_COLUMNS, key=len, reverse=True) if name == k
-                     or name.startswith(k + "_")), name)
+                     or name.startswith(k + "_")), None)
+        if stem is None:
+            raise ParameterError("spectrum --csv: no units known for the column %r (commands_spectrum.SPECTRUM_COLUMNS)"
+                                 % name)
         pop = name[len(stem) + 1:]
-        desc[name] = "spectrum of the " + SPECTRUM_COLUMNS.get(stem, stem) + (" (%s)" % pop if pop else "")
-        units[name] = ("voltage^2 x time (two-sided, angular frequency)" if stem == "voltage"
-                       else RATE_SPECTRUM_UNITS)
+        desc[name] = "spectrum of the " + SPECTRUM_COLUMNS[stem] + (" (%s)" % pop if pop else "")
+        units[name] = units_table.unit(SPECTRUM_QUANTITIES[stem])
     return command_metadata(a, kind="spectrum", parameters=parameters, seed=None, units=units, descriptions=desc)
 
 

@@ -11,7 +11,6 @@ summary.
 """
 from __future__ import annotations
 
-import json
 import pathlib
 import time
 
@@ -56,6 +55,8 @@ def _run_demo_into(d: pathlib.Path, *, quiet: bool, t0: float) -> dict:
     import matplotlib.pyplot as plt
 
     from shotnoise.numerics.model import Model
+    from shotnoise.numerics.results_file import strict_json
+    from shotnoise.numerics.units import axis_label, unit
     from shotnoise.theory.export import FORMATS, export
     from shotnoise.theory.models import get_model
 
@@ -89,8 +90,8 @@ def _run_demo_into(d: pathlib.Path, *, quiet: bool, t0: float) -> dict:
     for q in pts:
         ax.axhline(q.r, ls=":" if q.stability == "saddle" else "--", color="k", lw=0.8,
                    label="fixed point r=%.3g (%s)" % (q.r, q.stability))
-    ax.set_xlabel("t ($\\tau$)")
-    ax.set_ylabel("firing rate r (spikes per neuron / $\\tau$)")
+    ax.set_xlabel(axis_label("t", "time"))
+    ax.set_ylabel(axis_label("firing rate r, spikes per neuron", "rate"))
     ax.set_title("MPR mass model (N -> inf), bistable example: %s\nRK4, dt=1e-3; the saddle separates the basins"
                  % parameter_title(m.flat_dict()), fontsize=9)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
@@ -100,8 +101,8 @@ def _run_demo_into(d: pathlib.Path, *, quiet: bool, t0: float) -> dict:
     _save(d / OUTPUTS["mpr_trajectories.png"], kind="demo: MPR trajectories", arrays=series,
           parameters=dict(m.flat_dict(), T=20.0, dt=1e-3, save_every=10, method="rk4",
                           starts=[list(s) for s in starts]), seed=None,
-          units=dict({"t": "tau"}, **{k: ("spikes per neuron per tau" if k.startswith("r") else "dimensionless")
-                                      for k in series if k != "t"}),
+          units=dict({"t": unit("time")}, **{k: unit("rate" if k.startswith("r") else "voltage")
+                                             for k in series if k != "t"}),
           descriptions=dict({"t": "time"}, **{"r_%d" % i: "rate r from start %s" % (s,) for i, s in enumerate(starts)},
                             **{"v_%d" % i: "mean voltage v from start %s" % (s,) for i, s in enumerate(starts)}),
           notes={"fixed_points": summary["fixed_points"]})
@@ -111,7 +112,7 @@ def _run_demo_into(d: pathlib.Path, *, quiet: bool, t0: float) -> dict:
     summary["outputs"] = dict(OUTPUTS)
     summary["wall_time_s"] = round(time.perf_counter() - t0, 2)
     summary["passed"] = summary["network_check"]["passed"]
-    (d / "summary.json").write_text(json.dumps(summary, indent=2))
+    (d / "summary.json").write_text(strict_json(summary, indent=2))  # strict JSON, like the result files
     return summary
 
 
@@ -120,6 +121,7 @@ def _shot_noise_steps(d: pathlib.Path, quiet: bool) -> dict:
     import numpy as np
 
     from shotnoise.numerics.model import Model
+    from shotnoise.numerics.units import unit
     from shotnoise.validation.plots import plot_spectrum_report
     from shotnoise.validation.report import check_settings, settings_text, spectral_exclusions, spectral_figure
     from shotnoise.validation.suite import run_check
@@ -138,8 +140,8 @@ def _shot_noise_steps(d: pathlib.Path, quiet: bool) -> dict:
     keys = ("omega", "shot", "activity", "subpopulation", "rate", "voltage")
     _save(d / OUTPUTS["spectra.png"], kind="demo: finite-size spectra (theory)",
           arrays={k: np.asarray(doc[k]) for k in keys}, parameters=doc["parameters"], seed=None,
-          units={"omega": "rad per tau", "voltage": "tau (v dimensionless)",
-                 **{k: "1/tau (two-sided spectral density of a rate)" for k in keys[1:5]}},
+          units={"omega": unit("angular_frequency"), "voltage": unit("voltage_spectrum"),
+                 **{k: unit("rate_spectrum") for k in keys[1:5]}},
           descriptions={"omega": "angular frequency", "shot": "S_xi, shot noise of N uncoupled neurons",
                         "activity": "S_s = S_xi/|1 - J G|^2, network activity", "subpopulation":
                         "S_sM, mean activity of M random neurons", "rate": "S_r, the mass model's r",
@@ -166,9 +168,8 @@ def _shot_noise_steps(d: pathlib.Path, quiet: bool) -> dict:
                   "excluded_hi": np.array([b for _, b, _ in excluded])},
           parameters={k: v for k, v in s.items() if not k.startswith("_") and k not in ("name", "edges")},
           seed=s.get("seed"),
-          units={"omega": "rad per tau", "band_centres": "rad per tau", "excluded_lo": "rad per tau",
-                 "excluded_hi": "rad per tau",
-                 **{k: "1/tau (two-sided spectral density of a rate)" for k in
+          units={**{k: unit("angular_frequency") for k in ("omega", "band_centres", "excluded_lo", "excluded_hi")},
+                 **{k: unit("rate_spectrum") for k in
                     ("mean_psd", "se_psd", "expectation", "theory", "shot", "band_means", "band_se", "band_theory")}},
           descriptions={"mean_psd": "mean Welch estimate of the network activity over the runs",
                         "se_psd": "its standard error over the runs", "expectation": "expected Welch estimate of "

@@ -13,13 +13,21 @@ import zlib
 
 import numpy as np
 
+from shotnoise.numerics.units import axis_label
+
 #: footnote explaining eta_t wherever a figure marks the shot-noise peak (THEORY.md eqs. (28), (40))
 ETA_T_NOTE = ("$\\eta_t = \\bar\\eta + J r_0 \\tau + I$: effective drive of the centre of the excitability "
               "distribution (THEORY.md eq. 28); the centre neuron fires at angular frequency "
               "$\\omega_{peak} = 2\\sqrt{\\eta_t}/\\tau$ (eq. 40)")
-#: y-axis label of spectra of rates (activity, shot noise, r): (spikes/tau)^2 x tau
-S_RATE_LABEL = "$S(\\omega)$ of a rate, two-sided (1/$\\tau$)"
-OMEGA_LABEL = "angular frequency $\\omega$ (rad / $\\tau$)"
+#: axis labels, units from the one table (``shotnoise.numerics.units``): spectra of rates (activity, shot noise, r:
+#: (spikes/tau)^2 x tau = 1/tau), of the dimensionless mean voltage (tau), omega (rad/tau)
+S_RATE_LABEL = axis_label("$S(\\omega)$ of a rate, two-sided", "rate_spectrum")
+S_VOLTAGE_LABEL = axis_label("$S_v(\\omega)$ of the dimensionless v, two-sided", "voltage_spectrum")
+OMEGA_LABEL = axis_label("angular frequency $\\omega$", "angular_frequency")
+CROSS_LABEL = axis_label("cross-spectrum", "rate_spectrum")
+COHERENCE_LABEL = axis_label("coherence", "coherence")
+ACTIVITY_SPECTRUM_LABEL = axis_label("activity spectrum, two-sided", "rate_spectrum")
+TIME_AFTER_TRANSIENT_LABEL = axis_label("t, after the transient", "time")
 #: face colours and hatches of excluded (untested) frequency ranges, one per distinct reason
 _SHADES = [("0.55", "//"), ("C1", "\\\\"), ("C4", "xx"), ("0.8", ".."), ("C2", "++")]
 #: fixed shade (face colour, hatch) of a known reason, so that it looks the same in every figure (filled by callers,
@@ -139,7 +147,7 @@ def plot_spectrum_report(doc: dict, path: str, title: str = "") -> None:
                       % (res["omega_res"], res.get("damping") or math.nan, res.get("Q") or math.nan))
     ax.set_ylabel(S_RATE_LABEL)
     if volt:
-        axes[1].set_ylabel("$S_v(\\omega)$, two-sided ($\\tau$; v dimensionless)")
+        axes[1].set_ylabel(S_VOLTAGE_LABEL)
     axes[-1].set_xlabel(OMEGA_LABEL)
     head = title or parameter_title(par) or "Finite-size spectra"
     if fp.get("r") is not None:
@@ -234,7 +242,7 @@ def plot_circuit_level(path: str, level: dict, title: str = "", omega_range=(0.3
         ax.set_xscale("log")
         ax.set_title("cross-spectrum $S_{%s|%s}$" % (names[0], names[1]), fontsize=9)
         ax.set_xlabel(OMEGA_LABEL)
-        ax.set_ylabel("cross-spectrum (1/$\\tau$)")
+        ax.set_ylabel(CROSS_LABEL)
         ax = axes[P + 1]
         ra, rb, rre, rim = rows[0], rows[1], rows[P], rows[P + 1]
         coh_n = (rre["band_means"] ** 2 + rim["band_means"] ** 2) / (ra["band_means"] * rb["band_means"])
@@ -244,7 +252,7 @@ def plot_circuit_level(path: str, level: dict, title: str = "", omega_range=(0.3
         ax.set_ylim(0, 1.05)
         ax.set_title("coherence %s|%s" % (names[0], names[1]), fontsize=9)
         ax.set_xlabel(OMEGA_LABEL)
-        ax.set_ylabel("coherence (dimensionless)")
+        ax.set_ylabel(COHERENCE_LABEL)
     for ax in axes:
         if qc.get("frequency"):
             ax.axvline(qc["frequency"], color="0.5", ls=":", lw=0.8,
@@ -271,10 +279,10 @@ def plot_circuit_oscillation(path: str, details: dict, title: str = "") -> None:
     a2.axvline(details["hopf"]["frequency"], color="C3", ls=":", label="Hopf frequency $\\omega_H$=%.3g"
                % details["hopf"]["frequency"])
     a1.axhline(1.0, color="0.5", lw=0.8, ls="--", label="unstable fixed point ($s = r^*$)")
-    a1.set_xlabel("t ($\\tau$, after the transient)")
+    a1.set_xlabel(TIME_AFTER_TRANSIENT_LABEL)
     a1.set_ylabel("synaptic variable / fixed-point rate")
     a2.set_xlabel(OMEGA_LABEL)
-    a2.set_ylabel("activity spectrum, two-sided (1/$\\tau$)")
+    a2.set_ylabel(ACTIVITY_SPECTRUM_LABEL)
     a1.legend(fontsize=7)
     a2.legend(fontsize=7)
     fig.suptitle(title, fontsize=9)

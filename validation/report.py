@@ -16,17 +16,26 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from shotnoise.numerics import units as units_table
+from shotnoise.numerics.units import axis_label
+
 from .plots import REASON_SHADES, parameter_title
 
 if TYPE_CHECKING:  # scipy.stats (imported by results) costs ~0.5 s of start-up
     from .results import CheckResult
 
-#: units of a spectral density of a rate (activity, shot noise, rate r): (spikes / tau)^2 x tau
-UNITS_S = "1/tau"
+#: units of a spectral density of a rate (activity, shot noise, rate r): (spikes / tau)^2 x tau (the one table,
+#: ``shotnoise.numerics.units``); of the mean voltage; of N x a rate's variance
+UNITS_S = units_table.unit("rate_spectrum")
+UNITS_S_V = units_table.unit("voltage_spectrum")
+UNITS_RATE_SQUARED = units_table.unit("rate_squared")
+#: the quantity (``shotnoise.numerics.units.QUANTITIES``) of each column of :func:`format_spectrum`
+SPECTRUM_TABLE_QUANTITIES = {"omega": "angular_frequency", "shot": "rate_spectrum", "activity": "rate_spectrum",
+                             "subpopulation": "rate_spectrum", "rate": "rate_spectrum", "voltage": "voltage_spectrum"}
 #: the legend printed under every check table
 CHECK_LEGEND = (
     "measured / reference: the statistic named in 'statistic' (units in brackets; S = two-sided spectral density "
-    "in angular frequency, of a rate: units 1/tau; time in units of tau).",
+    "in angular frequency, of a rate: units %s; time in units of %s)." % (UNITS_S, units_table.TIME),
     "pass if: the interval the measured value had to fall in (two-sided: reference +- tolerance, or the chi-square "
     "limit on the measured side); test 1-sided = only one direction fails the check (marked '1-sided').",
     "The tolerance's origin (statistics, Bonferroni) is in report.md and in --json 'tolerance_origin'.",
@@ -92,7 +101,7 @@ def describe_check(c: dict) -> dict:
                  extra="every band, cross-spectrum and rate of every tested level")
     elif o.startswith("Student t") and "N values" in o:
         d.update(statistic="N x var(binned activity) at N=%s (worst N)" % _search(r"worst N=(\d+)", o),
-                 reference="theory: N x integral of the binned spectrum", units="1/tau^2",
+                 reference="theory: N x integral of the binned spectrum", units=UNITS_RATE_SQUARED,
                  extra="every N")
     elif o.startswith("Student t"):
         d.update(statistic=band, reference="theory: expected Welch estimate, same band", units=UNITS_S,
@@ -188,8 +197,9 @@ def format_spectrum(doc: dict) -> str:
         cols.append(("subpopulation", "subpop_M=%s" % _g(par.get("M"), "%g")))
     cols += [("rate", "rate"), ("voltage", "voltage")]
     lines.append("# columns: S_xi (shot noise), S_s (network activity)%s, S_r (the mass model's r), S_v (its mean "
-                 "voltage v); units 1/tau, S_v: tau (v is dimensionless)"
-                 % (", S_sM (mean activity of M random neurons)" if sub else ""))
+                 "voltage v, dimensionless)" % (", S_sM (mean activity of M random neurons)" if sub else ""))
+    lines.append("# units: " + ", ".join("%s %s" % (h, units_table.unit(SPECTRUM_TABLE_QUANTITIES[k]))
+                                         for k, h in [("omega", "omega")] + cols))
     lines.append(" ".join(["%-12s" % "omega"] + ["%-14s" % h for _, h in cols]).rstrip())
     for i, w in enumerate(doc["omega"]):
         lines.append(" ".join(["%-12.6g" % w] + ["%-14.6g" % doc[k][i] for k, _ in cols]).rstrip())
@@ -341,8 +351,8 @@ def write_report(results: list[CheckResult], directory: str, mode: str, wall: fl
     d = pathlib.Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     md = ["# shotnoise validation report (%s)" % mode, "",
-          "All spectra: two-sided, angular frequency (variance = int S d omega / 2 pi); time in units of tau, "
-          "so the spectral density of a rate has units 1/tau.",
+          "All spectra: two-sided, angular frequency (variance = int S d omega / 2 pi); time in units of %s, "
+          "so the spectral density of a rate has units %s." % (units_table.TIME, UNITS_S),
           "Wall time: %.1f s. Verdict: %s." % (wall, "all checks pass" if all(r.passed for r in results)
                                                else "SOME CHECKS FAIL"), "",
           "| check | statistic [units] | measured | reference | measured / reference | pass if | test | verdict "
@@ -443,7 +453,7 @@ def _figures(r: CheckResult, d: pathlib.Path, mode: str) -> list[tuple[str, str]
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("number of neurons N")
-        ax.set_ylabel("rate bias, MPR rate - network rate (1/$\\tau$)")
+        ax.set_ylabel(axis_label("rate bias, MPR rate - network rate", "rate"))
         ax.legend(fontsize=7)
     elif "N_rand" in det:
         fig, ax = plt.subplots(figsize=(7, 4.4))
@@ -454,7 +464,7 @@ def _figures(r: CheckResult, d: pathlib.Path, mode: str) -> list[tuple[str, str]
         ax.axhline(0, color="0.5", lw=0.8, ls=":", label="zero")
         ax.set_xscale("log")
         ax.set_xlabel("number of neurons N")
-        ax.set_ylabel("mean rate difference (1/$\\tau$)")
+        ax.set_ylabel(axis_label("mean rate difference", "rate"))
         ax.legend(fontsize=7)
     elif "N_excess" in det:
         fig, ax = plt.subplots(figsize=(7, 4.4))
@@ -464,7 +474,7 @@ def _figures(r: CheckResult, d: pathlib.Path, mode: str) -> list[tuple[str, str]
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("number of neurons N")
-        ax.set_ylabel("low-frequency excess, band mean of S (1/$\\tau$)")
+        ax.set_ylabel(axis_label("low-frequency excess, band mean of S", "rate_spectrum"))
         ax.legend(fontsize=7)
     elif "Nvar" in det:
         fig, ax = plt.subplots(figsize=(7, 4.4))
@@ -472,7 +482,7 @@ def _figures(r: CheckResult, d: pathlib.Path, mode: str) -> list[tuple[str, str]
         ax.plot(det["N"], det["pred"], "r-", label="theory: N x integral of the binned spectrum")
         ax.set_xscale("log")
         ax.set_xlabel("number of neurons N")
-        ax.set_ylabel("N x var(binned activity) (1/$\\tau^2$)")
+        ax.set_ylabel(axis_label("N x var(binned activity)", "rate_squared"))
         ax.legend(fontsize=7)
     elif "table" in det:
         fig, ax = plt.subplots(figsize=(7, 4.4))

@@ -6,7 +6,8 @@ Welch estimate on the same grid (``OperatingPoint.expected_welch`` / ``welch_exp
 leaked through the window exactly like the estimate; ``theory/THEORY.md`` section 10 for the convention).  A
 single population gets one panel (two with a read-out subset ``--M``), a circuit one panel per population.  The
 title names the model, N, T, dt, the seed and the draw or noise; the axis labels give the convention
-(:data:`shotnoise.numerics.conventions.CONVENTION`) and the units (time in units of tau).
+(:data:`shotnoise.numerics.conventions.CONVENTION`) and the units (:mod:`shotnoise.numerics.units`: time in units
+of tau, rate spectra 1/tau).
 """
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ import textwrap
 import numpy as np
 
 from shotnoise.numerics.conventions import CONVENTION
+from shotnoise.numerics.units import axis_label
 
-X_LABEL = "angular frequency omega (rad per unit time; time in units of tau)"
-Y_LABEL = "activity spectrum S(omega)\n(%s; 1/time)" % CONVENTION
+#: axis labels, units from the one table (``shotnoise.numerics.units``; time in units of tau)
+X_LABEL = axis_label("angular frequency $\\omega$", "angular_frequency")
+Y_LABEL = axis_label("activity spectrum $S(\\omega)$\n%s" % CONVENTION, "rate_spectrum")
 
 
 def _g(x) -> str:

@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 
+from shotnoise.numerics import units
 from shotnoise.numerics.model import Model
 from shotnoise.numerics.shot_spectrum import CONVENTION
 from shotnoise.theory.errors import ParameterError
@@ -38,18 +39,17 @@ ORDER_PARAMETER_NOTE = (
     "finite sample's own noise (a mean of N phases); they are not the mass model's r, v, and their spectra are not "
     "the theory's S_r, S_v. The quantity compared with the shot-noise theory is the activity (spike counts per bin).")
 
-#: units of every array a command writes (time in units of tau; voltages, eta and J share one unit)
-ARRAY_UNITS = {
-    "t": "time", "r": "1/time", "v": "voltage (the unit of V, eta, J)", "s": "1/time",
-    "activity": "1/time", "activity_M": "1/time", "synaptic": "1/time", "Z": "1 (complex)", "r_Z": "1/time",
-    "v_Z": "voltage (the unit of V, eta, J)", "eta": "voltage (the unit of V, eta, J)", "bin_width": "time",
-    "order_parameter_interval": "time", "omega": "rad/time",
-    "psd": "1/time ((1/time)^2 x time; two-sided, angular frequency)",
-    "ci_low": "1/time ((1/time)^2 x time; two-sided, angular frequency)",
-    "ci_high": "1/time ((1/time)^2 x time; two-sided, angular frequency)",
-    "theory": "1/time ((1/time)^2 x time; two-sided, angular frequency)",
+#: which quantity of :data:`shotnoise.numerics.units.QUANTITIES` every array a command writes is (its unit comes from
+#: that one table: time in units of tau, rates 1/tau, V, eta, J dimensionless, rate spectra 1/tau)
+ARRAY_QUANTITIES = {
+    "t": "time", "r": "rate", "v": "voltage", "s": "rate", "activity": "rate", "activity_M": "rate",
+    "synaptic": "rate", "Z": "order_parameter", "r_Z": "rate", "v_Z": "voltage", "eta": "excitability",
+    "bin_width": "duration", "order_parameter_interval": "duration", "omega": "angular_frequency",
+    "psd": "rate_spectrum", "ci_low": "rate_spectrum", "ci_high": "rate_spectrum", "theory": "rate_spectrum",
 }
-ARRAY_UNITS.update({k + "_M": ARRAY_UNITS[k] for k in ("psd", "ci_low", "ci_high", "theory")})
+ARRAY_QUANTITIES.update({k + "_M": ARRAY_QUANTITIES[k] for k in ("psd", "ci_low", "ci_high", "theory")})
+#: units of every array a command writes (from :data:`ARRAY_QUANTITIES` and the units table)
+ARRAY_UNITS = {k: units.unit(q) for k, q in ARRAY_QUANTITIES.items()}
 #: what every array holds
 ARRAY_DESCRIPTIONS = {
     "t": "time of each sample", "r": "population rate r (bin average for a stochastic run)",
@@ -66,25 +66,30 @@ ARRAY_DESCRIPTIONS = {
     "omega": "angular frequencies of the Welch estimate",
     "psd": "Welch estimate of the activity's spectrum (Hann window, 50% overlap)",
     "ci_low": "lower end of the chi-square confidence interval of psd", "ci_high": "upper end of that interval",
-    "theory": "the linear theory's expected Welch estimate on the same grid (binning, window)",
+    "theory": "the linear shot-noise theory's expected Welch estimate on the same grid (binning, window)",
 }
+#: the "theory" array of a run with ``noise='white'``: the white-noise model's own linear spectrum, not the shot noise's
+WHITE_THEORY_DESCRIPTION = ("the white-noise (diffusion-limit) model's expected Welch estimate on the same grid "
+                            "(binning, window): its linear spectrum (r0/N)|1/(1 - J G)|^2, not the shot-noise theory")
 ARRAY_DESCRIPTIONS.update({k + "_M": ARRAY_DESCRIPTIONS[k] + ", for the random subset of M neurons"
                            for k in ("psd", "ci_low", "ci_high", "theory")})
 
 
-def file_metadata(arrays: dict, *, populations: list | None = None, descriptions: dict | None = None
-                  ) -> tuple[dict, dict]:
+def file_metadata(arrays: dict, *, populations: list | None = None, descriptions: dict | None = None,
+                  noise: str | None = None) -> tuple[dict, dict]:
     """(units, descriptions) of the arrays of a result file (a circuit's (P, n) arrays: one row per population, in
-    the order ``populations``); ``descriptions`` replaces the standard description of some arrays."""
+    the order ``populations``); ``descriptions`` replaces the standard description of some arrays; ``noise``
+    ('white' for a white-noise stochastic mass run) says which theory the "theory" array is."""
     missing = [k for k in arrays if k not in ARRAY_UNITS]
     if missing:
         raise ParameterError("no units known for the array(s) %s (tasks.ARRAY_UNITS)" % ", ".join(missing))
-    units = {k: ARRAY_UNITS[k] for k in arrays}
-    desc = {k: (descriptions or {}).get(k, ARRAY_DESCRIPTIONS[k]) for k in arrays}
+    found = {k: ARRAY_UNITS[k] for k in arrays}
+    standard = dict(ARRAY_DESCRIPTIONS, theory=WHITE_THEORY_DESCRIPTION) if noise == "white" else ARRAY_DESCRIPTIONS
+    desc = {k: (descriptions or {}).get(k, standard[k]) for k in arrays}
     for k, a in arrays.items():
         if np.ndim(a) == 2 and populations:
             desc[k] += " (rows: populations %s)" % ", ".join(populations)
-    return units, desc
+    return found, desc
 
 
 def run_parameters(*, T: float, dt: float, transient: float, segment: float, bin_width: float) -> dict:
@@ -177,8 +182,13 @@ def spectrum_with_theory(x, *, model: Model, bin_width: float, segment: float, n
         doc["theory_note"] = "linear theory not applicable: %s" % e
         return doc
     doc["theory"] = welch_expectation(S_binned=S, spec=spec).tolist()
-    doc["theory_note"] = ("expected Welch estimate of the linear theory at the fixed point r=%.6g (binning, window)"
-                          % op.r)
+    if kind == "white":
+        doc["theory_note"] = ("expected Welch estimate (binning, window) of the white-noise (diffusion-limit) model's "
+                              "linear spectrum (r0/N)|1/(1 - J G)|^2 at the fixed point r=%.6g; not the shot-noise "
+                              "theory" % op.r)
+    else:
+        doc["theory_note"] = ("expected Welch estimate of the linear shot-noise theory at the fixed point r=%.6g "
+                              "(binning, window)" % op.r)
     return doc
 
 

@@ -21,22 +21,26 @@ import sys
 import numpy as np
 
 from shotnoise.numerics.conventions import CONVENTION
+from shotnoise.numerics.units import unit
 from shotnoise.theory.errors import ParameterError
+from shotnoise.theory.version import package_version
 
 from .map_point import CONFIDENCE, MAX_BANDS, STATUSES, THRESHOLD, VERDICTS, compute_point
 
 #: sweepable parameters: dimension name (= the flag) -> Model keyword
 SWEEPABLE = {"J": "J", "N": "N", "eta_bar": "eta_bar", "delta": "Delta", "I": "I", "tau": "tau"}
+RATE, OMEGA, RATE_SPECTRUM = unit("rate"), unit("angular_frequency"), unit("rate_spectrum")
+
 #: defaults of the parameters not swept (the README example's population)
 DEFAULTS = {"eta_bar": 1.0, "Delta": 0.05, "J": -3.0, "I": 0.0, "tau": 1.0, "N": 400}
 
 #: scalar per-point variables: name -> (units, description)
 SCALARS = {
-    "r0": ("1/time", "rate of the fixed point"),
-    "damping": ("1/time", "damping -Re(lambda) of the least-damped mode"),
-    "omega_res": ("rad/time", "frequency of the least-damped mode (nan: overdamped)"),
+    "r0": (RATE, "rate of the fixed point"),
+    "damping": (RATE, "damping -Re(lambda) of the least-damped mode"),
+    "omega_res": (OMEGA, "frequency of the least-damped mode (nan: overdamped)"),
     "Q": ("1", "quality factor omega_res/(2 damping)"),
-    "omega_peak": ("rad/time", "first shot-noise peak 2 sqrt(eta_t)/tau"),
+    "omega_peak": (OMEGA, "first shot-noise peak 2 sqrt(eta_t)/tau"),
     "bifurcation_distance": ("1", "-max Re(lambda)/max |lambda| over the fixed point's eigenvalues: 0 at a local "
                                   "bifurcation (saddle-node or neutral oscillation), ~1/(2Q) for a weak focus"),
     "sn_distance_J": ("1", "relative distance |J - J_sn|/|J_sn| to the saddle-node curve at fixed eta_bar + I "
@@ -45,28 +49,28 @@ SCALARS = {
                              "(Lorentzian; inf: none)"),
     "max_abs_rel_error": ("1", "max over bands of |mean over seeds of (network band mean / theory) - 1|"),
     "max_abs_rel_error_ci_high": ("1", "max over bands of the farther end of the band's simultaneous CI"),
-    "worst_band_centre": ("rad/time", "centre of the band with the largest |relative error|"),
+    "worst_band_centre": (OMEGA, "centre of the band with the largest |relative error|"),
     "lf_excess": ("1", "low-frequency band [first Welch bin, 0.4 omega_peak): network/theory (second order)"),
     "lf_excess_ci_low": ("1", "lower end of its CI (Student t over seeds)"),
     "lf_excess_ci_high": ("1", "upper end of its CI"),
-    "lf_band_lo": ("rad/time", "low-frequency band, lower edge"),
-    "lf_band_hi": ("rad/time", "low-frequency band, upper edge"),
-    "rate_mean": ("1/time", "mean network rate over seeds"),
+    "lf_band_lo": (OMEGA, "low-frequency band, lower edge"),
+    "lf_band_hi": (OMEGA, "low-frequency band, upper edge"),
+    "rate_mean": (RATE, "mean network rate over seeds"),
     "rate_rel_error": ("1", "rate_mean/r0 - 1"),
-    "rate_se": ("1/time", "standard error of rate_mean over seeds"),
+    "rate_se": (RATE, "standard error of rate_mean over seeds"),
     "n_fixed_points": ("1", "number of fixed points with r > 0"),
     "elapsed_s": ("s", "wall time of the point on its worker"),
     "cpu_s": ("s", "CPU time of the point on its worker (elapsed_s / cpu_s > 1: the core was shared)"),
     "peak_rss_mb": ("MiB", "peak resident memory of the worker process after the point"),
 }
 BANDS = {
-    "band_lo": ("rad/time", "band lower edge"), "band_hi": ("rad/time", "band upper edge"),
-    "band_theory": ("1/time^2 x time", "theory: band mean of the expected Welch estimate of the activity"),
+    "band_lo": (OMEGA, "band lower edge"), "band_hi": (OMEGA, "band upper edge"),
+    "band_theory": (RATE_SPECTRUM, "theory: band mean of the expected Welch estimate of the activity"),
     "band_rel_error": ("1", "mean over seeds of network band mean / theory - 1"),
     "band_ci_low": ("1", "simultaneous (Bonferroni over bands) Student-t CI over seeds, lower end"),
     "band_ci_high": ("1", "simultaneous CI, upper end"),
 }
-PER_SEED = {"seed_rate": ("1/time", "mean network rate of each seed"),
+PER_SEED = {"seed_rate": (RATE, "mean network rate of each seed"),
             "seed_max_abs_rel_error": ("1", "max over bands of |band ratio - 1| of each seed")}
 
 
@@ -93,15 +97,6 @@ def grid_specs(sweep: dict, *, fixed: dict, seeds: list[int], T: float, dt: floa
         specs.append({"params": params, "seeds": list(seeds), "T": T, "dt": dt, "bin_width": bin_width,
                       "segment": segment, "transient": transient, "threshold": threshold, "confidence": confidence})
     return specs
-
-
-def package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("shotnoise")
-    except PackageNotFoundError:  # pragma: no cover
-        return "unknown"
 
 
 def assemble(sweep: dict, results: list[dict], *, fixed: dict, seeds: list[int], settings: dict):

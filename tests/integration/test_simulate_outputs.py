@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from shotnoise.numerics import load
+from shotnoise.numerics import load, units
 from shotnoise.numerics.conventions import CONVENTION
 from shotnoise.validation.cli import build_parser, main
 
@@ -37,13 +37,34 @@ def ei(tmp_path):
     return p
 
 
-def _common(res, *, kind: str):
+#: what every array the CLI writes is, stated here from the model tau dV/dt = V^2 + eta + I + J tau s (THEORY.md
+#: section 10): V, v, eta dimensionless, time in units of tau, rates per unit time, spectra two-sided in angular
+#: frequency ([x]^2 x time).  Each file's units must equal the one table's entry (shotnoise.numerics.units).
+SERIES_QUANTITIES = {"t": "time", "r": "rate", "v": "voltage", "s": "rate", "activity": "rate", "activity_M": "rate",
+                     "synaptic": "rate", "Z": "order_parameter", "r_Z": "rate", "v_Z": "voltage", "eta": "excitability",
+                     "bin_width": "time", "order_parameter_interval": "time", "omega": "angular_frequency",
+                     **{k + m: "rate_spectrum" for k in ("psd", "ci_low", "ci_high", "theory") for m in ("", "_M")}}
+SPECTRUM_CSV_QUANTITIES = {"omega": "angular_frequency", "voltage": "voltage_spectrum", "shot": "rate_spectrum",
+                           "activity": "rate_spectrum", "synaptic": "rate_spectrum", "rate": "rate_spectrum",
+                           "subpopulation": "rate_spectrum", "cross_re": "rate_spectrum", "cross_im": "rate_spectrum"}
+
+
+def _units_from_the_table(res, quantities: dict):
+    """Every array's unit equals the table's unit of the quantity it is (circuit columns: QUANTITY_POPULATION)."""
+    for name, u in res.units.items():
+        stem = next(k for k in sorted(quantities, key=len, reverse=True) if name == k or name.startswith(k + "_"))
+        assert u == units.unit(quantities[stem]), (res.path, name, u)
+    assert units.UNITS_NOTE == res.metadata["conventions"]["units"]
+
+
+def _common(res, *, kind: str, quantities: dict = SERIES_QUANTITIES):
     m = res.metadata
     assert m["kind"] == kind and m["format"] == "shotnoise-results" and m["shotnoise_version"]
     assert m["conventions"]["spectra"] == CONVENTION and "tau" in m["conventions"]["time"]
     assert set(m["units"]) == set(res.arrays) and all(m["units"].values())
     assert set(m["descriptions"]) == set(res.arrays)
     assert m["notes"]["options"]  # every parsed option
+    _units_from_the_table(res, quantities)
 
 
 def _same_spectrum(res, sp, row=None):
@@ -68,7 +89,7 @@ def test_simulate_mass_out_round_trips_in_both_formats(capsys, tmp_path):
         assert res.metadata["parameters"] == doc["parameters"] and res.metadata["seed"] is None
         p = doc["parameters"]
         assert (p["T"], p["dt"], p["r0"], p["v0"], p["method"]) == (2.0, 0.01, 0.1, -2.0, "rk4")
-        assert res.units["t"] == "time" and res.units["r"] == "1/time"
+        assert (res.units["t"], res.units["r"], res.units["v"]) == ("tau", "1/tau", "1")  # the table's, spelled out
 
 
 def test_network_save_plot_and_json_parameters(capsys, tmp_path):
@@ -119,6 +140,36 @@ def test_stochastic_mass_defaults_to_colored_shot_noise_and_saves_everything(cap
     assert res["s"].size == res["r"].size == res["v"].size == 1666  # whole bins of 0.03 in 50
     assert np.mean(res["s"]) == pytest.approx(doc["mean_rate"], rel=1e-9)
     assert png.read_bytes()[:8] == PNG_MAGIC
+    for text in (res.metadata["descriptions"]["theory"], res.metadata["notes"]["theory"]):
+        assert "shot-noise theory" in text and "white" not in text, text
+
+
+def test_white_noise_files_say_their_theory_is_the_white_noise_models(capsys, tmp_path):
+    """``--noise white``: the saved "theory" is (r0/N)|1/(1 - J G)|^2, the diffusion-limit model's spectrum; the
+    file's description and note say so (not "the shot-noise theory"), and the array differs from the shot-noise
+    theory's on the same grid."""
+    f, fc = tmp_path / "w.npz", tmp_path / "c.npz"
+    short = ["--T", "30", "--dt", "0.01", "--transient", "5", "--seed", "3", "--segment", "5"]
+    code, out, err = run(capsys, "simulate", "stochastic-mass", *SINGLE, *short, "--noise", "white", "--json",
+                         "--save", f)
+    assert code == 0, err
+    doc = json.loads(out)
+    res = load(f)
+    _common(res, kind="simulate stochastic-mass")
+    assert res.metadata["parameters"]["noise"] == "white"
+    m = res.metadata
+    for text in (m["descriptions"]["theory"], m["notes"]["theory"], doc["spectrum"]["theory_note"]):
+        assert "white-noise (diffusion-limit)" in text and "(r0/N)|1/(1 - J G)|^2" in text, text
+    assert "shot-noise theory's" not in res.metadata["descriptions"]["theory"]
+    code, _, err = run(capsys, "simulate", "stochastic-mass", *SINGLE, *short, "--noise", "colored", "--json",
+                       "--save", fc)
+    assert code == 0, err
+    colored = load(fc)
+    assert "shot-noise theory" in colored.metadata["descriptions"]["theory"]
+    assert np.array_equal(res["omega"], colored["omega"])
+    # different spectra, not a relabelling: both are deterministic theory on the same grid; measured largest
+    # relative difference 0.090 (at omega = 2.5, the white intensity r0/N exceeds the shot spectrum there)
+    assert np.max(np.abs(res["theory"] / colored["theory"] - 1)) > 0.05
 
 
 @pytest.mark.parametrize("what", ["network", "stochastic-mass"])
@@ -150,16 +201,18 @@ def test_spectrum_csv_round_trips(capsys, tmp_path, ei):
     assert code == 0
     doc = json.loads(out)
     res = load(f)
-    _common(res, kind="spectrum")
+    _common(res, kind="spectrum", quantities=SPECTRUM_CSV_QUANTITIES)
     for k in ("omega", "shot", "activity", "rate", "voltage", "subpopulation"):
         assert np.array_equal(res[k], np.asarray(doc[k])), k
     assert res.metadata["parameters"]["fixed_point"]["r"] == doc["fixed_point"]["r"]
-    assert res.units["omega"] == "rad/time" and CONVENTION in res.units["activity"]
+    assert (res.units["omega"], res.units["activity"], res.units["voltage"]) == ("rad/tau", "1/tau", "tau")
     fc = tmp_path / "c.csv"
     code, out, _ = run(capsys, "spectrum", "--model", ei, "--omega", "1,2", "--csv", fc, "--json")
     assert code == 0
     doc = json.loads(out)
     res = load(fc)
+    _common(res, kind="spectrum", quantities=SPECTRUM_CSV_QUANTITIES)
+    assert res.units["voltage_E"] == "tau" and res.units["cross_im_E|I"] == "1/tau"
     assert np.array_equal(res["activity_I"], np.asarray(doc["spectra"]["I"]["activity"]))
     assert np.array_equal(res["cross_re_E|I"], np.asarray(doc["cross"]["E|I"]["re"]))
     assert res.metadata["parameters"]["populations"]["E"]["N"] == 400
@@ -192,7 +245,7 @@ def test_map_out_reads_back(capsys, tmp_path):
                                                          "bin_width": 0.04}
     assert m["parameters"]["N"] == 60.0 and m["parameters"]["swept"] == ["J"]
     assert np.array_equal(res["J"], [-2.0, -1.0]) and res["rate_mean"].shape == (2,)
-    assert m["units"]["rate_mean"] == "1/time" and m["units"]["band_lo"] == "rad/time"
+    assert m["units"]["rate_mean"] == "1/tau" and m["units"]["band_lo"] == "rad/tau"
 
 
 @pytest.mark.parametrize("argv", [

@@ -63,7 +63,7 @@ def test_map_on_two_workers_resumes_and_records_failures(tmp_path, client):
     for key in ("shotnoise_version", "conventions", "fixed_parameters", "seeds", "T", "dt", "bin_width", "segment"):
         assert key in ds.attrs, key
     assert ds.attrs["conventions"] == "two-sided, angular frequency"
-    assert ds["band_lo"].attrs["units"] == "rad/time"
+    assert ds["band_lo"].attrs["units"] == "rad/tau"
     status = ds["status"].attrs["flag_meanings"].split()
     failed = ds["status"].sel(J=0.0).values
     assert [status[s] for s in failed] == ["failed", "failed"]

@@ -90,7 +90,7 @@ def test_one_population_delta_file_keeps_todays_behaviour(capsys, tmp_path):
 
 # ----------------------------------------------------------------------------- spectrum
 SPECTRUM_KEYS = {"convention", "omega", "populations", "fixed_point", "spectra", "cross"}
-SPECTRUM_EXTRAS = {"rate", "coherence", "quasi_cycle", "stability"}
+SPECTRUM_EXTRAS = {"rate", "coherence", "quasi_cycle", "stability", "parameters"}  # parameters: Circuit.describe()
 
 
 def test_spectrum_json_layout_matches_the_api(capsys, tmp_path):
@@ -155,12 +155,14 @@ def test_hopf_single_population_flags_json_and_plot(capsys, tmp_path):
                        "--vary", "pop.tau_s", "--from", "0.01", "--to", "1", "--points", "12", "--json", "--plot", png)
     assert code == 0 and png.stat().st_size > 5000
     doc = json.loads(out)
-    assert set(doc) == {"parameter", "populations", "branches", "hopf", "folds", "warnings"} and doc["warnings"] == []
+    assert set(doc) == {"parameter", "populations", "branches", "hopf", "folds", "warnings", "parameters"}
+    assert doc["warnings"] == []
     assert doc["parameter"] == "pop.tau_s" and doc["populations"] == ["pop"] and doc["folds"] == []
     (h,) = doc["hopf"]
     from shotnoise.numerics.circuit.model import Circuit, Population
     c = Circuit(populations=[Population(name="pop", eta_bar=1.0, Delta=0.05, tau_s=0.1)], coupling=[[-10.0]])
     ref = c.hopf(parameter="pop.tau_s", start=0.01, stop=1, points=12).to_dict()
+    assert doc.pop("parameters") == c.describe()  # the circuit, for the plot title
     assert doc == json.loads(json.dumps(ref))
     assert h["value"] == pytest.approx(0.20254, rel=1e-4) and h["stable_side"] == "below" and h["frequency"] > 0
     code, out, _ = run(capsys, "hopf", "--eta-bar", "1", "--delta", "0.05", "--J", "-10", "--tau-s", "0.1",

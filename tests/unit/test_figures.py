@@ -2,6 +2,7 @@
 explanation of eta_t, and the untested frequency ranges shaded with the reason.  Structure, not pixels: every
 figure is captured when it is saved (``Figure.savefig`` wrapped) and its axes, lines, titles and spans read."""
 import math
+import re
 
 import matplotlib
 import numpy as np
@@ -12,6 +13,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Polygon, Rectangle  # noqa: E402
 
 from shotnoise.numerics import Model  # noqa: E402
+from shotnoise.numerics import units  # noqa: E402
 from shotnoise.validation import plots  # noqa: E402
 from shotnoise.validation import report as R  # noqa: E402
 from shotnoise.validation.results import CheckResult  # noqa: E402
@@ -29,6 +31,21 @@ def saved(monkeypatch):
 
     monkeypatch.setattr(Figure, "savefig", keep)
     return figs
+
+
+def _label_unit(label: str) -> str:
+    """The unit an axis label states in its last parentheses, back in the table's plain spelling ("1/$\\tau^{2}$"
+    -> "1/tau^2", "dimensionless" -> "1"); a label without one fails."""
+    m = re.search(r"\(([^()]*)\)\s*$", label)
+    assert m, "axis label without a unit: %r" % label
+    u = re.sub(r"\$\\tau(?:\^\{(\d+)\})?\$", lambda g: "tau" + ("^" + g.group(1) if g.group(1) else ""), m.group(1))
+    return "1" if u == "dimensionless" else u
+
+
+def _axis_units(fig) -> list:
+    """(label, unit) of every non-empty axis label of ``fig``."""
+    labels = [lab for ax in fig.axes for lab in (ax.get_xlabel(), ax.get_ylabel()) if lab]
+    return [(lab, _label_unit(lab)) for lab in labels]
 
 
 def _legend_texts(fig):
@@ -90,6 +107,10 @@ def test_spectrum_figure_has_parameters_legends_separate_voltage_axes_and_explai
     assert not any("voltage" in s for s in labels)  # S_v has other units: its own axes
     assert [ln.get_label() for ln in bottom.get_lines() if "voltage" in ln.get_label()]
     assert "1/$\\tau$" in top.get_ylabel() and "$\\tau$" in bottom.get_ylabel()
+    # the units of the axes are the one table's (the same strings as the result files)
+    assert _label_unit(top.get_ylabel()) == units.unit("rate_spectrum") == "1/tau"
+    assert _label_unit(bottom.get_ylabel()) == units.unit("voltage_spectrum") == "tau"
+    assert _label_unit(bottom.get_xlabel()) == units.unit("angular_frequency") == "rad/tau"
     assert _unlabelled_curves(fig) == []
     legend = _legend_texts(fig)
     assert any("\\omega_{peak}" in s and "%.3g" % doc["resonance"]["omega_shot_peak"] in s for s in legend)
@@ -176,3 +197,60 @@ def test_demo_writes_each_figures_data_as_a_self_describing_result_file(tmp_path
     assert any("eta_bar=1, Delta=0.05, J=-3, N=200" in t for t in titles)  # network vs theory
     for fig in saved:
         assert _unlabelled_curves(fig) == []
+    _demo_units_come_from_the_one_table(tmp_path, saved)
+
+
+#: which quantity every array of the demo's result files is (from the model: v dimensionless, time in units of tau,
+#: spectra of rates 1/tau, of the voltage tau); the files must carry the one table's unit of it
+DEMO_QUANTITIES = {"t": "time", "r_": "rate", "v_": "voltage", "omega": "angular_frequency",
+                   "band_centres": "angular_frequency", "excluded_lo": "angular_frequency",
+                   "excluded_hi": "angular_frequency", "voltage": "voltage_spectrum"}
+
+
+def _demo_units_come_from_the_one_table(tmp_path, saved):
+    """The demo's files and figures take their units from the one table (called by the demo test above, which
+    runs the demo once)."""
+    from shotnoise.numerics import load
+    from shotnoise.validation.demo import OUTPUTS
+    seen = set()
+    for data in OUTPUTS.values():
+        res = load(tmp_path / "d" / data)
+        assert set(res.units) == set(res.arrays)
+        assert res.metadata["conventions"]["units"] == units.UNITS_NOTE
+        for name, u in res.units.items():
+            q = next((q for k, q in DEMO_QUANTITIES.items() if name == k or (k.endswith("_") and name.startswith(k))),
+                     "rate_spectrum")  # every other array of the demo is a spectrum of a rate
+            assert u == units.unit(q), (data, name, u)
+            seen.add(u)
+    assert seen == {"tau", "1/tau", "1", "rad/tau"}
+    shown = {u for fig in saved for _, u in _axis_units(fig)}  # every axis of every demo figure states a unit
+    assert shown <= {q.unit for q in units.QUANTITIES.values()} and {"tau", "1/tau", "rad/tau"} <= shown
+    traj = next(fig for fig in saved if "bistable" in fig.axes[0].get_title())
+    assert [u for _, u in _axis_units(traj)] == [units.unit("time"), units.unit("rate")]
+
+
+def test_figure_label_constants_state_the_tables_units():
+    from shotnoise.validation import bifurcation_plot as B
+    from shotnoise.validation import simulation_plots as SP
+
+    expect = {plots.S_RATE_LABEL: "rate_spectrum", plots.S_VOLTAGE_LABEL: "voltage_spectrum",
+              plots.OMEGA_LABEL: "angular_frequency", plots.CROSS_LABEL: "rate_spectrum",
+              plots.COHERENCE_LABEL: "coherence", plots.ACTIVITY_SPECTRUM_LABEL: "rate_spectrum",
+              plots.TIME_AFTER_TRANSIENT_LABEL: "time", SP.X_LABEL: "angular_frequency", SP.Y_LABEL: "rate_spectrum",
+              B.R_LABEL: "rate", **{B.UNITS[p]: p for p in B.UNITS}}
+    for label, q in expect.items():
+        assert _label_unit(label) == units.unit(q), label
+    assert {_label_unit(B.UNITS[p]) for p in ("eta_bar", "Delta", "J", "I")} == {"1"}  # dimensionless (V^2 = tau dV/dt)
+    assert _label_unit(B.UNITS["tau"]) == "tau"
+
+
+def test_units_are_derived_from_the_time_unit():
+    """A spectrum (two-sided, angular frequency) of a quantity of unit [x] has unit [x]^2 x time."""
+    assert units.spectrum_unit(units.RATE) == units.RATE == "1/tau"
+    assert units.spectrum_unit(units.DIMENSIONLESS) == units.TIME == "tau"
+    assert units.spectrum_unit(units.TIME) == "tau^3"
+    assert [units.power_of_time(p) for p in (-2, -1, 0, 1, 2)] == ["1/tau^2", "1/tau", "1", "tau", "tau^2"]
+    assert units.tex_unit("1/tau^2") == "1/$\\tau^{2}$" and _label_unit(units.axis_label("x", "rate_squared")) == \
+        "1/tau^2"
+    with pytest.raises(KeyError, match="known"):
+        units.unit("voltage^2")

@@ -149,6 +149,13 @@ def test_spectrum_table_prints_the_subpopulation_column_and_the_resonance_data()
     peak = next(ln for ln in lines if ln.startswith("# shot-noise peak"))
     assert "%.6g" % res["omega_shot_peak"] in peak and "%.4g" % res["gain_at_shot_peak"] in peak
     assert "eta_t=%.6g" % doc["fixed_point"]["eta_t"] in text and "effective drive" in text
+    # every column's unit, from the one table (the same strings as spectrum --csv): spectra of rates 1/tau, of the
+    # dimensionless voltage tau, omega rad/tau
+    from shotnoise.numerics.units import unit
+    stated = next(ln for ln in lines if ln.startswith("# units: "))[len("# units: "):].split(", ")
+    assert [s.rsplit(" ", 1)[0] for s in stated] == head
+    assert [s.rsplit(" ", 1)[1] for s in stated] == [unit("angular_frequency")] + [unit("rate_spectrum")] * 4 + [
+        unit("voltage_spectrum")] == ["rad/tau", "1/tau", "1/tau", "1/tau", "1/tau", "tau"]
 
 
 def test_spectrum_table_without_M_has_no_subpopulation_column():
