@@ -23,8 +23,10 @@ C compiles with ``cc -std=c99 -pedantic`` (pi is a literal, no ``M_PI`` needed);
 Fortran with ``gfortran -std=f95 -pedantic``; the Octave file is a script file
 (it starts with ``1;``): ``source("file.m")`` defines its functions; XPPAUT
 runs ``xppaut -silent file.ode`` to its ``total`` and AUTO starts from the
-initial data, a stable steady state; LaTeX is a fragment needing amsmath or,
-``standalone``, a document for pdflatex; JSON declares every symbol so that
+initial data (a stable steady state when the model went through
+``shotnoise.numerics.export_state.at_steady_state``, as in ``shotnoise derive``
+and ``shotnoise export``; ``initial_note`` says which, in every format);
+LaTeX is a fragment needing amsmath or, ``standalone``, a document for pdflatex; JSON declares every symbol so that
 ``sympy.sympify(expr, locals=...)`` reads it back.  A model with surrogate
 shot noise (``ExportModel.surrogate``, theory/THEORY.md eqs. (51), (58)) is
 exported by :mod:`shotnoise.theory.shot_noise_export` (Python, C, LaTeX, JSON).
@@ -46,6 +48,7 @@ from .errors import ParameterError
 from .export_targets import EXPORTERS as _TARGET_EXPORTERS
 from .export_targets import TARGETS
 from .symbols import PARAMETER_INFO, STATE_INFO
+from .version import package_version
 
 FORMATS = ("latex", "python", "c", "fortran", "julia", "octave", "xpp", "json")
 
@@ -78,6 +81,9 @@ class ExportModel:
     symbol): LaTeX writes that equation as T d x/dt = T f.  ``surrogate``
     (a :class:`shotnoise.theory.shot_noise_export.SurrogateNoise`) makes the
     model a shot-noise mass model driven by surrogate oscillators.
+    ``initial`` maps every state name to its initial value and ``initial_note``
+    says in one format-neutral line what that state is (e.g. whether it is a
+    steady state); every format prints it beside the initial state.
     """
 
     name: str
@@ -232,15 +238,6 @@ def to_latex(m: ExportModel, *, standalone: bool = False) -> str:
             % _latex_escape(package_version()) + body + "\\end{document}\n")
 
 
-def package_version() -> str:
-    """The installed shotnoise version (importlib.metadata), or "unknown" when it is not installed."""
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        return version("shotnoise")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def to_python(m: ExportModel) -> str:
     """A self-contained numpy module with ``rhs(t, y, params)`` (solve_ivp-compatible), ``noise`` for
     stochastic models and ``observables`` (dict name -> value) when the model has any."""
@@ -252,6 +249,7 @@ def to_python(m: ExportModel) -> str:
         "PARAMETERS = %r" % (_param_names(m),),
         "STATE = %r" % (_state_names(m),),
         "DEFAULTS = %r" % ({k: float(v) for k, v in m.defaults.items()},),
+        "#: %s" % m.initial_note,
         "INITIAL = %r" % ({k: float(m.initial[k]) for k in _state_names(m)},),
     ]
     if m.observables:
@@ -374,7 +372,6 @@ def _vector_comment(m: ExportModel, kind: str) -> str:
 
 def _fortran_comment(text: str, indent: str) -> list[str]:
     """Comment lines within free-form Fortran's 132 characters."""
-    import textwrap
     return [indent + "! " + line for line in textwrap.wrap(text, 120 - len(indent))]
 
 
@@ -570,8 +567,8 @@ def to_xpp(m: ExportModel) -> str:
     maxstor = int(round(XPP_TOTAL / XPP_DT)) + 1 + 100
     out.append("@ total=%g, dt=%g, maxstor=%d, meth=%s, bounds=1e6" % (XPP_TOTAL, XPP_DT, maxstor, meth))
     out.append("@ xp=t, yp=%s, xlo=0, xhi=%g, ylo=0, yhi=3" % (yp, XPP_TOTAL))
-    out.append("# AUTO: continuation in the first parameter (%s) from the steady state above"
-               % _xpp_name(_param_names(m)[0]))
+    out.append("# AUTO: continuation in the first parameter (%s) from the initial data above (it must be a "
+               "steady state: see the note there)" % _xpp_name(_param_names(m)[0]))
     out.append("@ ntst=50, nmax=2000, npr=500, dsmin=1e-5, dsmax=0.05, ds=0.01, parmin=%g, parmax=%g"
                % (XPP_PARMIN, XPP_PARMAX))
     out.append("@ autoxmin=%g, autoxmax=%g, autoymin=0, autoymax=3" % (XPP_PARMIN, XPP_PARMAX))

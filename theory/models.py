@@ -1,7 +1,11 @@
 """Registry of exportable models (``shotnoise derive --model NAME``).
 
 Each entry builds an :class:`~shotnoise.theory.export.ExportModel` from the
-derived sympy expressions; nothing is retyped here.
+derived sympy expressions; nothing is retyped here.  The initial state is a
+plain starting point (:data:`START`), not a steady state, and its
+``initial_note`` says so: theory/ stays symbolic and solves for no fixed point.
+The exports the CLI writes start at the stable fixed point of the defaults,
+taken from the spine by :func:`shotnoise.numerics.export_state.at_steady_state`.
 """
 from __future__ import annotations
 
@@ -14,79 +18,32 @@ from .lorentzian_ansatz import mpr_model
 from .symbols import PARAMETERS, tau
 
 MPR_DEFAULTS = {"eta_bar": -5.0, "Delta": 1.0, "J": 15.0, "I": 0.0, "tau": 1.0}
-#: where every exported mass model's relaxation to its initial steady state starts (each mode of a multi-pole model)
-RELAX_FROM = {"r": 0.1, "v": -2.0}
-#: the relaxation: RK4 step and the longest time (units of tau) before giving up
-RELAX_DT, RELAX_T = 0.01, 400.0
+#: the plain starting state of every exported mass model: r, v of each mode (also of every mode of a multi-pole
+#: model) and s of every exponential synapse.  It is NOT a steady state; the steady state comes from the spine
+#: (shotnoise.numerics.export_state.at_steady_state, used by ``shotnoise derive`` and ``shotnoise export``).
+START = {"r": 0.1, "v": -2.0}
+START_SYNAPSE = 0.1
 
 
-@lru_cache(maxsize=64)
-def _stable_steady_state(state: tuple, rhs: tuple, values: tuple, start: tuple) -> tuple | None:
-    """The stable fixed point of d state/dt = rhs at the parameter ``values`` reached from ``start``, or None.
-
-    Relaxation with classical RK4 (step RELAX_DT) until |rhs| < 1e-6, then Newton's method with the sympy
-    Jacobian to rounding (|dx| <= 1e-14 (1 + |x|)); accepted when every eigenvalue of the Jacobian there has a
-    negative real part (a stable steady state, from which AUTO can start a continuation).  None when the run
-    leaves the finite region, does not settle by RELAX_T, or ends at a point that is not stable.
-    """
-    import numpy as np
-
-    vals = dict(values)
-    exprs = [sp.sympify(e).xreplace(vals) for e in rhs]
-    f = sp.lambdify(state, exprs, "numpy")
-    jac = sp.lambdify(state, sp.Matrix(exprs).jacobian(state), "numpy")
-    y = np.array(start, dtype=float)
-    F = lambda x: np.array(f(*x), dtype=float)  # noqa: E731
-    h = RELAX_DT
-    with np.errstate(all="ignore"):
-        for k in range(int(RELAX_T / h)):
-            k1 = F(y)
-            if k % 50 == 0 and np.max(np.abs(k1)) < 1e-6:
-                break
-            k2 = F(y + 0.5 * h * k1)
-            k3 = F(y + 0.5 * h * k2)
-            k4 = F(y + h * k3)
-            y = y + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
-            if not np.all(np.isfinite(y)) or np.max(np.abs(y)) > 1e6:
-                return None
-        else:
-            return None
-        for _ in range(50):
-            dx = np.linalg.solve(np.array(jac(*y), dtype=float), F(y))
-            y = y - dx
-            if np.all(np.abs(dx) <= 1e-14 * (1 + np.abs(y))):
-                break
-        if not np.all(np.isfinite(y)) or np.max(np.abs(F(y))) > 1e-10:
-            return None
-        eig = np.linalg.eigvals(np.array(jac(*y), dtype=float))
-    return tuple(float(x) for x in y) if np.all(eig.real < 0) else None
+def start_note(where: str) -> str:
+    """The ``initial_note`` of a plain starting state (one line, no format-specific words: it is printed as a
+    comment in every export format and as a JSON string); ``where`` says which states it sets."""
+    return ("NOT a steady state: a plain starting point (%s); shotnoise derive and shotnoise export start at the "
+            "stable fixed point of the defaults instead" % where)
 
 
-def with_steady_state(kw: dict) -> dict:
-    """``kw`` (ExportModel arguments) with the initial state replaced by the stable steady state of the defaults
-    reached from kw['initial'] (:func:`_stable_steady_state`), and ``initial_note`` saying so; unchanged (with a
-    note) when no stable steady state is reached."""
-    state = tuple(kw["state"])
-    start = tuple(float(kw["initial"][str(x)]) for x in state)
-    values = tuple((q, float(kw["defaults"][str(q)])) for q in kw["parameters"])
-    y = _stable_steady_state(state, tuple(kw["rhs"]), values, start)
-    origin = ", ".join("%s=%s" % (x, repr(v)) for x, v in zip(state, start))
-    if y is None:
-        return dict(kw, initial_note="NOT a steady state: no stable fixed point of the defaults is reached from "
-                                     "%s (AUTO needs a steady state: change the parameters)" % origin)
-    return dict(kw, initial={str(x): v for x, v in zip(state, y)},
-                initial_note="the stable steady state of the default parameters reached from %s (AUTO starts "
-                             "here)" % origin)
+#: the starting point in words, for one population's modes
+START_WORDS = "r = %r, v = %r" % (START["r"], START["v"])
 
 
 def mpr_export_model() -> ExportModel:
-    """The deterministic MPR model (theory/THEORY.md eq. (17)); initial state: its stable steady state reached
-    from r = 0.1, v = -2 (the low-activity state of the bistable defaults)."""
+    """The deterministic MPR model (theory/THEORY.md eq. (17)); initial state: the plain START (r = 0.1, v = -2),
+    not a steady state (:func:`start_note`)."""
     m = mpr_model()
-    return ExportModel(**with_steady_state(dict(
+    return ExportModel(
         name="mpr", title="Montbrio-Pazo-Roxin neural mass model (derived by residues)", state=m.state, rhs=m.rhs,
-        parameters=PARAMETERS, defaults=MPR_DEFAULTS, initial=dict(RELAX_FROM),
-        time_scale={"r": tau, "v": tau})))
+        parameters=PARAMETERS, defaults=MPR_DEFAULTS, initial=dict(START), initial_note=start_note(START_WORDS),
+        time_scale={"r": tau, "v": tau})
 
 
 def stochastic_mpr_export_model() -> ExportModel:
@@ -95,13 +52,13 @@ def stochastic_mpr_export_model() -> ExportModel:
     from .symbols import N
     b_r, b_v = diffusion_coefficients()
     noise = {k: e for k, e in (("r", b_r), ("v", b_v)) if e != 0}
-    return ExportModel(**with_steady_state(dict(
+    return ExportModel(
         name="stochastic-mpr",
         title="Stochastic MPR model: drift + shot noise J sqrt(r/N) dW in the v equation (Ito)",
         state=mpr_model().state, rhs=drift(), parameters=PARAMETERS + (N,),
-        defaults=dict(MPR_DEFAULTS, N=1000.0), initial=dict(RELAX_FROM), noise=noise,
-        extra_parameters={"N": {"description": "number of neurons", "range": ">= 1"}},
-        time_scale={"r": tau, "v": tau})))
+        defaults=dict(MPR_DEFAULTS, N=1000.0), initial=dict(START), initial_note=start_note(START_WORDS),
+        noise=noise, extra_parameters={"N": {"description": "number of neurons", "range": ">= 1"}},
+        time_scale={"r": tau, "v": tau})
 
 
 #: orders of the reduced multi-pole models exported besides MPR (n = 1 is "mpr")
@@ -138,22 +95,24 @@ def _multipole_parts(n: int) -> tuple:
 def _multipole_common(n: int) -> dict:
     """State, observables (population r, v) and the start shared by the deterministic and stochastic
     multi-pole models: r_k = 0.1, v_k = -2 for every mode (since sum_k c_k = 1 its mean field is the MPR start
-    (r, v) = (0.1, -2)); the exported initial state is the stable steady state reached from there."""
+    (r, v) = (0.1, -2)); not a steady state (:func:`start_note`)."""
     st, (rate, volt), _, _ = _multipole_parts(n)
     initial = {}
     for k in range(n):
-        initial[str(st[2 * k])], initial[str(st[2 * k + 1])] = RELAX_FROM["r"], RELAX_FROM["v"]
-    return dict(state=st, parameters=PARAMETERS, initial=initial, observables={"r": rate, "v": volt},
+        initial[str(st[2 * k])], initial[str(st[2 * k + 1])] = START["r"], START["v"]
+    return dict(state=st, parameters=PARAMETERS, initial=initial,
+                initial_note=start_note("r_k = %r, v_k = %r for every mode k" % (START["r"], START["v"])),
+                observables={"r": rate, "v": volt},
                 state_info=_multipole_state_info(n), time_scale={str(x): tau for x in st})
 
 
 def multipole_export_model(n: int) -> ExportModel:
     """The reduced mass model of the rational multi-pole density g_n, n = 2, 3, 4 (theory/THEORY.md eqs.
     (66)-(68)): 2n real equations, population rate and voltage as observables."""
-    return ExportModel(**with_steady_state(dict(
+    return ExportModel(
         name="multipole-%d" % n,
         title="Reduced mass model of the %d-pole density g_%d (exact Lorentzian-ansatz modes)" % (n, n),
-        rhs=_multipole_parts(n)[2], defaults=MPR_DEFAULTS, **_multipole_common(n))))
+        rhs=_multipole_parts(n)[2], defaults=MPR_DEFAULTS, **_multipole_common(n))
 
 
 def stochastic_multipole_export_model(n: int) -> ExportModel:
@@ -163,13 +122,13 @@ def stochastic_multipole_export_model(n: int) -> ExportModel:
     from .symbols import N
     st, _, drift, coefficients = _multipole_parts(n)
     noise = {str(x): b for x, b in zip(st, coefficients) if b != 0}
-    return ExportModel(**with_steady_state(dict(
+    return ExportModel(
         name="stochastic-multipole-%d" % n,
         title="Stochastic %d-pole reduced model: drift + common shot noise J sqrt(r/N) dW in every v_k equation "
               "(Ito)" % n,
         rhs=drift, defaults=dict(MPR_DEFAULTS, N=1000.0), noise=noise, common_noise=True,
         extra_parameters={"N": {"description": "number of neurons", "range": ">= 1"}},
-        **dict(_multipole_common(n), parameters=PARAMETERS + (N,)))))
+        **dict(_multipole_common(n), parameters=PARAMETERS + (N,)))
 
 
 def _number(doc: dict, path: tuple, default=None) -> float:
@@ -230,7 +189,7 @@ def circuit_export_model(doc: dict, *, stochastic: bool = False) -> ExportModel:
                 extra[str(p[key])] = {"description": "%s of population %s" % (what[key], name),
                                       "range": ranges[key]}
         for k, (rk, vk) in enumerate(cc.mode_symbols(structure, a), start=1):
-            initial[str(rk)], initial[str(vk)] = 0.1, -2.0
+            initial[str(rk)], initial[str(vk)] = START["r"], START["v"]
             if structure.poles[a] > 1:
                 state_info[str(rk)] = {"description": "Re w/(pi tau) of mode %d of population %s" % (k, name),
                                        "range": "real"}
@@ -243,7 +202,7 @@ def circuit_export_model(doc: dict, *, stochastic: bool = False) -> ExportModel:
             rate, volt = cc.mean_field(structure, a)
             observables[str(p["r"])], observables[str(p["v"])] = rate, volt
         if structure.synapse[a] == "exponential":
-            initial[str(cc.synapse_symbol(name))] = 0.1
+            initial[str(cc.synapse_symbol(name))] = START_SYNAPSE
             state_info[str(cc.synapse_symbol(name))] = {"description": "synaptic variable of population %s" % name,
                                                         "range": "real"}
     for a in structure.names:
@@ -259,9 +218,12 @@ def circuit_export_model(doc: dict, *, stochastic: bool = False) -> ExportModel:
         if structure.synapse[a] == "exponential":
             time_scale[str(cc.synapse_symbol(name))] = p["tau_s"]
     names = "+".join(structure.names)
-    kw = with_steady_state(dict(state=cc.state_symbols(structure), rhs=cc.circuit_rhs(structure),
-                                parameters=params, defaults=defaults, initial=initial, extra_parameters=extra,
-                                observables=observables, state_info=state_info, time_scale=time_scale))
+    where = "%s for every mode" % START_WORDS
+    if "exponential" in structure.synapse:
+        where += ", s = %r for every synapse" % START_SYNAPSE
+    kw = dict(state=cc.state_symbols(structure), rhs=cc.circuit_rhs(structure), parameters=params,
+              defaults=defaults, initial=initial, initial_note=start_note(where), extra_parameters=extra,
+              observables=observables, state_info=state_info, time_scale=time_scale)
     if not stochastic:
         return ExportModel(name="circuit", title="Circuit mass model of populations %s with synapses" % names, **kw)
     B = cc.diffusion_coefficients(structure)

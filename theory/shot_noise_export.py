@@ -57,7 +57,7 @@ def surrogate_mpr_export_model() -> ExportModel:
     """The MPR drift (eq. (51) with xi = 0) plus the surrogate shot noise (eq. (58)); the number of oscillators
     N is the length of the excitability array given to the simulator (not a parameter)."""
     from .lorentzian_ansatz import eta, mpr_model
-    from .models import MPR_DEFAULTS, RELAX_FROM, with_steady_state
+    from .models import MPR_DEFAULTS, START, START_WORDS, start_note
     from .shot_noise import a_drive, effective_drive, frequency_of_drive
     from .stochastic_mpr import drift, noise_coupling
     from .symbols import PARAMETERS, tau
@@ -65,12 +65,11 @@ def surrogate_mpr_export_model() -> ExportModel:
     coupling = {str(x): c for x, c in zip(state, noise_coupling()) if c != 0}
     noise = SurrogateNoise(eta=eta, a=a_drive, drive=effective_drive(eta), frequency=frequency_of_drive(),
                            coupling=coupling)
-    kw = with_steady_state(dict(
+    return ExportModel(
         name="surrogate-mpr",
         title="Shot-noise MPR mass model: s = r + xi with the shot noise xi of N surrogate oscillators",
-        state=state, rhs=drift(), parameters=PARAMETERS, defaults=MPR_DEFAULTS, initial=dict(RELAX_FROM),
-        time_scale={"r": tau, "v": tau}))
-    return ExportModel(surrogate=noise, **kw)
+        state=state, rhs=drift(), parameters=PARAMETERS, defaults=MPR_DEFAULTS, initial=dict(START),
+        initial_note=start_note(START_WORDS), time_scale={"r": tau, "v": tau}, surrogate=noise)
 
 
 def export_surrogate(m: ExportModel, fmt: str, *, standalone: bool = False) -> str:
@@ -219,7 +218,8 @@ def to_c(m: ExportModel) -> str:
             ", ".join(states), ", ".join(params), nm),
         "   Compile with -D%s for a main that reads from stdin:" % macro,
         "     n_osc n_steps dt scheme, then y0[%d], p[%d], etas[n_osc] (excitabilities), phases[n_osc]" % (n, k),
-        "   and prints one line per step: t, the state at the start of the step, xi of the step. */",
+        "   and prints one line per step: t, the state at the start of the step, xi of the step; then a last line",
+        "   t_end, the final state, nan (no step starts there, so it has no xi: the nan keeps the columns). */",
         "#define %s_N_STATE %d" % (nm.upper(), n),
         "#define %s_N_PARAM %d" % (nm.upper(), k),
         "",

@@ -21,7 +21,7 @@ import numpy as np
 
 from shotnoise.theory.errors import ParameterError
 
-from .circuit_report import format_circuit_run, format_hopf, plot_hopf
+from .circuit_report import format_hopf, plot_hopf
 from .tasks import DEFAULT_NOISE, ORDER_PARAMETER_NOTE, run_parameters
 
 #: keys of a fixed point object next to the population names (a population may not be called so)
@@ -116,9 +116,12 @@ def hopf_report(circuit, *, parameter: str, start: float, stop: float, points: i
 
 
 def export_model_file(path, *, fmt: str, stochastic: bool = False, standalone: bool = False) -> dict:
-    """The mass model of a model file (any number of populations) exported in ``fmt``."""
+    """The mass model of a model file (any number of populations) exported in ``fmt``, starting from the stable fixed
+    point of the file's parameters (``numerics.export_state.at_steady_state``; its note says when there is none)."""
     import pathlib
 
+    from shotnoise.numerics.circuit.model import Circuit
+    from shotnoise.numerics.export_state import at_steady_state
     from shotnoise.numerics.model import Model
     from shotnoise.theory.export import export
     from shotnoise.theory.models import circuit_export_model
@@ -130,7 +133,10 @@ def export_model_file(path, *, fmt: str, stochastic: bool = False, standalone: b
         doc = model.to_dict()  # the flat single-population layout, normalised
         doc["populations"]["pop"].pop("M", None)
     try:
-        text = export(circuit_export_model(doc, stochastic=stochastic), fmt, standalone=standalone)
+        m = circuit_export_model(doc, stochastic=stochastic)
+        circuit = model if isinstance(model, Circuit) else Circuit.from_model(model.replace(M=None))
+        m = at_steady_state(export_model=m, model=circuit)  # starts at the stable fixed point of the defaults
+        text = export(m, fmt, standalone=standalone)
     except ParameterError as e:
         raise ParameterError("model file %s: %s" % (p, e)) from None
     return {"format": fmt, "stochastic": stochastic, "text": text}
@@ -317,18 +323,6 @@ def circuit_of_options(a):
         raise ParameterError("%s cannot be combined with the circuit model file %s (populations %s): edit the file"
                              % (", ".join(given), a.model_file, ", ".join(circuit.names)))
     return circuit
-
-
-def print_run(a, save, doc: dict) -> int:
-    """Save the series of a circuit run (--save, self-describing .npz), print its report (JSON with --json)."""
-    from .cli_options import _print_json, _without_arrays
-    from .commands_simulate import save_run
-
-    if save is not None:
-        save_run(a, save, doc, kind="simulate (circuit)")
-    doc = _without_arrays(doc)
-    _print_json(doc) if a.json else print(format_circuit_run(doc))
-    return 0
 
 
 def cmd_hopf(a) -> int:

@@ -1,4 +1,5 @@
-"""``shotnoise derive``: print the derived equations in a chosen format."""
+"""``shotnoise derive``: print the derived equations in a chosen format, starting from the stable fixed point of the
+default parameters (``numerics.export_state.at_steady_state``)."""
 from __future__ import annotations
 
 import sys
@@ -10,9 +11,11 @@ def cmd_derive(a) -> int:
     if a.standalone and a.format != "latex":
         from shotnoise.theory.errors import ParameterError
         raise ParameterError("--standalone applies to --format latex only, got --format %s" % a.format)
+    from shotnoise.numerics.export_state import at_steady_state
     from shotnoise.theory.export import export
     from shotnoise.theory.models import get_model
-    sys.stdout.write(export(get_model(a.model), a.format, standalone=a.standalone))
+    m = at_steady_state(export_model=get_model(a.model))  # starts at the stable fixed point of the defaults
+    sys.stdout.write(export(m, a.format, standalone=a.standalone))
     return 0
 
 

@@ -82,16 +82,26 @@ def _d(x: float) -> str:
 
 
 def _run_auto(tmp_path):
+    import dataclasses
+
+    from shotnoise.numerics.export_state import at_steady_state
     from shotnoise.theory.export import export
     from shotnoise.theory.models import get_model
 
     require_tool("gfortran")
     auto = require_tool("auto-07p")
     m = Model(eta_bar=-10.0, Delta=DELTA, J=J)
-    (start,) = m.fixed_points()  # the package's fixed point: AUTO starts on the low branch
+    # the exported model at these parameters, started as the CLI exports it: at the package's fixed point (unique
+    # here), so AUTO starts on the low branch
+    raw = get_model("mpr")
+    exported = at_steady_state(export_model=dataclasses.replace(raw, defaults=dict(
+        raw.defaults, eta_bar=m.eta_bar, Delta=m.Delta, J=m.J, I=m.I, tau=m.tau)))
+    (start,) = m.fixed_points()
+    assert exported.initial == {"r": start.r, "v": start.v} and start.stable
     (tmp_path / "mpr.f90").write_text(DRIVER.format(eta_bar=_d(m.eta_bar), Delta=_d(m.Delta), J=_d(m.J), I=_d(m.I),
-                                                    tau=_d(m.tau), r=_d(start.r), v=_d(start.v))
-                                      + export(get_model("mpr"), "fortran"))
+                                                    tau=_d(m.tau), r=_d(exported.initial["r"]),
+                                                    v=_d(exported.initial["v"]))
+                                      + export(exported, "fortran"))
     (tmp_path / "c.mpr").write_text(CONSTANTS)
     (tmp_path / "run.auto").write_text("r = run(e='mpr', c='mpr')\nsave(r, 'mpr')\n")
     proc = subprocess.run([auto, "run.auto"], cwd=tmp_path, capture_output=True, text=True, timeout=300)

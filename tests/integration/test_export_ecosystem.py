@@ -404,6 +404,13 @@ def test_pyrates_template_structure(name):
     assert re.search(r"\bI\b", text) is None and "I_ext" in text
     assert op["variables"]["I_ext"] == "input(%r)" % float(m.defaults["I"])
     assert all(op["variables"][str(x)].endswith("(%r)" % float(m.initial[str(x)])) for x in m.state)
+    # as shotnoise derive exports it: the initial values are the stable fixed point, digit for digit
+    from shotnoise.numerics.export_state import at_steady_state
+    steady = at_steady_state(export_model=m)
+    text = to_pyrates(steady)
+    variables = yaml.safe_load(text)[base + "_op"]["variables"]
+    assert steady.initial_note in text and steady.initial != m.initial
+    assert all(variables[str(x)].endswith("(%r)" % steady.initial[str(x)]) for x in m.state)
 
 
 @pytest.mark.parametrize("name,exporter", [("mpr", to_tvb), ("stochastic-mpr", to_tvb), ("mpr", to_jitcsde),

@@ -173,3 +173,27 @@ def test_fortran_export_compiles(tmp_path):
 def test_missing_or_bad_values_name_the_key(doc, key):
     with pytest.raises(ParameterError, match=re.escape(key)):
         circuit_export_model(doc, stochastic=True)
+
+
+def test_shotnoise_export_starts_at_the_circuit_fixed_point(tmp_path, capsys):
+    """``shotnoise export`` writes the stable fixed point of the file's parameters (Circuit.fixed_points) as the
+    initial state: the exported drift vanishes there and the rates are the circuit's; a one-population file the
+    same through its one-population circuit."""
+    from shotnoise.numerics.circuit.model import Circuit
+    from shotnoise.validation.cli import main
+    for doc, name in ((MIXED, "mixed.json"), ({"populations": {"pop": {"N": 100, "eta_bar": -5.0, "Delta": 1.0}},
+                                                "coupling": {"pop": {"pop": 15.0}}}, "one.json")):
+        f = tmp_path / name
+        f.write_text(json.dumps(doc))
+        assert main(["export", "--model", str(f), "--format", "json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        circuit = Circuit.from_dict(doc)
+        op = next(q for q in circuit.fixed_points() if q.stable)  # bistable one.json: the low point
+        assert out["initial_state_note"].startswith("steady state")
+        m = circuit_export_model(doc)
+        y = np.array([out["initial_state"][str(x)] for x in m.state])
+        params = {k: float(v) for k, v in m.defaults.items()}
+        assert np.max(np.abs(_load(m)["rhs"](0.0, y, params))) < 1e-12
+        first = circuit.names[0]
+        assert out["initial_state"]["r_%s" % first] == pytest.approx(op.r[0], rel=1e-12)
+    assert len(circuit.fixed_points()) == 3 and op.r[0] == pytest.approx(0.0811344419501197, rel=1e-12)

@@ -547,28 +547,145 @@ def test_c_has_no_posix_macros_and_octave_is_a_script_file():
             assert export(m, "octave").startswith("1;")
 
 
-def test_xpp_stores_the_whole_run_and_starts_at_a_steady_state():
+def _steady(m):
+    """``m`` at the stable fixed point of its defaults, as the CLI exports it (circuits: the MIXED circuit)."""
+    from shotnoise.numerics.circuit.model import Circuit
+    from shotnoise.numerics.export_state import at_steady_state
+    from tests.unit.test_circuit_export import MIXED
+    return at_steady_state(export_model=m, model=Circuit.from_dict(MIXED) if "circuit" in m.name else None)
+
+
+def test_xpp_stores_the_whole_run_and_says_what_its_initial_data_are():
     import re
     from shotnoise.theory.export import XPP_DT, XPP_TOTAL
-    for m in _every_model():
-        if m.surrogate is not None:
+    for raw in _every_model():
+        if raw.surrogate is not None:
             continue
-        text = export(m, "xpp")
-        opts = dict(re.findall(r"(\w+)=([^,\s]+)", " ".join(l for l in text.splitlines() if l.startswith("@"))))
-        assert int(opts["maxstor"]) >= XPP_TOTAL / XPP_DT + 1
-        assert {"dsmin", "dsmax", "ds", "parmin", "parmax", "autoxmin", "autoxmax", "autoymin", "autoymax"} <= set(
-            opts)
-        lines = text.splitlines()
-        assert "the stable steady state" in lines[lines.index(next(l for l in lines if l.startswith("init"))) - 1]
-    # the steady state: rhs = 0 there (the package's fixed point of the defaults: tests/integration)
-    for name in ("mpr", "multipole-3", "stochastic-multipole-2", "surrogate-mpr"):
-        m = get_model(name)
-        assert "stable steady state" in m.initial_note
-        ns = _load_python(m) if m.surrogate is None else None
-        y = np.array([m.initial[str(s)] for s in m.state])
+        for m in (raw, _steady(raw)):
+            text = export(m, "xpp")
+            opts = dict(re.findall(r"(\w+)=([^,\s]+)", " ".join(l for l in text.splitlines() if l.startswith("@"))))
+            assert int(opts["maxstor"]) >= XPP_TOTAL / XPP_DT + 1
+            assert {"dsmin", "dsmax", "ds", "parmin", "parmax", "autoxmin", "autoxmax", "autoymin", "autoymax"} <= set(
+                opts)
+            lines = text.splitlines()
+            note = lines[lines.index(next(l for l in lines if l.startswith("init"))) - 1]
+            assert note == "# initial data: %s" % m.initial_note
+        # theory alone gives a plain start and says so; the spine's steady state says which fixed point it is
+        assert raw.initial_note.startswith("NOT a steady state") and "0.1" in raw.initial_note
+        assert _steady(raw).initial_note.startswith("steady state")
+
+
+def test_initial_note_is_format_neutral_and_printed_in_every_format():
+    """One line, no tool named in it (it is copied into PyRates, TVB, jitcsde and Octave headers too), and printed
+    beside the initial state of every format that has one."""
+    from shotnoise.theory.export_targets import to_jitcsde, to_pyrates, to_tvb
+    from shotnoise.theory.shot_noise_export import FORMATS as SURROGATE_FORMATS
+    for raw in _every_model():
+        for m in (raw, _steady(raw)):
+            note = m.initial_note
+            assert "\n" not in note and len(note) < 250 and not any(w in note for w in ("AUTO", "XPP", "TVB"))
+            fmts = SURROGATE_FORMATS if m.surrogate is not None else FORMATS
+            for fmt in set(fmts) & {"python", "octave", "xpp", "json"}:
+                assert note in export(m, fmt), (m.name, fmt)
+    for name, exporter in (("mpr", to_pyrates), ("stochastic-mpr", to_tvb), ("stochastic-mpr", to_jitcsde)):
+        m = _steady(get_model(name))
+        assert m.initial_note in exporter(m)
+
+
+def test_export_initial_state_is_the_spine_fixed_point():
+    """Parity: the exported initial state is the stable point of Model.fixed_points() (the lowest one of the
+    bistable defaults), written in the export's variables: the observables (r, v) of the exported Python give
+    the fixed point's r0, v0, and the exported drift vanishes there (both to rounding, 1e-12)."""
+    from shotnoise.numerics import Model
+    from shotnoise.numerics.export_state import at_steady_state
+    for name in ("mpr", "stochastic-mpr", "surrogate-mpr", "multipole-2", "multipole-3", "multipole-4",
+                 "stochastic-multipole-3"):
+        raw = get_model(name)
+        m = at_steady_state(export_model=raw)
+        family = {} if "multipole" not in name else dict(heterogeneity="multipole", poles=_order_of(name))
+        pts = Model(**{k: raw.defaults[k] for k in PARAM_ORDER}, **family).fixed_points()
+        assert [q.stable for q in pts] == [True, False, True]  # bistable defaults: the low point is chosen
+        low = pts[0]
+        assert "lowest rate" in m.initial_note and "stable-node" in m.initial_note
+        y = np.array([m.initial[str(x)] for x in m.state])
         params = {k: float(v) for k, v in m.defaults.items()}
-        if ns is not None:
+        if m.surrogate is None:
+            ns = _load_python(m)
             assert np.max(np.abs(ns["rhs"](0.0, y, params))) < 1e-12
+            obs = ns["observables"](0.0, y, params) if m.observables else dict(zip(("r", "v"), y))
+            rv = (obs["r"], obs["v"])
+        else:
+            rv = y
+        # pi tau r = Re sum_k c_k w_k cancels between O(1) modes (r0 ~ 1e-5 for n = 3): its rounding is absolute,
+        # ~1e-16 of the modes (1e-14 allows 100 ulps), not relative to r0
+        assert rv[0] == pytest.approx(low.r, rel=1e-12, abs=1e-14) and rv[1] == pytest.approx(low.v, rel=1e-12)
+        if low.modes is not None:  # the modes themselves: w_k = pi tau r_k + i v_k
+            w = np.pi * params["tau"] * y[0::2] + 1j * y[1::2]
+            assert np.allclose(w, low.modes, rtol=1e-12, atol=0)
+
+
+def test_circuit_export_initial_state_is_the_circuit_fixed_point():
+    from shotnoise.numerics.circuit.model import Circuit
+    from shotnoise.numerics.export_state import at_steady_state
+    from shotnoise.theory.models import circuit_export_model
+    from tests.unit.test_circuit_export import MIXED
+    circuit = Circuit.from_dict(MIXED)
+    (op,) = circuit.fixed_points()
+    assert op.stable
+    m = at_steady_state(export_model=circuit_export_model(MIXED), model=circuit)
+    ns = _load_python(m)
+    y = np.array([m.initial[str(x)] for x in m.state])
+    params = {k: float(v) for k, v in m.defaults.items()}
+    assert np.max(np.abs(ns["rhs"](0.0, y, params))) < 1e-12
+    assert m.initial["r_E"] == pytest.approx(op.r[0], rel=1e-12) and m.initial["v_E"] == pytest.approx(op.v[0], rel=1e-12)
+    assert m.initial["s_E"] == pytest.approx(op.r[0], rel=1e-12)
+    obs = ns["observables"](0.0, y, params)  # the two-pole population's r_I, v_I
+    assert obs["r_I"] == pytest.approx(op.r[1], rel=1e-12) and obs["v_I"] == pytest.approx(op.v[1], rel=1e-12)
+
+
+def test_derive_xpp_starts_at_the_low_fixed_point(capsys):
+    import re
+    from shotnoise.numerics import Model
+    from shotnoise.theory.models import MPR_DEFAULTS
+    from shotnoise.validation.cli import main
+    assert main(["derive", "--format", "xpp"]) == 0
+    init = dict(re.findall(r"(\w+)=([^,\s]+)", next(l for l in capsys.readouterr().out.splitlines()
+                                                     if l.startswith("init "))))
+    low = Model(**MPR_DEFAULTS).fixed_points()[0]
+    assert low.stable and float(init["r"]) == low.r and float(init["v"]) == low.v  # printed with repr: exact
+    assert main(["derive", "--model", "multipole-2", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["initial_state_note"].startswith("steady state") and doc["initial_state"]["r1"] != 0.1
+
+
+def test_no_stable_fixed_point_keeps_the_start_and_says_so():
+    """ING past its Hopf point (one inhibitory population, slow synapse): its only fixed point is an unstable focus,
+    so the export keeps the plain start and says that it is not a steady state."""
+    from shotnoise.numerics.circuit.model import Circuit
+    from shotnoise.numerics.export_state import at_steady_state, spine_model
+    from shotnoise.theory.errors import ParameterError
+    from shotnoise.theory.models import circuit_export_model
+    ing = {"populations": {"I": {"eta_bar": 1.0, "Delta": 0.05, "tau_s": 1.0, "N": 1000}},
+           "coupling": {"I": {"I": -10.0}}}
+    raw = circuit_export_model(ing)
+    m = at_steady_state(export_model=raw, model=Circuit.from_dict(ing))
+    assert m.initial == raw.initial == {"r_I": 0.1, "v_I": -2.0, "s_I": 0.1}
+    assert m.initial_note.startswith("NOT a steady state") and "unstable-focus" in m.initial_note
+    # no fixed point resolved at all (a quiescent four-pole population): the start is kept, the reason given
+    import dataclasses
+    mp4 = get_model("multipole-4")
+    quiet = dataclasses.replace(mp4, defaults=dict(mp4.defaults, eta_bar=-1000.0, J=0.0))
+    m = at_steady_state(export_model=quiet)
+    assert m.initial == mp4.initial and m.initial_note.startswith("NOT a steady state") and "quiescent" in m.initial_note
+    # a model that is not the export's: refused, naming the parameter
+    with pytest.raises(ParameterError, match="I.eta_bar"):
+        at_steady_state(export_model=raw, model=Circuit.from_dict(dict(ing, populations={"I": dict(
+            ing["populations"]["I"], eta_bar=2.0)})))
+    with pytest.raises(ParameterError, match="J = 3.0"):
+        from shotnoise.numerics import Model
+        at_steady_state(export_model=get_model("mpr"), model=Model(eta_bar=-5.0, Delta=1.0, J=3.0))
+    with pytest.raises(ParameterError, match="Circuit"):
+        spine_model(export_model=raw)
 
 
 def test_surrogate_model_formats_and_cli(capsys):
@@ -588,20 +705,3 @@ def test_surrogate_model_formats_and_cli(capsys):
     assert main(["derive", "--format", "latex", "--standalone"]) == 0
     assert capsys.readouterr().out.startswith("\\documentclass")
     assert main(["derive", "--format", "json", "--standalone"]) == 2
-
-
-def test_no_stable_steady_state_is_said():
-    """A system without a stable fixed point keeps its start and the export says it is not a steady state."""
-    import sympy as sp
-    from shotnoise.theory.models import with_steady_state
-    x, y, a = sp.symbols("x y a", real=True)
-    grows = with_steady_state(dict(state=(x,), rhs=(a * x,), parameters=(a,), defaults={"a": 1.0},
-                                   initial={"x": 0.1}))
-    assert grows["initial"] == {"x": 0.1} and grows["initial_note"].startswith("NOT a steady state")
-    # a centre (eigenvalues +-i) is reached by no relaxation: not accepted either
-    centre = with_steady_state(dict(state=(x, y), rhs=(y, -x), parameters=(), defaults={},
-                                    initial={"x": 0.1, "y": 0.0}))
-    assert centre["initial_note"].startswith("NOT a steady state")
-    decays = with_steady_state(dict(state=(x,), rhs=(a * (1 - x),), parameters=(a,), defaults={"a": 2.0},
-                                    initial={"x": 0.1}))
-    assert decays["initial"] == {"x": 1.0} and "the stable steady state" in decays["initial_note"]

@@ -147,3 +147,76 @@ def test_load_is_a_lazy_public_name():
     import shotnoise.numerics as sn
 
     assert "load" in dir(sn) and sn.load is rf.load and sn.Results is rf.Results
+
+
+@pytest.mark.parametrize("column,values,dtype", [
+    ("c", np.arange(3.0) + 2j, "complex128"),          # was written as '(0+2j)', which load could not parse
+    ("s", np.array(["a", "b", "c"]), "<U1"),            # was written with %s, unreadable
+    ("b", np.array([True, False, True]), "bool"),       # came back as floats
+])
+def test_csv_refuses_columns_load_could_not_read_back(tmp_path, column, values, dtype):
+    path = tmp_path / "r.csv"
+    with pytest.raises(ParameterError, match="column %r has dtype %s" % (column, dtype)):
+        rf.save(path, arrays={"x": np.ones(3), column: values}, metadata=_meta(units={"x": "1", column: "1"}))
+    assert list(tmp_path.iterdir()) == []
+    rf.save(tmp_path / "r.npz", arrays={column: values}, metadata=_meta(units={column: "1"}))  # npz keeps them
+    assert np.array_equal(load(tmp_path / "r.npz")[column], values)
+
+
+def test_csv_integer_columns_round_trip_exactly(tmp_path):
+    path = tmp_path / "r.csv"
+    ints = {"i": np.array([-3, 0, 2 ** 52], dtype=np.int64), "u": np.array([0, 7, 9], dtype=np.uint32)}
+    rf.save(path, arrays=ints, metadata=_meta(units={"i": "1", "u": "1"}))
+    assert path.read_text().splitlines()[2] == "-3,0"
+    res = load(path)
+    for k, a in ints.items():  # below 2^53 every integer is a double exactly
+        assert np.array_equal(res[k], a.astype(float)), k
+
+
+@pytest.mark.parametrize("ext", [".npz", ".csv"])
+@pytest.mark.parametrize("bad,where", [
+    (float("nan"), "metadata['parameters']['T']"),
+    (float("inf"), "metadata['parameters']['T']"),
+    (np.float64(-np.inf), "metadata['parameters']['T']"),
+])
+def test_non_finite_metadata_is_refused_naming_the_entry(tmp_path, ext, bad, where):
+    meta = _meta(parameters={"T": bad})
+    with pytest.raises(ParameterError) as e:
+        rf.save(tmp_path / ("r" + ext), arrays=ARRAYS, metadata=meta)
+    assert where in str(e.value) and "not finite" in str(e.value)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ParameterError, match=r"metadata\['a'\]\[1\] is not finite"):
+        rf.strict_json({"a": [1.0, float("inf")]})
+    nested = _meta(notes={"check": {"bands": [1.0, float("nan")]}})
+    with pytest.raises(ParameterError, match=r"metadata\['notes'\]\['check'\]\['bands'\]\[1\]"):
+        rf.save(tmp_path / ("r" + ext), arrays=ARRAYS, metadata=nested)
+
+
+def test_every_metadata_header_is_strict_json(tmp_path):
+    """The header of both layouts parses with a JSON reader that refuses NaN/Infinity (as JavaScript's does)."""
+    def strict(text):
+        return json.loads(text, parse_constant=lambda c: pytest.fail("non-JSON constant %s in the header" % c))
+
+    rf.save(tmp_path / "r.npz", arrays=ARRAYS, metadata=_meta())
+    rf.save(tmp_path / "r.csv", arrays=ARRAYS, metadata=_meta())
+    with np.load(tmp_path / "r.npz", allow_pickle=False) as f:
+        assert strict(str(f[rf.HEADER_KEY]))["format"] == rf.FORMAT
+    first = (tmp_path / "r.csv").read_text().splitlines()[0]
+    assert strict(first[len("# %s " % rf.FORMAT):])["format"] == rf.FORMAT
+
+
+def test_package_version_has_one_implementation():
+    """One lookup (theory/version.py, no sympy); every writer and the CLI use it."""
+    import pathlib
+
+    from shotnoise.theory import version
+    from shotnoise.validation import cli, validity_map
+
+    assert rf.package_version is version.package_version and validity_map.package_version is version.package_version
+    from shotnoise.theory import export
+    assert export.package_version is version.package_version
+    assert cli.version() == version.package_version()
+    root = pathlib.Path(version.__file__).resolve().parents[1]
+    users = [p for p in root.rglob("*.py") if "importlib.metadata" in p.read_text() and p.name != "version.py"
+             and "tests" not in p.parts and "build" not in p.parts]
+    assert users == [], users
