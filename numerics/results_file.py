@@ -144,6 +144,17 @@ class Results:
         except KeyError:
             raise KeyError("%s has no array %r (arrays: %s)" % (self.path, name, ", ".join(self.arrays))) from None
 
+    def keys(self) -> list:
+        """The names of the arrays (``res[name]`` reads one; ``res.units[name]``, ``res.metadata["descriptions"]``
+        say what it is)."""
+        return list(self.arrays)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.arrays
+
+    def __iter__(self):
+        return iter(self.arrays)
+
     @property
     def parameters(self) -> dict:
         """The run's parameters (model and settings)."""

@@ -204,13 +204,19 @@ def _run_doc(res) -> dict:
     return {k: v for k, v in d.items() if k != "arrays"}
 
 
-def _series(res) -> dict:
-    """The binned series of a run kept with keep_series (for --save)."""
+def _series(res, *, transient: float, bin_width: float) -> dict:
+    """The binned series of a run kept with keep_series (for --save), with their time axes: ``t_bins`` (start of
+    each bin) and, for a network, ``t_Z`` (time of each order-parameter sample)."""
     out = {}
     for key in ("activity", "synaptic", "r", "v", "s", "Z", "r_Z", "v_Z"):
         x = getattr(res, key, None)
         if isinstance(x, np.ndarray) and x.size:
             out[key] = x
+    binned = next((out[k] for k in ("activity", "s", "r") if k in out), None)
+    if binned is not None:
+        out["t_bins"] = transient + bin_width * np.arange(binned.shape[-1])
+    if "Z" in out:
+        out["t_Z"] = transient + float(res.order_parameter_interval) * np.arange(1, out["Z"].shape[-1] + 1)
     return out
 
 
@@ -269,7 +275,7 @@ def circuit_network_report(circuit, *, T: float, dt: float, transient: float = 0
            "observables": {"activity": "spikes per bin / (N_a bin_width) of each population; its spectrum is "
                            "compared with the theory", "mean_rate_Z": ORDER_PARAMETER_NOTE}}
     if keep_series:
-        doc["arrays"] = dict(_series(res), bin_width=np.array(bw),
+        doc["arrays"] = dict(_series(res, transient=transient, bin_width=bw), bin_width=np.array(bw),
                              order_parameter_interval=np.array(float(res.order_parameter_interval)),
                              **_spectrum_series(doc))
     return doc
@@ -297,7 +303,8 @@ def circuit_stochastic_mass_report(circuit, *, T: float, dt: float, noise: str =
            "bin_width": bw, "segment": segment, "run": _run_doc(res),
            "theory": _compare(circuit, res, index=index, bin_width=bw, segment=segment, white=noise == "white")}
     if keep_series:
-        doc["arrays"] = dict(_series(res), bin_width=np.array(bw), **_spectrum_series(doc))
+        doc["arrays"] = dict(_series(res, transient=transient, bin_width=bw), bin_width=np.array(bw),
+                             **_spectrum_series(doc))
     return doc
 
 

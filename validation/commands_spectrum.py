@@ -20,14 +20,16 @@ def cmd_spectrum(a) -> int:
         doc = cc.circuit_spectrum_report(circuit, omega=_omega_grid(a), index=a.index)
         from . import circuit_report as cr
         plot, columns, table = cr.plot_circuit_spectrum, cr.spectrum_columns(doc), cr.format_circuit_spectrum
-        parameters = dict(circuit.to_dict(), index=a.index, fixed_point=doc["fixed_point"])
+        parameters = dict(circuit.to_dict(), index=a.index, fixed_point=doc["fixed_point"],
+                          quasi_cycle=doc["quasi_cycle"])
     else:
         from .plots import plot_spectrum_report as plot
         doc = spectrum_report(_model(a, M=a.M), omega=_omega_grid(a), branch=a.branch)
         keys = [k for k in ("omega", "shot", "activity", "rate", "voltage", "subpopulation") if k in doc]
         columns, table = {k: doc[k] for k in keys}, format_spectrum
-        parameters = dict(doc["parameters"], branch=a.branch, fixed_point={k: doc["fixed_point"][k] for k in
-                                                                           ("r", "v", "stability", "branch")})
+        parameters = dict(doc["parameters"], branch=a.branch, resonance=doc["resonance"],
+                          fixed_point={k: doc["fixed_point"][k] for k in ("r", "v", "stability", "branch", "eta_t",
+                                                                          "eigenvalues") if k in doc["fixed_point"]})
     with contextlib.ExitStack() as outputs:  # both files are renamed into place only after both were written
         if png is not None:
             plot(doc, outputs.enter_context(atomic_path(png)))

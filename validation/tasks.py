@@ -42,7 +42,7 @@ ORDER_PARAMETER_NOTE = (
 #: which quantity of :data:`shotnoise.numerics.units.QUANTITIES` every array a command writes is (its unit comes from
 #: that one table: time in units of tau, rates 1/tau, V, eta, J dimensionless, rate spectra 1/tau)
 ARRAY_QUANTITIES = {
-    "t": "time", "r": "rate", "v": "voltage", "s": "rate", "activity": "rate", "activity_M": "rate",
+    "t": "time", "t_bins": "time", "t_Z": "time", "r": "rate", "v": "voltage", "s": "rate", "activity": "rate", "activity_M": "rate",
     "synaptic": "rate", "Z": "order_parameter", "r_Z": "rate", "v_Z": "voltage", "eta": "excitability",
     "bin_width": "duration", "order_parameter_interval": "duration", "omega": "angular_frequency",
     "psd": "rate_spectrum", "ci_low": "rate_spectrum", "ci_high": "rate_spectrum", "theory": "rate_spectrum",
@@ -52,7 +52,9 @@ ARRAY_QUANTITIES.update({k + "_M": ARRAY_QUANTITIES[k] for k in ("psd", "ci_low"
 ARRAY_UNITS = {k: units.unit(q) for k, q in ARRAY_QUANTITIES.items()}
 #: what every array holds
 ARRAY_DESCRIPTIONS = {
-    "t": "time of each sample", "r": "population rate r (bin average for a stochastic run)",
+    "t": "time of each sample",
+    "t_bins": "start time of each bin of the binned series (bin k covers [t_bins[k], t_bins[k] + bin_width))",
+    "t_Z": "time of each order-parameter sample Z (transient + (k + 1) order_parameter_interval)", "r": "population rate r (bin average for a stochastic run)",
     "v": "mean voltage v (bin average for a stochastic run)",
     "s": "activity s = r + xi of the stochastic mass model, bin-averaged (compare with a network's activity)",
     "activity": "network activity: spikes per bin / (N bin_width)",
@@ -243,15 +245,25 @@ def network_report(model: Model, *, T: float, dt: float, transient: float = 0.0,
                                       subpopulation=True)
         doc["subpopulation"] = {"M": int(model.M), "mean_rate": res.mean_rate_M, "spectrum": subdoc}
     if keep_series:
-        doc["arrays"] = {"activity": res.activity, "activity_M": res.activity_M if model.M else np.zeros(0),
+        doc["arrays"] = {"activity": res.activity, "activity_M": res.activity_M if model.M else None,
+                         "t_bins": transient + bw * np.arange(res.activity.size),
                          "Z": res.Z, "r_Z": res.r_Z, "v_Z": res.v_Z, "eta": res.eta, "bin_width": np.array(bw),
                          "order_parameter_interval": np.array(float(res.order_parameter_interval)),
                          **spectrum_arrays(sdoc)}
         if model.M:  # the subset's spectrum on the same grid
             doc["arrays"].update({k + "_M": v for k, v in spectrum_arrays(doc["subpopulation"]["spectrum"]).items()
                                   if k != "omega"})
+        if res.Z is not None:
+            doc["arrays"]["t_Z"] = transient + res.order_parameter_interval * np.arange(1, res.Z.size + 1)
         doc["arrays"] = {k: v for k, v in doc["arrays"].items() if v is not None}  # no Z without order parameter
     return doc
+
+
+#: printed with every white-noise stochastic-mass run
+WHITE_NOISE_WARNING = ("noise 'white' is the diffusion limit of the shot noise (intensity r/N): it misses the shot-noise "
+                       "spectrum's shape (the peak at the firing frequencies, the omega^3 suppression below them), "
+                       "and the package's check mass-white-vs-shot-noise rejects it against the network; the "
+                       "spectrum here is compared with the white-noise model's own linear theory")
 
 
 def stochastic_mass_report(model: Model, *, T: float, dt: float, noise: str = DEFAULT_NOISE, scheme: str = "heun",
@@ -287,10 +299,14 @@ def stochastic_mass_report(model: Model, *, T: float, dt: float, noise: str = DE
                               **run_parameters(T=T, dt=dt, transient=transient, segment=segment, bin_width=bw)),
            "mean_rate": run.mean_rate, "mean_r": run.mean_r, "mean_v": run.mean_v, "bin_width": bw,
            "segment": segment, "spectrum": sdoc,
+           "theory_rate": theory_rate(model, near_rate=run.mean_rate),
            "warnings": theory_warnings(model, near_rate=run.mean_rate, dt=dt, spectrum=sdoc, segment=segment,
                                        n_neurons=None)}
+    if noise == "white":
+        doc["warnings"].insert(0, WHITE_NOISE_WARNING)
     if keep_series:
-        doc["arrays"] = {"s": run.s, "r": run.r, "v": run.v, "bin_width": np.array(bw), **spectrum_arrays(sdoc)}
+        doc["arrays"] = {"s": run.s, "r": run.r, "v": run.v, "t_bins": transient + bw * np.arange(run.s.size),
+                         "bin_width": np.array(bw), **spectrum_arrays(sdoc)}
     return doc
 
 

@@ -117,6 +117,11 @@ def test_network_save_plot_and_json_parameters(capsys, tmp_path):
     assert res["activity"].size == round(50 / 0.02) and res["activity_M"].size == res["activity"].size
     assert res["Z"].dtype == complex and res["r_Z"].size == res["Z"].size and res["eta"].size == 200
     assert float(res["bin_width"]) == 0.02
+    # time axes: bin k starts at transient + k bin_width; Z sample k at transient + (k + 1) interval
+    assert np.allclose(res["t_bins"], 10.0 + 0.02 * np.arange(res["activity"].size), rtol=0, atol=1e-12)
+    dz = float(res["order_parameter_interval"])
+    assert np.allclose(res["t_Z"], 10.0 + dz * np.arange(1, res["Z"].size + 1), rtol=0, atol=1e-12)
+    assert res["t_Z"][-1] <= 60.0 + 1e-12 and set(res.keys()) == set(res) and "t_bins" in res
     assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 20_000
     assert sorted(x.name for x in tmp_path.iterdir()) == ["net.npz", "net.png"]
 
@@ -135,7 +140,8 @@ def test_stochastic_mass_defaults_to_colored_shot_noise_and_saves_everything(cap
     res = load(f)
     _common(res, kind="simulate stochastic-mass")
     assert res.metadata["parameters"] == p
-    assert {"s", "r", "v", "bin_width", "omega", "psd", "ci_low", "ci_high", "theory"} == set(res.arrays)
+    assert {"s", "r", "v", "t_bins", "bin_width", "omega", "psd", "ci_low", "ci_high", "theory"} == set(res.arrays)
+    assert np.allclose(np.diff(res["t_bins"]), res["bin_width"]) and res["t_bins"][0] == res.parameters["transient"]
     _same_spectrum(res, doc["spectrum"])
     assert res["s"].size == res["r"].size == res["v"].size == 1666  # whole bins of 0.03 in 50
     assert np.mean(res["s"]) == pytest.approx(doc["mean_rate"], rel=1e-9)
@@ -161,6 +167,7 @@ def test_white_noise_files_say_their_theory_is_the_white_noise_models(capsys, tm
     for text in (m["descriptions"]["theory"], m["notes"]["theory"], doc["spectrum"]["theory_note"]):
         assert "white-noise (diffusion-limit)" in text and "(r0/N)|1/(1 - J G)|^2" in text, text
     assert "shot-noise theory's" not in res.metadata["descriptions"]["theory"]
+    assert doc["warnings"][0].startswith("noise 'white' is the diffusion limit") and doc["theory_rate"] > 0
     code, _, err = run(capsys, "simulate", "stochastic-mass", *SINGLE, *short, "--noise", "colored", "--json",
                        "--save", fc)
     assert code == 0, err

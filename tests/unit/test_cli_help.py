@@ -25,6 +25,6 @@ def test_every_option_is_documented_with_its_default(path, parser):
                                                                                  argparse._VersionAction)):
             continue
         assert a.help and a.help.strip(), "%s %s has no help text" % (" ".join(path), a.option_strings[0])
-        if a.default not in (None, False):  # shown: appended by the formatter, or named in the help text
+        if a.default is not None and a.default is not False:  # 0 (e.g. --seed, --transient) is shown too  # shown: appended by the formatter, or named in the help text
             assert "default" in parser._get_formatter()._get_help_string(a).lower(), (path, a.option_strings)
     assert parser.prog in text
