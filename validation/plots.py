@@ -42,9 +42,9 @@ def _plt():
     return plt
 
 
-def shade_excluded(ax, excluded, *, xlim=None) -> int:
+def shade_excluded(ax, excluded, *, xlim=None, prefix: str = "not tested") -> int:
     """Shade the frequency ranges ``excluded`` = [(lo, hi, reason), ...] on ``ax`` (hi may be inf), one legend
-    entry per distinct reason ("not tested: <reason>"); returns the number of spans drawn."""
+    entry per distinct reason ("<prefix>: <reason>"); returns the number of spans drawn."""
     reasons: dict = {}
     n = 0
     lo_x, hi_x = xlim if xlim is not None else ax.get_xlim()
@@ -63,7 +63,7 @@ def shade_excluded(ax, excluded, *, xlim=None) -> int:
             reasons[why] = free[0]
         col, hatch = reasons[why]
         ax.axvspan(a, b, facecolor=col, alpha=0.18, hatch=hatch, edgecolor=col, lw=0,
-                   label="not tested: %s" % why if first else None)
+                   label="%s: %s" % (prefix, why) if first else None)
         n += 1
     return n
 

@@ -73,6 +73,12 @@ def _panel(ax, spec: dict, theory, *, label: str, theory_label: str, note: str |
     ax.set_xscale("log")
     if positive.size:
         ax.set_yscale("log")
+    band2 = spec.get("second_order_band")
+    if band2 and w.size and positive.size:  # where the linear theory is known to miss the O(1/N^2) terms
+        from .plots import shade_excluded
+        from .report import REASON_LOW
+        shade_excluded(ax, [(0.0, band2["omega_below"], REASON_LOW)], xlim=(w[0], w[-1]),
+                       prefix="linear theory incomplete")
     ax.set_xlabel(X_LABEL)
     ax.set_ylabel(Y_LABEL)
     ax.grid(True, which="both", alpha=0.3)

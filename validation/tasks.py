@@ -184,6 +184,9 @@ def spectrum_with_theory(x, *, model: Model, bin_width: float, segment: float, n
         doc["theory_note"] = "linear theory not applicable: %s" % e
         return doc
     doc["theory"] = welch_expectation(S_binned=S, spec=spec).tolist()
+    w1 = op.resonance().omega_peak
+    if math.isfinite(w1):  # below it the O(1/N^2) terms, missing from the linear theory, dominate (THEORY.md)
+        doc["second_order_band"] = {"omega_below": 0.4 * w1, "omega_peak": w1}
     if kind == "white":
         doc["theory_note"] = ("expected Welch estimate (binning, window) of the white-noise (diffusion-limit) model's "
                               "linear spectrum (r0/N)|1/(1 - J G)|^2 at the fixed point r=%.6g; not the shot-noise "
