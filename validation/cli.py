@@ -273,6 +273,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: long work runs in short compiled chunks, files are written at the end
         print("shotnoise: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`shotnoise spectrum ... | head`): stop quietly, as cat does
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 141
     except Exception:
         if not watch.fired:
             raise

@@ -113,3 +113,16 @@ def test_warnings_where_the_theory_assumptions_fail(capsys):
     assert code == 0 and any("marginal" in w for w in doc["warnings"])
     code, out, _ = run(capsys, *NET, "--json")
     assert not any("marginal" in w or "dt too large" in w for w in json.loads(out)["warnings"])
+
+
+def test_a_closed_pipe_ends_quietly():
+    """`shotnoise spectrum ... | head -1`: the reader goes away; no traceback, exit 141 (as for SIGPIPE)."""
+    import subprocess
+    import sys
+    p = subprocess.Popen([sys.executable, "-m", "shotnoise.validation.cli", "spectrum", "--eta-bar", "1", "--delta",
+                          "0.05", "--J", "-3", "--N", "1000", "--omega-min", "0.1", "--omega-max", "10", "--points",
+                          "20000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.readline()
+    p.stdout.close()  # like head after its first line
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=60) == 141 and "Traceback" not in err and err == "", err
