@@ -11,12 +11,21 @@ joins them into branches.  The saddle-node (fold) points where two branches meet
   then Newton on the double root of the self-consistent rate equation F(r) = Phi(r) - r = 0, dF/dr = 0.
 
 Each fold point is added to both branches that meet there, so a plotted branch ends exactly on the fold.
+
+The quiescent state r = 0 (``Model.quiescent_state()``: a density with bounded support whose top eta_max has
+eta_max + I <= 0, i.e. the uniform family with eta_bar + Delta + I <= 0) is a fixed point that
+``Model.fixed_points()`` (the asynchronous states r > 0) does not list; it is added as its own branch, r = 0,
+v = the mean resting voltage -int g sqrt(-(eta + I)) d eta, labelled 'stable (quiescent)' (eta_max + I < 0) or
+'marginal (quiescent)' (eta_max + I = 0: the branch's end, located where the margin eta_max + I crosses zero).
+Grid values with no fixed point at all (a Gaussian or Lorentzian rate below double precision) are listed in
+``missing`` with the reason, never dropped silently.
 """
 from __future__ import annotations
 
 import itertools
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -29,7 +38,10 @@ PARAMETERS = ("eta_bar", "J", "Delta", "I", "tau")
 #: at most this many grid values (each is a full fixed-point solve)
 MAX_POINTS = 100_001
 #: stability labels of a point ('saddle-node': the fold point itself, one eigenvalue exactly zero)
-STABILITY_LABELS = ("stable", "saddle", "unstable", "marginal", "saddle-node")
+STABILITY_LABELS = ("stable", "saddle", "unstable", "marginal", "saddle-node", "stable (quiescent)",
+                    "marginal (quiescent)")
+#: labels of the quiescent branch r = 0 (Model.quiescent_state().stability -> label)
+QUIESCENT_LABELS = {"stable": "stable (quiescent)", "marginal": "marginal (quiescent)"}
 #: saddle-node methods reported with the diagram
 METHOD_CLOSED_FORM = "closed form (theory.mpr_analysis.saddle_node_curve)"
 METHOD_NUMERICAL = ("numerical: bisection on the number of fixed points, then Newton on the double root of the "
@@ -84,9 +96,22 @@ class SaddleNode:
 
 
 @dataclass(frozen=True)
+class Missing:
+    """A grid value with no fixed point the solver can represent, and why."""
+
+    value: float
+    reason: str
+
+    def to_dict(self) -> dict:
+        """{"value", "reason"}."""
+        return {"value": float(self.value), "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class BifurcationDiagram:
     """Branches of fixed points of ``model`` with ``parameter`` varied over [start, stop] (``points`` grid values
-    plus the saddle-nodes inside), and the saddle-node points found by ``saddle_node_method``."""
+    plus the saddle-nodes inside; the quiescent state r = 0 as its own branch), the saddle-node points found by
+    ``saddle_node_method``, and the grid values without any fixed point (``missing``, with the reason)."""
 
     model: object
     parameter: str
@@ -96,16 +121,19 @@ class BifurcationDiagram:
     branches: tuple
     saddle_nodes: tuple
     saddle_node_method: str
+    missing: tuple = ()
 
     def to_dict(self) -> dict:
         """{"parameter", "from", "to", "points", "model", "saddle_node_method", "branches": [{"values", "r", "v",
-        "stability"}], "saddle_nodes": [{"value", "r"}]}; the model's other parameters under "model"."""
+        "stability"}], "saddle_nodes": [{"value", "r"}], "missing": [{"value", "reason"}]}; the model's other
+        parameters under "model"."""
         model = self.model.flat_dict()
         model.pop(self.parameter, None)
         return {"parameter": self.parameter, "from": self.start, "to": self.stop, "points": self.points,
                 "model": model, "saddle_node_method": self.saddle_node_method,
                 "branches": [b.to_dict() for b in self.branches],
-                "saddle_nodes": [s.to_dict() for s in self.saddle_nodes]}
+                "saddle_nodes": [s.to_dict() for s in self.saddle_nodes],
+                "missing": [m.to_dict() for m in self.missing]}
 
 
 # ----------------------------------------------------------------------------- closed-form folds (Lorentzian)
@@ -197,16 +225,76 @@ def _check_vary(model, vary: str) -> None:
         raise ParameterError("vary must be one of %s, got %r" % (", ".join(PARAMETERS), vary))
 
 
-def _solve(model, vary: str, value: float) -> list[tuple]:
-    """(r, v, label) of every fixed point at ``vary`` = value (the model's own solver), sorted by r."""
+def _solve(model, vary: str, value: float, why: list | None = None) -> list[tuple]:
+    """(r, v, label) of every fixed point with r > 0 at ``vary`` = value (the model's own solver), sorted by r;
+    when there is none, the solver's reason is appended to ``why`` (if given)."""
     m = model.replace(**{vary: value})
     try:
         pts = m.fixed_points()
     except ParameterError as e:
-        if str(e).startswith("no asynchronous state"):  # quiescent: no branch here
+        if str(e).startswith("no asynchronous state"):  # quiescent or a rate below double precision
+            if why is not None:
+                why.append(str(e))
             return []
         raise
     return [(q.r, q.v, coarse_stability(q.stability)) for q in pts]
+
+
+def _quiescent(model, vary: str, value: float):
+    """Model.quiescent_state() at ``vary`` = value (None: the population fires at r = 0)."""
+    return model.replace(**{vary: value}).quiescent_state()
+
+
+def _quiescent_branches(model, vary: str, grid: np.ndarray, qs: list) -> list[Branch]:
+    """The quiescent state r = 0 along the grid as branches: runs of grid values where it exists, each extended to
+    the value where the margin eta_max + I (``QuiescentState.margin``; the top of the support from the model's
+    density) crosses zero between two grid values: brentq on the margin (continuous in every parameter), then the
+    nearest double on the quiescent side; that end point is labelled 'marginal (quiescent)' when the margin is
+    exactly 0 there (else by its own stability)."""
+    from scipy.optimize import brentq
+
+    # qs: Model.quiescent_state() at each grid value
+    if not any(q is not None for q in qs):
+        return []
+
+    def margin(x):
+        m = model.replace(**{vary: x})
+        return m.density().hi + m.I
+
+    def edge(inside: float, outside: float):
+        """(value, QuiescentState) at the end of existence between a quiescent and a firing grid value."""
+        x = brentq(margin, inside, outside, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)
+        for _ in range(64):  # brentq may land on the firing side by an ulp: step back towards ``inside``
+            q = _quiescent(model, vary, x)
+            if q is not None or x == inside:
+                return x, q
+            x = float(np.nextafter(x, inside))
+        return inside, _quiescent(model, vary, inside)
+
+    out, run = [], []
+
+    def close():
+        if run:
+            vals, r, v, lab = zip(*run)
+            out.append(Branch(np.array(vals, dtype=float), np.array(r, dtype=float), np.array(v, dtype=float),
+                              tuple(lab)))
+            run.clear()
+
+    for k, (x, q) in enumerate(zip(grid, qs)):
+        if q is None:
+            if run:  # the run ends between grid[k-1] and x
+                xe, qe = edge(float(grid[k - 1]), float(x))
+                if xe != run[-1][0]:
+                    run.append((xe, 0.0, qe.v, QUIESCENT_LABELS[qe.stability]))
+            close()
+            continue
+        if not run and k > 0:  # the run starts between grid[k-1] and x
+            xe, qe = edge(float(x), float(grid[k - 1]))
+            if xe != x:
+                run.append((xe, 0.0, qe.v, QUIESCENT_LABELS[qe.stability]))
+        run.append((float(x), 0.0, q.v, QUIESCENT_LABELS[q.stability]))
+    close()
+    return out
 
 
 def _rate_excess(model):
@@ -253,17 +341,20 @@ def _newton_fold(model, vary: str, p0: float, r0: float, lo: float, hi: float):
 def _numerical_fold(model, vary: str, a: float, b: float, na: int, nb: int, lo_range: float, hi_range: float):
     """The fold between grid values a < b (na != nb fixed points): bisection on the number of fixed points (the
     model's solver) to 1e-6 of the range, then Newton on the double root of the rate equation
-    (:func:`_newton_fold`).  Returns (value, r, v, the other fixed points at the fold, refined?)."""
+    (:func:`_newton_fold`).  na, nb count every fixed point, the quiescent state included (a fold can pair the
+    low-rate state born at the quiescent state's end with another one).  Returns (value, r, v, the other fixed
+    points with r > 0 at the fold, refined?)."""
     lo, hi = a, b
     pa, pb = _solve(model, vary, a), _solve(model, vary, b)
     while b - a > BISECTION_RTOL * (hi_range - lo_range):
         c = 0.5 * (a + b)
         pc = _solve(model, vary, c)
-        if len(pc) == na:
+        if len(pc) + (_quiescent(model, vary, c) is not None) == na:
             a, pa = c, pc
         else:
             b, pb = c, pc
-    more = pa if len(pa) > len(pb) else pb
+    n_all = lambda pts, x: len(pts) + (_quiescent(model, vary, x) is not None)  # r = 0 included
+    more = pa if n_all(pa, a) > n_all(pb, b) else pb
     less = pb if more is pa else pa
     k = min(range(len(more) - 1), key=lambda i: (more[i + 1][0] - more[i][0]) / more[i + 1][0])
     r0 = 0.5 * (more[k][0] + more[k + 1][0])
@@ -291,7 +382,8 @@ class _Column:
     others: list | None = None  # at a fold column: the fixed points that are not its double root
 
 
-def bifurcation_diagram(model, *, vary: str, start: float, stop: float, points: int = 201) -> BifurcationDiagram:
+def bifurcation_diagram(model, *, vary: str, start: float, stop: float, points: int = 201,
+                        progress: Callable[[int], None] | None = None) -> BifurcationDiagram:
     """Every branch of fixed points of ``model`` with ``vary`` from ``start`` to ``stop``, with stability and the
     saddle-node points.
 
@@ -306,6 +398,8 @@ def bifurcation_diagram(model, *, vary: str, start: float, stop: float, points: 
     points : int
         Grid values, 2 <= points <= MAX_POINTS, evenly spaced; the saddle-nodes in the range (and a midpoint
         between two saddle-nodes closer than a grid step) are added.
+    progress : callable, optional
+        Called with 1 after each grid value is solved (e.g. a progress bar's ``update``); None: silent.
 
     Returns
     -------
@@ -316,7 +410,10 @@ def bifurcation_diagram(model, *, vary: str, start: float, stop: float, points: 
         saddle-nodes from the closed form (:func:`closed_form_saddle_nodes`); other families: where the number of
         fixed points changes by two between grid values, bisection on that number, then Newton on the double
         root of the rate equation (value to ~1e-14 relative, r to ~1e-10; a fold pair closer than a grid step is
-        not seen).  Rates in spikes per unit time, v dimensionless, time in units of tau.
+        not seen).  The quiescent state r = 0, where it exists (``Model.quiescent_state()``), is its own branch
+        labelled 'stable (quiescent)' / 'marginal (quiescent)' with v the mean resting voltage.  Grid values
+        with no fixed point at all are listed in ``missing`` with the solver's reason.  Rates in spikes per unit
+        time, v dimensionless, time in units of tau.
     """
     _check_vary(model, vary)
     start, stop = finite("start", start), finite("stop", stop)
@@ -336,6 +433,17 @@ def bifurcation_diagram(model, *, vary: str, start: float, stop: float, points: 
     width = hi - lo
     grid = np.linspace(lo, hi, points)
     lorentzian = model.heterogeneity == "lorentzian"
+    qs = [_quiescent(model, vary, x) for x in grid]  # Model.quiescent_state() (None for unbounded densities)
+    reasons: dict = {}
+
+    def column(x: float) -> _Column:
+        why: list = []
+        col = _Column(float(x), _solve(model, vary, x, why))
+        if why:
+            reasons[float(x)] = why[0]
+        if progress is not None:
+            progress(1)
+        return col
 
     if lorentzian:
         folds = [s for s in closed_form_saddle_nodes(model, vary=vary) if lo <= s.value <= hi]
@@ -346,18 +454,19 @@ def bifurcation_diagram(model, *, vary: str, start: float, stop: float, points: 
         for a, b in zip(marks[:-1], marks[1:]):
             if b - a > 2 * SNAP_RTOL * width and not any(a < x < b for x in values):
                 values.append(0.5 * (a + b))
-        columns = [_Column(x, _solve(model, vary, x)) for x in sorted(values)]
+        columns = [column(x) for x in sorted(values)]
         for s in folds:
             others = [p for p in _solve(model, vary, s.value) if abs(p[0] - s.r) > FOLD_RTOL * s.r]
             columns.append(_Column(s.value, [], s, others))
     else:
         method = METHOD_NUMERICAL
-        columns = [_Column(x, _solve(model, vary, x)) for x in grid]
+        columns = [column(x) for x in grid]
         folds, unrefined = [], 0
-        for c0, c1 in zip(columns[:-1], columns[1:]):
-            if abs(len(c0.points) - len(c1.points)) == 2:
-                val, r, v, others, refined = _numerical_fold(model, vary, c0.value, c1.value, len(c0.points),
-                                                             len(c1.points), lo, hi)
+        count = [len(c.points) + (q is not None) for c, q in zip(columns, qs)]  # the quiescent state included
+        for k, (c0, c1) in enumerate(zip(columns[:-1], columns[1:])):
+            if abs(count[k] - count[k + 1]) == 2:
+                val, r, v, others, refined = _numerical_fold(model, vary, c0.value, c1.value, count[k],
+                                                             count[k + 1], lo, hi)
                 unrefined += not refined
                 s = SaddleNode(float(val), float(r), float(v))
                 folds.append(s)
@@ -368,8 +477,13 @@ def bifurcation_diagram(model, *, vary: str, start: float, stop: float, points: 
         folds.sort(key=lambda s: s.value)
     columns.sort(key=lambda c: (c.value, c.fold is not None))
     branches = _join(columns)
+    quiet = _quiescent_branches(model, vary, grid, qs)
+    missing = tuple(Missing(c.value, reasons.get(c.value, "no fixed point found")) for c in columns
+                    if c.fold is None and not c.points and _quiescent(model, vary, c.value) is None)
+    branches = sorted(branches + quiet, key=lambda b: (b.values[0], b.r[0]))
     return BifurcationDiagram(model=model, parameter=vary, start=start, stop=stop, points=points,
-                              branches=tuple(branches), saddle_nodes=tuple(folds), saddle_node_method=method)
+                              branches=tuple(branches), saddle_nodes=tuple(folds), saddle_node_method=method,
+                              missing=missing)
 
 
 def _join(columns: list[_Column]) -> list[Branch]:
@@ -378,9 +492,10 @@ def _join(columns: list[_Column]) -> list[Branch]:
     Between two columns the branches continue in the order of r (fixed points of one parameter value do not
     cross between saddle-nodes).  At a fold column the two branches that meet there end (their neighbours on the
     lower side have two more points than the fold's other fixed points) or start (on the upper side); the fold
-    point is added to both.  Neighbours whose numbers of points do not match this (a branch reaching r = 0, a
-    fold not resolved) are matched by the order-preserving assignment of least total |log r| distance; the
-    unmatched branches end or start there.
+    point is added to both (one more point only: one branch, the other born at the quiescent state's end).
+    Neighbours whose numbers of points do not match this (a branch reaching r = 0, a fold not resolved) are
+    matched by the order-preserving assignment of least total |log r| distance; the unmatched branches end or
+    start there.
     """
     data: list[list] = []  # per branch: list of (value, r, v, label)
 
@@ -396,7 +511,6 @@ def _join(columns: list[_Column]) -> list[Branch]:
         out += [(col.fold.r, i) for i in ids["right"]]
         return sorted(out, key=lambda t: t[0])
 
-    n_needed = lambda col: len(col.others) + 2
     ids_prev = None
     prev = None
     for k, col in enumerate(columns):
@@ -404,10 +518,10 @@ def _join(columns: list[_Column]) -> list[Branch]:
         if col.fold is None:
             left_nodes = [(p[0], ("pt", j)) for j, p in enumerate(col.points)]
         else:
-            lp = prev is not None and prev.fold is None and len(prev.points) == n_needed(col)
+            # both fold branches come from the left, or one (the other is born at the quiescent state's end)
+            lp = 0 if prev is None or prev.fold is not None else len(prev.points) - len(col.others)
             left_nodes = [(p[0], ("other", j)) for j, p in enumerate(col.others)]
-            if lp:
-                left_nodes += [(col.fold.r, ("fold", 0)), (col.fold.r, ("fold", 1))]
+            left_nodes += [(col.fold.r, ("fold", m)) for m in range(lp if lp in (1, 2) else 0)]
             left_nodes.sort(key=lambda t: t[0])
         incoming = slots_right(prev, ids_prev) if prev is not None else []
         assign = _match([r for r, _ in incoming], [r for r, _ in left_nodes])
@@ -439,8 +553,8 @@ def _join(columns: list[_Column]) -> list[Branch]:
             ended = [got[("fold", m)] for m in (0, 1) if ("fold", m) in got]
             for i in ended:
                 data[i].append(fpt)
-            rp = nxt is not None and nxt.fold is None and len(nxt.points) == n_needed(col)
-            right = [new(fpt), new(fpt)] if rp else []
+            rp = 0 if nxt is None or nxt.fold is not None else len(nxt.points) - len(col.others)
+            right = [new(fpt) for _ in range(rp if rp in (1, 2) else 0)]
             if not ended and not right:
                 new(fpt)  # a fold on the range's edge, its branches outside: the point alone
             ids = {"others": others, "right": right}

@@ -14,6 +14,7 @@ has one code path for every family:
 from __future__ import annotations
 
 import math
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -89,6 +90,55 @@ def fixed_points(model) -> list[dict]:
         out.append(dict(r=q.r, v=q.v, eigenvalues=tuple(eigs), stability=_stability_label(rep),
                         rate_error=q.r_err, report=rep))
     return out
+
+
+@dataclass(frozen=True)
+class QuiescentState:
+    """The silent fixed point r = 0 of a population whose excitabilities are all below threshold.
+
+    r = 0 (spikes per unit time); v = -int g(eta) sqrt(-(eta + I)) d eta, the mean resting voltage
+    (theory/THEORY.md eqs. (74)-(79) at r0 = 0, ``general_response._mean_voltage``); ``margin`` = eta_max + I <= 0
+    (eta_max the top of g's support); ``slowest_rate`` = -2 sqrt(-margin)/tau, the least negative eigenvalue;
+    ``stability`` 'stable' (margin < 0) or 'marginal' (margin = 0)."""
+
+    r: float
+    v: float
+    margin: float
+    slowest_rate: float
+    stability: str
+
+    def to_dict(self) -> dict:
+        """{"r", "v", "margin", "slowest_rate", "stability"}."""
+        return asdict(self)
+
+
+def quiescent_state(model) -> QuiescentState | None:
+    """The quiescent fixed point r = 0 of the model's mass model, or None if it has none.
+
+    r = 0 is a fixed point exactly when no neuron fires at r = 0: Phi(0) = (1/(pi tau)) int g(eta)
+    sqrt(max(eta + I, 0)) d eta = 0, i.e. eta_max + I <= 0 with eta_max the top of the support of g (the uniform
+    family: eta_max = eta_bar + Delta; the Lorentzian, multi-pole and Gaussian densities have unbounded support,
+    so Phi(0) > 0 and they have no quiescent state: their rate only becomes small).  At r = 0 the coupling term
+    J tau r vanishes and each neuron (tau dV/dt = V^2 + eta + I) rests at V_eta = -sqrt(-(eta + I)).
+
+    Stability of the mass model: a perturbation small enough that no neuron passes its threshold
+    +sqrt(-(eta + I)) produces no spike, so r stays 0 and the recurrent input J tau r is not switched on (the
+    open-loop susceptibility G vanishes at r = 0, so 1 - J G = 1 has no zero, for any J); each neuron's
+    deviation decays as exp(-2 sqrt(-(eta + I)) t/tau).  The spectrum is the band of these rates; its edge
+    -2 sqrt(-(eta_max + I))/tau is the slowest.  Hence: stable when eta_max + I < 0 strictly (a finite gap); at
+    eta_max + I = 0 the top neurons sit on their own saddle-node V = 0 and the state is marginal.  The basin is
+    finite (a kick past +sqrt(-(eta + I)) fires a neuron), so a quiescent state coexists with firing states.
+    """
+    g = density(model)
+    if not math.isfinite(g.hi):
+        return None
+    margin = float(g.hi + model.I)
+    if margin > 0:
+        return None
+    from .general_response import _geometry, _mean_voltage
+    v = _mean_voltage(_geometry(g, model.I), 1e-11)[0]
+    return QuiescentState(r=0.0, v=float(v), margin=margin, slowest_rate=-2.0 * math.sqrt(-margin) / model.tau + 0.0,
+                          stability="stable" if margin < 0 else "marginal")
 
 
 def _stability_label(rep) -> str:

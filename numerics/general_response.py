@@ -556,7 +556,8 @@ def self_consistent_rates(g, *, J: float, I: float = 0.0, tau: float = 1.0,
         if fs[k] == 0.0 and k > 0:
             roots.append(xs[k])
         elif fs[k] * fs[k + 1] < 0:
-            roots.append(brentq(F, xs[k], xs[k + 1], xtol=1e-15, rtol=1e-15, maxiter=200))
+            # xtol far below any rate: a rate of 1e-17 (a Gaussian tail) is resolved to rtol, not to 1e-15 absolute
+            roots.append(brentq(F, xs[k], xs[k + 1], xtol=1e-300, rtol=1e-15, maxiter=200))
     out = []
     for r0 in roots:
         phi, dphi, geo = _rate_map(g, r0, J, I, tau, rtol)

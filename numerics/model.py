@@ -34,6 +34,7 @@ from .parameters import MPRParameters, finite, integer_at_least, positive
 
 if TYPE_CHECKING:  # the density kernels are numba ufuncs compiled at import: imported lazily
     from .densities import Density
+    from .families import QuiescentState
 
 from .families import FAMILIES, REDUCED
 
@@ -305,7 +306,14 @@ class Model:
 
         pts = fixed_points(self)
         if not pts:
-            raise ParameterError("no asynchronous state with r > 0: the population is quiescent (%s)" % self.describe())
+            q = self.quiescent_state()
+            if q is None:  # an unbounded density: Phi(0) > 0, but the rate is not resolved in double precision
+                raise ParameterError("no asynchronous state with r > 0 resolved: the population is practically "
+                                     "quiescent, its rate is below the solver's double-precision resolution (%s)"
+                                     % self.describe())
+            raise ParameterError("no asynchronous state with r > 0: the population is quiescent, its only fixed point "
+                                 "is r = 0, %s (every neuron below threshold: top of the support + I = %.6g <= 0; "
+                                 "mean resting voltage %.6g; %s)" % (q.stability, q.margin, q.v, self.describe()))
         names = [None] if len(pts) == 1 else (["low", "high"] if len(pts) == 2 else list(BRANCHES))
         return tuple(OperatingPoint(model=self, branch=nm, **q) for q, nm in zip(pts, names))
 
@@ -316,6 +324,15 @@ class Model:
         the self-consistent rates r = int g(eta) sqrt(max(eta + I + J tau r, 0)) d eta/(pi tau), stability from
         the zeros of 1 - J G (numerics.families)."""
         return list(self._fixed_points)
+
+    def quiescent_state(self) -> QuiescentState | None:
+        """The quiescent fixed point r = 0 (a families.QuiescentState: mean resting voltage v, stability, slowest
+        eigenvalue) when every neuron is below threshold at r = 0 (eta_max + I <= 0, eta_max the top of the
+        density's support: the uniform family's eta_bar + Delta), else None.  Not among :meth:`fixed_points`
+        (the asynchronous states r > 0, which carry linear response and shot noise)."""
+        from .families import quiescent_state
+
+        return quiescent_state(self)
 
     def operating_point(self, *, branch: str | None = None, require_stable: bool = True):
         """The operating point for linear response.

@@ -1,7 +1,10 @@
 """The figure of ``shotnoise bifurcation --plot``: the rate r of every fixed point against the varied parameter.
 
 Stable stretches of a branch solid, saddle / unstable / marginal stretches dashed (each stretch runs up to the
-saddle-node that ends it), saddle-node points marked; the model's other parameters in the title.
+saddle-node that ends it), saddle-node points marked; the model's other parameters in the title.  The quiescent
+branch r = 0 (every neuron below threshold) is a thick green line at r = 0, or along the bottom of a logarithmic r
+axis (where r = 0 cannot be drawn; the legend says so); grid values without any fixed point are marked by grey
+ticks at the bottom.
 """
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ UNITS = {p: axis_label("%s, %s" % (p, QUANTITIES[p].description), p) for p in ("
 R_LABEL = axis_label("firing rate r, spikes per neuron", "rate")
 STYLES = {"stable": ("-", "tab:blue", "stable"), "saddle": ("--", "tab:red", "saddle (one unstable direction)"),
           "unstable": ("--", "tab:purple", "unstable"), "marginal": (":", "tab:gray", "marginal (neutral mode)")}
+QUIESCENT = {"stable (quiescent)": ("-", "tab:green", "stable quiescent state, r = 0"),
+             "marginal (quiescent)": (":", "tab:green", "marginal quiescent state, r = 0")}
 
 
 def _runs(branch: dict):
@@ -47,7 +52,10 @@ def plot_bifurcation(doc: dict, path) -> None:
     fig, ax = plt.subplots(figsize=(7.5, 5.0))
     try:
         seen = set()
+        quiet = [b for b in doc["branches"] if any(s in QUIESCENT for s in b["stability"])]
         for b in doc["branches"]:
+            if b in quiet:
+                continue
             x, y = b["values"], b["r"]
             for lab, i, j in _runs(b):
                 ls, color, text = STYLES.get(lab, ("-", "k", lab))
@@ -70,7 +78,9 @@ def plot_bifurcation(doc: dict, path) -> None:
         ax.set_title("Fixed points vs %s (%s; %s)" % (par, fam, others), fontsize=10)
         ax.set_xlabel(UNITS.get(par, par))
         ax.set_ylabel(R_LABEL)
-        ax.set_yscale("log" if _wide(doc) else "linear")
+        wide = _wide(doc)
+        ax.set_yscale("log" if wide else "linear")
+        _draw_quiescent(ax, quiet, doc.get("missing", []), wide, seen)
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8, loc="best")
         fig.tight_layout()
@@ -83,3 +93,29 @@ def _wide(doc: dict) -> bool:
     """True when the rates span more than two decades (a logarithmic r axis shows every branch)."""
     rs = [r for b in doc["branches"] for r in b["r"] if r > 0]
     return bool(rs) and max(rs) > 100 * min(rs)
+
+
+def _draw_quiescent(ax, quiet: list, missing: list, log: bool, seen: set) -> None:
+    """The quiescent branches (r = 0: at the bottom edge of a logarithmic axis) and the values without a fixed
+    point (grey ticks at the bottom)."""
+    if not quiet and not missing:
+        return
+    if log:
+        lo, hi = ax.get_ylim()
+        floor = lo
+        ax.set_ylim(floor, hi)
+    else:
+        floor = 0.0
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(min(lo, -0.03 * max(hi, 1e-300)), hi)
+    where = " (drawn at the bottom: log axis)" if log else ""
+    for b in quiet:
+        x = b["values"]
+        for lab, i, j in _runs(b):
+            ls, color, text = QUIESCENT.get(lab, ("-", "tab:green", lab))
+            ax.plot(x[i:j + 1], [floor] * (j + 1 - i), ls, color=color, lw=3.0, clip_on=False,
+                    label=None if lab in seen else text + where)
+            seen.add(lab)
+    if missing:
+        ax.plot([m["value"] for m in missing], [floor] * len(missing), "|", color="0.4", ms=10, clip_on=False,
+                label="no fixed point resolved (see the table / JSON 'missing')")

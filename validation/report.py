@@ -159,6 +159,10 @@ def format_fixed_points(doc: dict) -> str:
     for q in doc["fixed_points"]:
         ev = ", ".join("%.6g%+.6gi" % (re_, im) for re_, im in q["eigenvalues"])
         lines.append("%-12.6g %-12s %-15s %s" % (q["r"], _g(q["v"]), q["stability"], ev))
+    qs = doc.get("quiescent")
+    if qs is not None:
+        lines.append("%-12.6g %-12s %-15s %.6g (slowest resting neuron; quiescent: every neuron below threshold, "
+                     "v = mean resting voltage)" % (0.0, _g(qs["v"]), qs["stability"], qs["slowest_rate"]))
     return "\n".join(lines)
 
 

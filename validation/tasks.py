@@ -118,8 +118,21 @@ def fixed_point_dict(op) -> dict:
 
 # ----------------------------------------------------------------------------- theory
 def fixed_points_report(model: Model) -> dict:
-    """All fixed points (sorted by r) with stability, eigenvalues and branch names (same keys for every family)."""
-    return {"parameters": model.flat_dict(), "fixed_points": [fixed_point_dict(q) for q in model.fixed_points()]}
+    """All fixed points (sorted by r) with stability, eigenvalues and branch names (same keys for every family);
+    for a family with bounded support whose every neuron can rest (uniform: eta_bar + Delta + I <= 0) also the
+    silent state r = 0 under "quiescent" (``Model.quiescent_state``; then an empty list of firing states is
+    not an error)."""
+    quiet = model.quiescent_state()
+    try:
+        firing = [fixed_point_dict(q) for q in model.fixed_points()]
+    except ParameterError:
+        if quiet is None:
+            raise
+        firing = []
+    doc = {"parameters": model.flat_dict(), "fixed_points": firing}
+    if quiet is not None:
+        doc["quiescent"] = quiet.to_dict()
+    return doc
 
 
 def spectrum_report(model: Model, *, omega, branch: str | None = None) -> dict:

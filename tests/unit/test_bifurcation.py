@@ -228,3 +228,147 @@ def test_cli_varied_parameter_needs_no_model_option(capsys):
     doc = json.loads(out)
     assert code == 0 and doc["parameter"] == "Delta" and "Delta" not in doc["model"]
     assert [round(s["value"], 10) for s in doc["saddle_nodes"]] == [1.5000978464]
+
+
+# ----------------------------------------------------------------------------- quiescent state, gaps (issue 13 trial)
+UNIFORM = Model(eta_bar=-4.0, Delta=1.0, J=15.0, heterogeneity="uniform")
+
+
+def test_quiescent_state_of_the_uniform_family():
+    """r = 0 is a fixed point iff the top of the support is at or below threshold (eta_bar + Delta + I <= 0);
+    v = -int g sqrt(-(eta + I)) d eta = -((b^3/2 - a^3/2)/(3 Delta)) with a = -(eta_bar + Delta + I),
+    b = -(eta_bar - Delta + I) (the uniform density integrated by hand here; quadrature rtol 1e-11)."""
+    for eta_bar, I in ((-5.0, 0.0), (-3.0, -1.5), (-1.0, 0.0)):
+        q = UNIFORM.replace(eta_bar=eta_bar, I=I).quiescent_state()
+        a, b = -(eta_bar + 1.0 + I), -(eta_bar - 1.0 + I)
+        assert q.r == 0.0 and q.margin == -a
+        assert abs(q.v + (b ** 1.5 - a ** 1.5) / 3.0) < 1e-10 * abs(q.v)
+        assert q.slowest_rate == -2.0 * np.sqrt(a)
+        assert q.stability == ("marginal" if a == 0 else "stable")
+    assert UNIFORM.replace(eta_bar=-0.999).quiescent_state() is None  # the top neurons fire
+    for fam in ("lorentzian", "gaussian"):  # unbounded support: Phi(0) > 0, no quiescent state
+        assert UNIFORM.replace(heterogeneity=fam, eta_bar=-8.0).quiescent_state() is None
+    assert UNIFORM.replace(heterogeneity="multipole", poles=2, eta_bar=-8.0).quiescent_state() is None
+
+
+def test_fixed_points_of_a_quiescent_model_say_so():
+    """Model.fixed_points() lists the asynchronous states r > 0; a quiescent model's error names r = 0 and its
+    stability (the CLI prints it as one line, exit 2)."""
+    with pytest.raises(ParameterError, match=r"^no asynchronous state with r > 0: the population is quiescent, its "
+                                             r"only fixed point is r = 0, stable .*-4 <= 0"):
+        UNIFORM.replace(eta_bar=-5.0, J=5.0).fixed_points()
+
+
+def test_uniform_diagram_has_the_stable_quiescent_branch():
+    """The trial's diagram (eta_bar from -8 to -1, Delta = 1, J = 15, uniform): besides the saddle and upper
+    branches from the fold, the quiescent branch r = 0 over the whole range, stable, marginal at eta_bar = -1
+    (top of the support at threshold); JSON as documented."""
+    d = bifurcation_diagram(UNIFORM, vary="eta_bar", start=-8.0, stop=-1.0, points=8)
+    doc = json.loads(json.dumps(d.to_dict(), allow_nan=False))
+    quiet = [b for b in doc["branches"] if b["stability"][0].endswith("(quiescent)")]
+    assert len(quiet) == 1 and len(doc["branches"]) == 3 and doc["missing"] == []
+    q = quiet[0]
+    assert q["values"] == [-8.0, -7.0, -6.0, -5.0, -4.0, -3.0, -2.0, -1.0] and set(q["r"]) == {0.0}
+    assert q["stability"] == ["stable (quiescent)"] * 7 + ["marginal (quiescent)"]
+    assert q["v"][3] == UNIFORM.replace(eta_bar=-5.0).quiescent_state().v
+    assert set(q["stability"]) <= set(STABILITY_LABELS)
+    assert len(doc["saddle_nodes"]) == 1
+
+
+def test_quiescent_branch_ends_where_the_top_neuron_reaches_threshold():
+    """eta_bar on the grid -1.6, -1.2, -0.8, -0.4, 0 (-1 is not a grid value): the quiescent branch ends at
+    eta_bar = -Delta - I = -1 exactly (brentq on the margin, which is linear in eta_bar), labelled marginal; the
+    low state born there meets the saddle in a fold in (-1, 0), found although the count of fixed points with
+    r > 0 changes by one only (r = 0 included, it drops by two)."""
+    d = bifurcation_diagram(UNIFORM, vary="eta_bar", start=-1.6, stop=0.0, points=5)
+    quiet = [b for b in d.branches if b.stability[0].endswith("(quiescent)")]
+    assert len(quiet) == 1
+    assert quiet[0].values[-1] == -1.0 and quiet[0].stability[-1] == "marginal (quiescent)"
+    assert quiet[0].values[0] == -1.6
+    assert len(d.saddle_nodes) == 1 and -1.0 < d.saddle_nodes[0].value < 0.0
+    ends = [b for b in d.branches if b.stability[-1] == "saddle-node"]
+    assert len(ends) == 1 and ends[0].stability[:-1] == ("saddle",) * (len(ends[0].values) - 1)
+
+
+def test_J_diagram_reports_the_silent_population_below_the_fold():
+    """Trial: --vary J --eta-bar -5 (uniform) reported nothing for J < 14.07; the quiescent branch covers [0, 25]."""
+    d = bifurcation_diagram(UNIFORM.replace(eta_bar=-5.0), vary="J", start=0.0, stop=25.0, points=6)
+    quiet = [b for b in d.branches if b.stability[0].endswith("(quiescent)")]
+    assert len(quiet) == 1 and list(quiet[0].values) == [0.0, 5.0, 10.0, 15.0, 20.0, 25.0]
+    assert set(quiet[0].stability) == {"stable (quiescent)"}
+    assert d.missing == ()
+
+
+def test_gaussian_tail_rates_are_kept():
+    """A Gaussian population at eta_bar = -8 (Delta = 1) fires at r = Phi(0)/(1 - J G(0)) ~ 6e-17: a fixed point,
+    not dropped (the root finder's absolute tolerance was 1e-15, which returned r = 0)."""
+    m = UNIFORM.replace(heterogeneity="gaussian", eta_bar=-8.0)
+    (q,) = m.fixed_points()
+    assert 1e-17 < q.r < 1e-16 and q.stability == "stable"
+    d = bifurcation_diagram(m, vary="eta_bar", start=-8.0, stop=-7.5, points=3)
+    assert d.missing == () and len(d.branches) == 1 and list(d.branches[0].values) == [-8.0, -7.75, -7.5]
+
+
+def test_values_without_a_fixed_point_are_listed_with_the_reason():
+    """A Gaussian rate below double precision (eta_bar = -60: Phi(0) ~ exp(-1800) underflows) is no silent gap:
+    the grid values are listed with the model's reason."""
+    m = UNIFORM.replace(heterogeneity="gaussian", eta_bar=-60.0)
+    d = bifurcation_diagram(m, vary="eta_bar", start=-60.0, stop=-59.0, points=2)
+    assert [x.value for x in d.missing] == [-60.0, -59.0] and d.branches == ()
+    assert all("below the solver's double-precision resolution" in x.reason for x in d.missing)
+    doc = d.to_dict()
+    assert doc["missing"][0] == {"value": -60.0, "reason": d.missing[0].reason}
+    table = cb.format_bifurcation(doc)
+    assert "# no fixed point at 2 grid value(s), eta_bar = -60, -59: no asynchronous state" in table
+
+
+def test_progress_is_called_once_per_grid_value():
+    calls = []
+    bifurcation_diagram(BASE, vary="J", start=5.0, stop=30.0, points=7, progress=calls.append)
+    assert calls == [1] * 7
+
+
+def test_cli_quiescent_table_and_plot(capsys, tmp_path):
+    png = tmp_path / "u.png"
+    code, out, err = run_cli(capsys, "--vary", "eta_bar", "--from", "-8", "--to", "-1", "--points", "8",
+                             "--delta", "1", "--J", "15", "--heterogeneity", "uniform", "--plot", str(png))
+    assert code == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and err == ""  # no bar: not a terminal
+    assert "stable (quiescent) -> marginal (quiescent)" in out and "# quiescent: r = 0" in out
+
+
+# ----------------------------------------------------------------------------- errors name the bad option
+CIRCUIT = {"populations": {"E": {"N": 800, "eta_bar": 1.0, "Delta": 0.1, "tau": 1.0, "tau_s": 0.2},
+                           "I": {"N": 200, "eta_bar": 0.5, "Delta": 0.1, "tau": 0.5, "tau_s": 0.3}},
+           "coupling": {"E": {"E": 2.0, "I": -4.0}, "I": {"E": 3.0, "I": -2.0}}, "input": {"E": 0.0, "I": 0.0}}
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--vary", "J", "--from", "0", "--to", "10", "--eta-bar", "-5", "--delta", "nan"], "Delta must be finite"),
+    (["--vary", "J", "--from", "0", "--to", "10", "--delta", "1"], "missing --eta-bar (or give --model-file)"),
+    (["--vary", "eta_bar", "--from", "-8", "--to", "-1", "--J", "15"], "missing --delta (or give --model-file)"),
+    (["--vary", "eta_bar", "--from", "nan", "--to", "-1", "--J", "15", "--delta", "1"],
+     "--from must be finite, got nan"),
+    (["--vary", "J", "--from", "0", "--to", "1e5", "--eta-bar", "-4", "--delta", "1", "--heterogeneity", "uniform"],
+     "--to = 100000.0 is not a valid J: J must satisfy |J| <= 10000"),
+])
+def test_cli_errors_blame_the_right_option(capsys, argv, message):
+    with pytest.raises(ParameterError) as e:
+        run_cli(capsys, *argv)
+    assert str(e.value).startswith(message) and "\n" not in str(e.value)
+
+
+def test_cli_refuses_a_circuit_file(capsys, tmp_path):
+    f = tmp_path / "ei.json"
+    f.write_text(json.dumps(CIRCUIT))
+    with pytest.raises(ParameterError, match=r"^bifurcation: the model file .*ei\.json describes a circuit .*"
+                                             r"for circuits use shotnoise hopf$"):
+        run_cli(capsys, "--vary", "eta_bar", "--from", "-8", "--to", "-1", "--model", str(f))
+
+
+def test_cli_help_does_not_offer_circuits():
+    from shotnoise.validation.cli import _Parser
+    ap = _Parser(prog="shotnoise")
+    cb.add_bifurcation_parser(ap.add_subparsers(dest="command", required=True))
+    sub = ap._subparsers._group_actions[0].choices["bifurcation"]
+    (action,) = [x for x in sub._actions if x.dest == "model_file"]
+    assert action.help == cb.MODEL_HELP and "refused" in action.help and "quiet" in {x.dest for x in sub._actions}

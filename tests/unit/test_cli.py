@@ -390,3 +390,20 @@ def test_spectrum_exactly_at_a_neutral_mode_is_a_one_line_error(capsys):
     code, out, err = run(capsys, "spectrum", "--eta-bar", "1", "--delta", "0.05", "--J", "-3", "--N", "1000",
                          "--heterogeneity", "uniform", "--omega", "1.2,1.6", "--json")
     assert code == 0 and json.loads(out)["warnings"]
+
+
+def test_fixed_points_lists_the_quiescent_state_of_a_bounded_family(capsys):
+    """Uniform with eta_bar + Delta + I <= 0: the silent state r = 0 is a fixed point (stable; alone for weak J,
+    beside the firing states for strong J), not an error."""
+    code, out, _ = run(capsys, "fixed-points", "--eta-bar", "-5", "--delta", "1", "--J", "5", "--heterogeneity",
+                       "uniform", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["fixed_points"] == [] and doc["quiescent"]["r"] == 0 and doc["quiescent"]["stability"] == "stable"
+    assert doc["quiescent"]["slowest_rate"] == pytest.approx(-2 * 4 ** 0.5)  # -2 sqrt(-(top + I)) / tau, top = -4
+    code, out, _ = run(capsys, "fixed-points", "--eta-bar", "-5", "--delta", "1", "--J", "25", "--heterogeneity",
+                       "uniform", "--json")
+    doc = json.loads(out)
+    assert code == 0 and len(doc["fixed_points"]) == 2 and doc["quiescent"]["stability"] == "stable"
+    code, out, _ = run(capsys, "fixed-points", "--eta-bar", "1", "--delta", "1", "--J", "0", "--json")
+    assert code == 0 and "quiescent" not in json.loads(out)
