@@ -2,7 +2,13 @@
 
 Formats: LaTeX, Python/numpy, C (C99), Fortran (F95), Julia, Octave/MATLAB,
 XPPAUT ``.ode`` (usable for AUTO continuation) and JSON (expressions as
-strings plus parameter metadata and conventions).  Every exporter takes a
+strings plus parameter metadata and conventions); the tools' own formats
+(PyRates, TVB, jitcsde, and an AUTO-07p continuation script) are in
+:mod:`shotnoise.theory.export_targets`.  Every format carries the default
+parameters and the initial state (C: ``<name>_defaults[]``/``<name>_initial[]``;
+Fortran: ``<name>_defaults(p)``/``<name>_initial(y)``; Octave: functions of the
+same names).  A format that cannot express a model refuses it naming the
+formats that accept it (:func:`accepting_formats`).  Every exporter takes a
 :class:`ExportModel` so later derived systems (e.g. the stochastic MPR model,
 the reduced multi-pole models) are exported by the same code.
 
@@ -19,8 +25,8 @@ auxiliary outputs: ``observables`` in Python, ``<name>_observables`` in C,
 Fortran, Julia and Octave, ``aux`` in XPP, an ``"observables"`` block in JSON.
 
 How each format runs in its tool (each is tested with the real tool):
-C compiles with ``cc -std=c99 -pedantic`` (pi is a literal, no ``M_PI`` needed);
-Fortran with ``gfortran -std=f95 -pedantic``; the Octave file is a script file
+C compiles with ``cc -std=c99 -pedantic -Wall -Werror`` (pi is a literal, no ``M_PI`` needed);
+Fortran with ``gfortran -std=f95 -pedantic -Wall -Werror``; the Octave file is a script file
 (it starts with ``1;``): ``source("file.m")`` defines its functions; XPPAUT
 runs ``xppaut -silent file.ode`` to its ``total`` and AUTO starts from the
 initial data (a stable steady state when the model went through
@@ -46,14 +52,15 @@ from sympy.printing.numpy import NumPyPrinter
 
 from .errors import ParameterError
 from .export_targets import EXPORTERS as _TARGET_EXPORTERS
-from .export_targets import TARGETS
+from .export_targets import TARGETS, ModelRefused
 from .symbols import PARAMETER_INFO, STATE_INFO
 from .version import package_version
 
 FORMATS = ("latex", "python", "c", "fortran", "julia", "octave", "xpp", "json")
 
-#: version of the JSON export's layout (bump when keys change meaning)
-JSON_SCHEMA_VERSION = 2
+#: version of the JSON export's layout (bump when keys change meaning; 3: the surrogate model's equations carry xi,
+#: its drift is under "drift")
+JSON_SCHEMA_VERSION = 3
 #: 20 significant digits of pi, written into C and Fortran sources as a literal (C99 has no M_PI)
 PI_LITERAL = "3.14159265358979323846"
 
@@ -288,8 +295,9 @@ def to_python(m: ExportModel) -> str:
 
 def to_c(m: ExportModel) -> str:
     """C99 function ``void <name>_rhs(double t, const double *y, const double *p, double *dydt)``
-    (and ``<name>_noise``, ``<name>_observables``); compiles with ``cc -std=c99 -pedantic -Wall``."""
-    out = c_preamble(m) + ["/* p[] = {%s} */" % ", ".join(_param_names(m)),
+    (and ``<name>_noise``, ``<name>_observables``) and the arrays ``<name>_defaults[]`` (default parameters) and
+    ``<name>_initial[]`` (initial state); compiles with ``cc -std=c99 -pedantic -Wall -Werror``."""
+    out = c_preamble(m) + c_defaults(m) + ["/* p[] = {%s} */" % ", ".join(_param_names(m)),
                            "void %s_rhs(double t, const double *y, const double *p, double *dydt)" % _cname(m.name),
                            "{"]
     out += _c_unpack(m)
@@ -335,6 +343,19 @@ def c_preamble(m: ExportModel) -> list[str]:
             % (m.title, package_version()), "#include <math.h>", "",
             "#ifndef M_PI  /* strict C99 (-std=c99) does not declare M_PI */",
             "#define M_PI %s" % PI_LITERAL, "#endif", ""]
+
+
+def c_defaults(m: ExportModel) -> list[str]:
+    """``const double <name>_defaults[]`` (parameters in p[] order) and ``<name>_initial[]`` (state in y[] order),
+    with the order in a comment.  External linkage (not static): -Wall warns about unused static constants."""
+    nm = _cname(m.name)
+    params, states = _param_names(m), _state_names(m)
+    return ["/* default parameters, in the order of p[]: {%s} */" % ", ".join(params),
+            "const double %s_defaults[%d] = {%s};" % (nm, len(params), ", ".join(_num(m.defaults[q]) for q in params)),
+            "/* initial state, in the order of y[]: {%s}; %s */"
+            % (", ".join(states), m.initial_note.replace("*/", "")),
+            "const double %s_initial[%d] = {%s};" % (nm, len(states), ", ".join(_num(m.initial[x]) for x in states)),
+            ""]
 
 
 def _cname(name: str) -> str:
@@ -403,9 +424,11 @@ def fortran_name(m: ExportModel, kind: str) -> str:
 
 
 def to_fortran(m: ExportModel) -> str:
-    """Fortran 95 subroutines ``<name>_rhs(t, y, p, dydt)`` (and ``<name>_noise``, ``<name>_observables``);
-    compile with ``gfortran -std=f95 -pedantic -Wall`` (only the time argument t is unused: every subroutine has
-    the same (t, y, p, out) signature).  Each subroutine unpacks only the states and parameters it uses."""
+    """Fortran 95 subroutines ``<name>_rhs(t, y, p, dydt)`` (and ``<name>_noise``, ``<name>_observables``),
+    ``<name>_defaults(p)`` (the default parameters) and ``<name>_initial(y)`` (the initial state); compile with
+    ``gfortran -std=f95 -pedantic -Wall -Werror`` (the time argument t of the autonomous model is referenced by a
+    dead ``if (.false.)`` statement, so it is not reported as unused).  Each subroutine unpacks only the states and
+    parameters it uses."""
     pr = FCodePrinter({"source_format": "free", "standard": 95})
     n, k = len(m.state), len(m.parameters)
     out = _fortran_comment("%s, exported by shotnoise %s (generated)." % (m.title, package_version()), "")
@@ -428,12 +451,29 @@ def to_fortran(m: ExportModel) -> str:
             out.append("  real(8), parameter :: pi = %sd0" % PI_LITERAL)
         out += ["  %s = y(%d)" % (x, i + 1) for i, x in states]
         out += ["  %s = p(%d)" % (q, i + 1) for i, q in params]
+        # the model is autonomous: this dead statement references t so that -Wall reports no unused argument
+        out.append("  if (.false.) %s(%s) = t" % (res, "1, 1" if matrix else "1"))
         for i, f in enumerate(vec):
             index = "%d, %d" % (i // len(m.wiener) + 1, i % len(m.wiener) + 1) if matrix else "%d" % (i + 1)
             code = pr.doprint(sp.sympify(f).xreplace({sp.pi: _PI}), assign_to=sp.Symbol("%s(%s)" % (res, index)))
             out += ["  " + line for line in code.splitlines()]  # long lines are continued with &
         out.append("end subroutine %s" % name)
+    for kind, arg, names, values, what in (
+            ("defaults", "p", _param_names(m), m.defaults, "default parameters"),
+            ("initial", "y", _state_names(m), m.initial, "initial state")):
+        name = fortran_name(m, kind)
+        out.append("subroutine %s(%s)" % (name, arg))
+        note = "; %s" % m.initial_note if kind == "initial" else ""
+        out += _fortran_comment("%s %s = (%s)%s" % (what, arg, ", ".join(names), note), "  ")
+        out += ["  implicit none", "  real(8), intent(out) :: %s(%d)" % (arg, len(names))]
+        out += ["  %s(%d) = %s" % (arg, i + 1, fortran_double(values[x])) for i, x in enumerate(names)]
+        out.append("end subroutine %s" % name)
     return "\n".join(out) + "\n"
+
+
+def fortran_double(x) -> str:
+    """A double-precision Fortran literal that round-trips the float x (17 significant digits, d exponent)."""
+    return ("%.17e" % float(x)).replace("e", "d")
 
 
 def to_julia(m: ExportModel) -> str:
@@ -474,7 +514,8 @@ def to_julia(m: ExportModel) -> str:
 
 def to_octave(m: ExportModel) -> str:
     """Octave/MATLAB ``dydt = <name>_rhs(t, y, p)`` (ode45 compatible); noise coefficients and observables
-    as further ``<name>_noise`` / ``<name>_observables`` functions.  The file is an Octave script file: it
+    as further ``<name>_noise`` / ``<name>_observables`` functions, ``<name>_defaults()`` (row of the default
+    parameters) and ``<name>_initial()`` (column of the initial state).  The file is an Octave script file: it
     starts with ``1;`` so that ``source("<name>.m")`` (or ``octave <name>.m``) defines all its functions."""
     nm = _cname(m.name)
     out = ["1;  %% this line makes the file an Octave script file: source(\"%s.m\") defines the functions below"
@@ -485,13 +526,15 @@ def to_octave(m: ExportModel) -> str:
            "%% Defaults: p = [%s]; initial state (%s): y0 = [%s]."
            % (", ".join(_num(m.defaults[q]) for q in _param_names(m)), m.initial_note,
               "; ".join(_num(m.initial[x]) for x in _state_names(m)))]
+    out.append("%% p = %s_defaults() and y0 = %s_initial() return the defaults and the initial state." % (nm, nm))
     if m.noise:
+        coefficient = "B" if m.wiener else "b"
         em = ("B*dW (dW: column of %d independent N(0, dt) increments)" % len(m.wiener) if m.wiener else
               "b*dW (dW: one scalar N(0, dt) increment)" if m.common_noise else
               "b.*dW (dW: column of independent N(0, dt) increments)")
         out.append("%% Noise (%s)." % _noise_comment(m))
-        out.append("%% Euler-Maruyama step: y = y + dt*%s_rhs(t, y, p) + %s with b = %s_noise(t, y, p)."
-                   % (nm, em, nm))
+        out.append("%% Euler-Maruyama step: y = y + dt*%s_rhs(t, y, p) + %s with %s = %s_noise(t, y, p)."
+                   % (nm, em, coefficient, nm))
     for kind, vec in _vectors(m):
         res = "out" if kind == "observables" else "dydt"
         out += ["function %s = %s_%s(t, y, p)" % (res, nm, kind),
@@ -510,6 +553,14 @@ def to_octave(m: ExportModel) -> str:
             for i, f in enumerate(vec):
                 out.append("  %s(%d) = %s;" % (res, i + 1, octave_code(sp.sympify(f))))
         out.append("end")
+    out += ["function p = %s_defaults()" % nm,
+            "  %% default parameters, row p = [%s]" % ", ".join(_param_names(m)),
+            "  p = [%s];" % ", ".join(_num(m.defaults[q]) for q in _param_names(m)),
+            "end",
+            "function y0 = %s_initial()" % nm,
+            "  %% initial state, column y0 = [%s]; %s" % ("; ".join(_state_names(m)), m.initial_note),
+            "  y0 = [%s];" % "; ".join(_num(m.initial[x]) for x in _state_names(m)),
+            "end"]
     return "\n".join(out) + "\n"
 
 
@@ -680,8 +731,16 @@ def export(m: ExportModel, fmt: str, *, standalone: bool = False) -> str:
 
     ``standalone`` (LaTeX only): a complete document for pdflatex instead of an amsmath fragment.
     A model with surrogate shot noise exports to :data:`shotnoise.theory.shot_noise_export.FORMATS` only
-    (ParameterError otherwise).
+    (ParameterError otherwise).  A format that cannot express the model raises ParameterError naming the formats
+    that accept it (:func:`accepting_formats`).
     """
+    try:
+        return _export(m, fmt, standalone=standalone)
+    except ModelRefused as e:
+        raise ParameterError("%s; formats that accept %r: %s" % (e, m.name, ", ".join(accepting_formats(m)))) from None
+
+
+def _export(m: ExportModel, fmt: str, *, standalone: bool) -> str:
     if fmt not in _EXPORTERS:
         raise ParameterError("format must be one of %s, got %r" % (", ".join(ALL_FORMATS), fmt))
     if standalone and fmt != "latex":
@@ -692,3 +751,16 @@ def export(m: ExportModel, fmt: str, *, standalone: bool = False) -> str:
     if fmt == "latex":
         return to_latex(m, standalone=standalone)
     return _EXPORTERS[fmt](m)
+
+
+def accepting_formats(m: ExportModel) -> tuple[str, ...]:
+    """The formats of :data:`ALL_FORMATS` that export ``m``: each exporter is run and those that raise
+    ParameterError are left out (so refusal messages never suggest a format that refuses too)."""
+    out = []
+    for fmt in ALL_FORMATS:
+        try:
+            _export(m, fmt, standalone=False)
+        except ParameterError:
+            continue
+        out.append(fmt)
+    return tuple(out)

@@ -18,10 +18,18 @@ shot noise, eqs. (52), (55) (Ito: d v = f_v dt + J sqrt(r/N) dW), and the reduce
 - ``jitcsde``: a script with the drift and the diffusion as symengine expressions in jitcsde's ``y(i)``,
   ``make_sde`` (jitcsde, Ito, diagonal noise) and ``make_ode`` (jitcode, the drift).  jitcsde's noise is
   diagonal: models with a common or matrix noise are refused.
+- ``auto``: one self-contained AUTO-07p script (run ``auto-07p mpr.auto``; needs gfortran): it writes the AUTO
+  equations file (FUNC calling the Fortran export's ``<name>_rhs``, STPNT with the default parameters and the
+  initial state, PVLS storing the observables), continues the equilibria in one parameter in both directions
+  from the initial state (a stable steady state when the export went through
+  ``numerics.export_state.at_steady_state``, as ``shotnoise derive`` and ``shotnoise export`` do), prints the
+  limit points (LP) and Hopf points (HB) it finds and saves the diagram (``b.<name>``, ``s.<name>``,
+  ``d.<name>``).  Deterministic models only (mpr, multipole-n, circuits).
 """
 from __future__ import annotations
 
 import re
+import textwrap
 from typing import TYPE_CHECKING
 
 import sympy as sp
@@ -32,7 +40,18 @@ from .symbols import PARAMETER_INFO, STATE_INFO
 if TYPE_CHECKING:  # export.py imports this module for its registry: no import of it at run time
     from .export import ExportModel
 
-TARGETS = ("pyrates", "tvb", "jitcsde")
+TARGETS = ("pyrates", "tvb", "jitcsde", "auto")
+
+
+#: how to get the deterministic model of a stochastic export (in refusals of deterministic-only formats)
+DETERMINISTIC_HINT = "export its deterministic model: mpr, multipole-n, or a circuit without --stochastic"
+
+
+class ModelRefused(ParameterError):
+    """A format cannot express this model (noise, state layout, surrogate oscillators).
+
+    :func:`shotnoise.theory.export.export` appends the formats that do accept the model (computed by trying
+    each exporter), so a refusal never suggests a format that refuses too."""
 
 #: PyRates reserves ``I`` (the imaginary unit of its sympy parser): renamed in the template
 PYRATES_RENAME = {"I": "I_ext"}
@@ -41,8 +60,8 @@ PYRATES_RENAME = {"I": "I_ext"}
 def _refuse_surrogate(m: "ExportModel", target: str) -> None:
     """A shot-noise model driven by surrogate oscillators has no closed-form drift/diffusion for these tools."""
     if getattr(m, "surrogate", None) is not None:
-        raise ParameterError("model: %r is driven by surrogate oscillators, which the %s export cannot express; "
-                             "export mpr or stochastic-mpr" % (m.name, target))
+        raise ModelRefused("model: %r is driven by surrogate oscillators, which the %s export cannot express "
+                           "(export mpr or stochastic-mpr)" % (m.name, target))
 
 
 def _names(symbols) -> list[str]:
@@ -83,14 +102,14 @@ def to_pyrates(m: "ExportModel") -> str:
     """
     _refuse_surrogate(m, "pyrates")
     if m.noise:
-        raise ParameterError("model: the PyRates export is deterministic; %r has noise (export its deterministic "
-                             "model, e.g. mpr or multipole-n, or use the tvb or jitcsde format)" % m.name)
+        raise ModelRefused("model: the PyRates export is deterministic; %r has noise (%s)"
+                           % (m.name, DETERMINISTIC_HINT))
     ren = {s: sp.Symbol(PYRATES_RENAME[s.name]) for f in list(m.rhs) + list(m.observables.values())
            for s in sp.sympify(f).free_symbols if s.name in PYRATES_RENAME}
     states, params = _names(m.state), _names(m.parameters)
     clash = set(PYRATES_RENAME) & set(states + list(m.observables))
     if clash:
-        raise ParameterError("model: state or observable names %s are reserved in PyRates" % sorted(clash))
+        raise ModelRefused("model: state or observable names %s are reserved in PyRates" % sorted(clash))
 
     def pr(e):
         return sp.sstr(sp.sympify(e).xreplace(ren))
@@ -148,12 +167,12 @@ def to_tvb(m: "ExportModel") -> str:
     _refuse_surrogate(m, "tvb")
     states = _names(m.state)
     if states != ["r", "v"] or m.wiener or m.common_noise:
-        raise ParameterError("model: the TVB export supports the two-variable (r, v) models (mpr, stochastic-mpr), "
-                             "got %r with state %s" % (m.name, ", ".join(states)))
+        raise ModelRefused("model: the TVB export supports the two-variable (r, v) models (mpr, stochastic-mpr), "
+                           "got %r with state %s" % (m.name, ", ".join(states)))
     params = _names(m.parameters)
     I = sp.Symbol("I", real=True)
     if "I" not in params:
-        raise ParameterError("model: the TVB export couples through the current I; %r has no I" % m.name)
+        raise ModelRefused("model: the TVB export couples through the current I; %r has no I" % m.name)
 
     def npy(e):
         from sympy.printing.numpy import NumPyPrinter
@@ -267,8 +286,8 @@ def to_jitcsde(m: "ExportModel") -> str:
     """
     _refuse_surrogate(m, "jitcsde")
     if m.wiener or m.common_noise:
-        raise ParameterError("model: jitcsde's noise is diagonal (one Wiener process per state); %r has a common "
-                             "or matrix noise" % m.name)
+        raise ModelRefused("model: jitcsde's noise is diagonal (one Wiener process per state); %r has a common "
+                           "or matrix noise" % m.name)
     states, params = _names(m.state), _names(m.parameters)
     ren = {}
     for e in list(m.rhs) + _noise(m) + [sp.sympify(x) for x in m.observables.values()]:
@@ -335,9 +354,176 @@ def to_jitcsde(m: "ExportModel") -> str:
     return "\n".join(out) + "\n"
 
 
+# ---------------------------------------------------------------------------------------------------- AUTO-07p
+#: AUTO reserves PAR(11) for the period of periodic orbits: model parameters skip it
+AUTO_RESERVED_PAR = 11
+#: half-width of the default continuation window around the default value of an excitability (eta_bar)
+AUTO_ETA_WINDOW = 15.0
+#: AUTO constants of the continuation (Newton tolerances 1e-12, LP/HB location 1e-10)
+AUTO_CONSTANTS = (("IPS", 1), ("IRS", 0), ("ILP", 1), ("ISP", 1), ("ISW", 1), ("NTST", 20), ("NCOL", 4),
+                  ("IAD", 3), ("IPLT", 0), ("NBC", 0), ("NINT", 0), ("NMX", 5000), ("NPR", 10000), ("MXBF", 0),
+                  ("IID", 2), ("ITMX", 8), ("ITNW", 20), ("NWTN", 3), ("JAC", 0), ("EPSL", 1e-12),
+                  ("EPSU", 1e-12), ("EPSS", 1e-10), ("DSMIN", 1e-8), ("DSMAX", 0.05), ("IADS", 1))
+AUTO_DS = 0.01
+
+
+def auto_par_index(i: int) -> int:
+    """AUTO's PAR index of the model parameter i (0-based): 1..10, then 12, 13, ... (PAR(11) is the period)."""
+    return i + 1 if i + 1 < AUTO_RESERVED_PAR else i + 2
+
+
+def auto_parameter(m: "ExportModel") -> str:
+    """The default continuation parameter: the first excitability centre (eta_bar, eta_bar_<population>), else
+    the first parameter."""
+    params = _names(m.parameters)
+    return next((p for p in params if p == "eta_bar" or p.startswith("eta_bar_")), params[0])
+
+
+def to_auto(m: "ExportModel", *, parameter: str | None = None, window: tuple | None = None,
+            user_points: tuple = ()) -> str:
+    """One self-contained AUTO-07p script: ``auto-07p <file>`` writes ``<name>.f90`` and continues the equilibria.
+
+    The equations file holds the Fortran export (``<name>_rhs``, ``<name>_observables``) and AUTO's user
+    routines: FUNC (the drift, parameters PAR in :func:`auto_par_index` order), STPNT (the default parameters and
+    the initial state: the continuation must start at a steady state, see the model's ``initial_note``), PVLS
+    (the observables, e.g. the population rate of a multi-pole model, stored after the parameters and printed
+    with them), and the empty BCND/ICND/FOPT that AUTO requires.  The script then runs AUTO in ``parameter``
+    (default :func:`auto_parameter`; eta_bar for MPR) from the initial state in both directions until the
+    parameter leaves ``window`` (default: the default value +- 15 for an excitability, +- max(1, 2|x|)
+    otherwise), storing user points (UZ) at ``user_points``; prints every limit point (LP) and Hopf point (HB)
+    with the parameter value and the state, and saves the diagram to ``b.<name>``, ``s.<name>``, ``d.<name>``
+    (AUTO's stability: a negative point number PT is a stable point).
+
+    Raises
+    ------
+    ParameterError
+        For a stochastic model (AUTO continues the deterministic drift: export the deterministic model) or a
+        surrogate one, an unknown ``parameter``, or a ``window`` that does not contain the default value.
+    """
+    from .export import fortran_name, to_fortran
+
+    _refuse_surrogate(m, "auto")
+    if m.noise:
+        raise ModelRefused("model: AUTO-07p continues equilibria of a deterministic model; %r has noise (%s)"
+                           % (m.name, DETERMINISTIC_HINT))
+    params, states = _names(m.parameters), _names(m.state)
+    parameter = auto_parameter(m) if parameter is None else parameter
+    if parameter not in params:
+        raise ParameterError("parameter must be one of %s, got %r" % (", ".join(params), parameter))
+    x0 = float(m.defaults[parameter])
+    if window is None:
+        half = AUTO_ETA_WINDOW if parameter.startswith("eta_bar") else max(1.0, 2.0 * abs(x0))
+        window = (x0 - half, x0 + half)
+    lo, hi = (float(w) for w in window)
+    if not lo < x0 < hi:
+        raise ParameterError("window must contain the default %s = %r, got (%r, %r)" % (parameter, x0, lo, hi))
+    name = _ident(m.name)
+    n, k = len(states), len(params)
+    parnames = {auto_par_index(i): p for i, p in enumerate(params)}
+    npar = max(parnames)
+    outputs = {npar + 1 + j: o for j, o in enumerate(m.observables)}
+    fortran = ["! AUTO-07p equations file of %s (written by %s.auto, exported by shotnoise; generated)"
+               % (m.title, name),
+               "! PAR: %s" % ", ".join("%d %s" % kv for kv in sorted(parnames.items())),
+               "SUBROUTINE FUNC(NDIM, U, ICP, PAR, IJAC, F, DFDU, DFDP)",
+               "  IMPLICIT NONE",
+               "  INTEGER, INTENT(IN) :: NDIM, ICP(*), IJAC",
+               "  DOUBLE PRECISION, INTENT(IN) :: U(NDIM), PAR(*)",
+               "  DOUBLE PRECISION, INTENT(OUT) :: F(NDIM)",
+               "  DOUBLE PRECISION, INTENT(INOUT) :: DFDU(NDIM, NDIM), DFDP(NDIM, *)",
+               "  DOUBLE PRECISION :: P(%d)" % k,
+               "  CALL AUTO_PARAMETERS(PAR, P)",
+               "  CALL %s_rhs(0.0d0, U(1:%d), P, F(1:%d))" % (name, n, n),
+               "END SUBROUTINE FUNC", "",
+               "SUBROUTINE AUTO_PARAMETERS(PAR, P)",
+               "  IMPLICIT NONE",
+               "  DOUBLE PRECISION, INTENT(IN) :: PAR(*)",
+               "  DOUBLE PRECISION, INTENT(OUT) :: P(%d)" % k]
+    fortran += ["  P(%d) = PAR(%d)" % (i + 1, auto_par_index(i)) for i in range(k)]
+    fortran += ["END SUBROUTINE AUTO_PARAMETERS", "",
+                "SUBROUTINE STPNT(NDIM, U, PAR, T)",
+                "  IMPLICIT NONE",
+                "  INTEGER, INTENT(IN) :: NDIM",
+                "  DOUBLE PRECISION, INTENT(INOUT) :: U(NDIM), PAR(*)",
+                "  DOUBLE PRECISION, INTENT(IN) :: T"]
+    fortran += ["  DOUBLE PRECISION :: P(%d)" % k,
+                "  CALL %s(P)" % fortran_name(m, "defaults"),
+                "  CALL %s(U(1:%d))" % (fortran_name(m, "initial"), n)]
+    fortran += ["  PAR(%d) = P(%d)  ! %s" % (auto_par_index(i), i + 1, p) for i, p in enumerate(params)]
+    fortran += ["END SUBROUTINE STPNT", "",
+                "SUBROUTINE PVLS(NDIM, U, PAR)",
+                "  IMPLICIT NONE",
+                "  INTEGER, INTENT(IN) :: NDIM",
+                "  DOUBLE PRECISION, INTENT(IN) :: U(NDIM)",
+                "  DOUBLE PRECISION, INTENT(INOUT) :: PAR(*)"]
+    if m.observables:
+        fortran += ["  DOUBLE PRECISION :: P(%d), OUT(%d)" % (k, len(m.observables)),
+                    "  CALL AUTO_PARAMETERS(PAR, P)",
+                    "  CALL %s(0.0d0, U(1:%d), P, OUT)" % (fortran_name(m, "observables"), n)]
+        fortran += ["  PAR(%d) = OUT(%d)  ! %s" % (idx, j + 1, o) for j, (idx, o) in enumerate(outputs.items())]
+    fortran += ["END SUBROUTINE PVLS", "",
+                "SUBROUTINE BCND", "END SUBROUTINE BCND", "",
+                "SUBROUTINE ICND", "END SUBROUTINE ICND", "",
+                "SUBROUTINE FOPT", "END SUBROUTINE FOPT", ""]
+    fortran += to_fortran(m).splitlines()
+    constants = ", ".join("%s=%r" % kv for kv in AUTO_CONSTANTS)
+    note = getattr(m, "initial_note", "the initial state")
+    # every line of the script is plain Python; AUTO's console rewrites lines that start with '!' or a shell
+    # word (ls, cat, rm, ...), so the Fortran source is a list of quoted lines
+    out = ["# %s: AUTO-07p continuation script, exported by shotnoise (generated)." % m.title,
+           "# Run: auto-07p %s.auto   (needs gfortran; writes %s.f90 and the diagram b.%s, s.%s, d.%s)"
+           % (name, name, name, name, name),
+           "# Equilibria of the deterministic model are continued in PARAMETER from the initial state in both",
+           "# directions until PARAMETER leaves WINDOW; limit points (LP) and Hopf points (HB) are printed.",
+           "# AUTO's stability: a negative point number PT is a stable point.  Edit the settings below.",
+           "# Initial state: %s." % note,
+           "NAME = %r" % name,
+           "#: continuation parameter (one of PARNAMES' values)",
+           "PARAMETER = %r" % parameter,
+           "#: the run stops when PARAMETER leaves this interval",
+           "WINDOW = (%r, %r)" % (lo, hi),
+           "#: PARAMETER values at which AUTO stores a labelled point (UZ)",
+           "USER_POINTS = %r" % ([float(u) for u in user_points],),
+           "#: AUTO index -> name: the model's parameters (PAR(11) is AUTO's period), then the observables",
+           "PARNAMES = %r" % ({**parnames, **outputs},),
+           "UNAMES = %r" % ({i + 1: x for i, x in enumerate(states)},),
+           "#: what STPNT sets (the Fortran <name>_defaults / <name>_initial below); export again for other values",
+           "DEFAULTS = %r" % ({p: float(m.defaults[p]) for p in params},),
+           "INITIAL = %r" % ({x: float(m.initial[x]) for x in states},),
+           "OUTPUTS = %r" % (sorted(outputs),),
+           "FORTRAN = ["]
+    if note.startswith("NOT"):  # theory.models' plain start, or no stable fixed point (numerics.export_state)
+        out.insert(len(out) - 1, "print('warning: the initial state is not a steady state (see the header); AUTO may "
+                                 "not converge')")
+    out += ["    %r," % line for line in fortran]
+    out += ["]",
+            "with open(NAME + '.f90', 'w') as handle:",
+            "    handle.write('\\n'.join(FORTRAN) + '\\n')",
+            "INDEX = [i for i, p in PARNAMES.items() if p == PARAMETER][0]",
+            "CONSTANTS = dict(e=NAME, unames=UNAMES, parnames=PARNAMES, NDIM=%d, NPAR=%d, ICP=[INDEX] + OUTPUTS,"
+            % (n, max([npar] + sorted(outputs))),
+            "                 UZSTOP={INDEX: list(WINDOW)},"]
+    out += textwrap.wrap(constants + ")", 110, initial_indent=" " * 17, subsequent_indent=" " * 17)
+    out += [
+            "if USER_POINTS:",
+            "    CONSTANTS['UZR'] = {INDEX: USER_POINTS}",
+            "diagram = run(DS=%r, **CONSTANTS) + run(DS=%r, **CONSTANTS)" % (AUTO_DS, -AUTO_DS),
+            "save(diagram, NAME)",
+            "# the special points (AUTO's output carries 11 significant digits; it keeps only the first states)",
+            "SHOWN = [PARNAMES[k] for k in OUTPUTS] + list(UNAMES.values())",
+            "for branch in diagram:",
+            "    for i in range(len(branch)):",
+            "        point = branch[i]",
+            "        if point['TY name'] in ('LP', 'HB'):",
+            "            print('%s %s = %.11g' % (point['TY name'], PARAMETER, point[PARAMETER]) + ''.join(",
+            "                ', %s = %.11g' % (x, point[x]) for x in SHOWN if x in branch.coordnames))",
+            ""]
+    return "\n".join(out)
+
+
 def _num(x) -> str:
     return repr(float(x))
 
 
 #: format name -> exporter (registered in :mod:`shotnoise.theory.export`)
-EXPORTERS = {"pyrates": to_pyrates, "tvb": to_tvb, "jitcsde": to_jitcsde}
+EXPORTERS = {"pyrates": to_pyrates, "tvb": to_tvb, "jitcsde": to_jitcsde, "auto": to_auto}

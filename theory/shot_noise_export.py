@@ -29,11 +29,14 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .errors import ParameterError
-from .export import (ExportModel, _latex, _param_names, _state_names, c_code, c_preamble, json_document,
+from .export import (ExportModel, _latex, _param_names, _state_names, c_code, c_defaults, c_preamble,
+                     json_document,
                      json_symbols, package_version, to_latex)
 
 #: formats the surrogate shot-noise model exports to
 FORMATS = ("latex", "python", "c", "json")
+#: the shot noise xi in the JSON equations (d y/dt = drift + c xi)
+XI = sp.Symbol("xi", real=True)
 SCHEMES = ("euler", "heun")
 
 
@@ -211,7 +214,7 @@ def to_c(m: ExportModel) -> str:
         names = (states if with_state else []) + params
         return lines + ["    %s" % " ".join("(void)%s;" % x for x in names)]
 
-    out = c_preamble(m) + [
+    out = c_preamble(m) + c_defaults(m) + [
         "/* tau dv/dt gets J tau xi(t); xi is the shot noise of n_osc surrogate oscillators with frequencies",
         "   f_j = sqrt(max(eta_j + I + J tau r, 0))/(pi tau) (theory/THEORY.md eqs. (51), (58)).",
         "   y[] = {%s}; p[] = {%s}; %s_step advances one step dt (scheme 0 Euler, 1 Heun)." % (
@@ -318,20 +321,30 @@ def to_c(m: ExportModel) -> str:
 
 # ----------------------------------------------------------------------------- JSON
 def to_json(m: ExportModel) -> str:
-    """The JSON document of the drift (as every model) plus a ``"shot_noise"`` block: the oscillators' drive and
-    frequency, the coupling of xi and the step rule."""
+    """The JSON document: ``"equations"`` d y/dt = drift + c xi with the shot noise ``xi`` declared in
+    ``"symbols"`` (as are the oscillators' ``eta`` and ``a``), ``"drift"`` (xi = 0), and a ``"shot_noise"`` block:
+    the oscillators' drive a(eta) and frequency f(a), the coupling c of xi and the step rule."""
     sn = m.surrogate
     doc = json_document(m)
-    doc["symbols"] = json_symbols(m, extra=(sn.drive, sn.frequency) + tuple(sn.coupling.values()))
-    doc["symbols"][str(sn.eta)]["role"] = "excitability of one oscillator (eta_j)"
-    doc["symbols"][str(sn.a)]["role"] = "drive of one oscillator (a_j)"
+    xi = XI
+    coupling = {x: sp.sympify(sn.coupling.get(x, 0)) for x in _state_names(m)}
+    doc["symbols"] = json_symbols(m, extra=(sn.drive, sn.frequency, xi) + tuple(sn.coupling.values()))
+    doc["symbols"][str(sn.eta)]["role"] = "excitability of one oscillator (eta_j; shot_noise.drive)"
+    doc["symbols"][str(sn.a)]["role"] = "drive of one oscillator (a_j = shot_noise.drive; shot_noise.frequency)"
+    doc["symbols"][str(xi)]["role"] = "shot noise of the surrogate oscillators (zero mean; shot_noise.step)"
+    # the equations carry xi (d y/dt = drift + c xi); "drift" is the same with xi = 0
+    doc["equations"] = {"d%s/dt" % x: sp.sstr(f + coupling[x] * xi) for x, f in zip(_state_names(m), m.rhs)}
+    doc["latex"] = {"d%s/dt" % x: _latex(f + coupling[x] * xi) for x, f in zip(_state_names(m), m.rhs)}
+    doc["drift"] = {"d%s/dt" % x: sp.sstr(f) for x, f in zip(_state_names(m), m.rhs)}
     doc["shot_noise"] = {
         "kind": "surrogate oscillators (theory/THEORY.md eqs. (51), (58))",
         "oscillators": "N phase oscillators, one per excitability eta_j (e.g. the density's quantiles), "
                        "initial phases in [0, 1)",
         "drive": sp.sstr(sn.drive),
+        "drive_symbol": str(sn.a),
         "frequency": sp.sstr(sn.frequency),
-        "frequency_applies": "where a > 0; an oscillator with a <= 0 is silent (phase frozen)",
+        "frequency_applies": "f_j = frequency with %s = drive at eta = eta_j, where %s > 0; an oscillator with "
+                             "%s <= 0 is silent (phase frozen)" % (sn.a, sn.a, sn.a),
         "xi_coupling": {x: sp.sstr(c) for x, c in sn.coupling.items()},
         "step": "over [t, t + dt): theta_j += f_j dt, spikes = integers crossed; xi = spikes/(N dt) - mean_j f_j; "
                 "then Euler y + dt (f(y) + c xi) or Heun y + dt/2 (f(y) + f(y_pred)) + dt c xi, xi held fixed",

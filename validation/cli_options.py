@@ -10,7 +10,8 @@ from shotnoise.theory.errors import ParameterError
 
 #: export formats and models (mirror shotnoise.theory.export.ALL_FORMATS / theory.models.MODELS, which import
 #: sympy; a test checks that they agree)
-FORMATS = ("latex", "python", "c", "fortran", "julia", "octave", "xpp", "json", "pyrates", "tvb", "jitcsde")
+FORMATS = ("latex", "python", "c", "fortran", "julia", "octave", "xpp", "json", "pyrates", "tvb", "jitcsde",
+           "auto")
 EXPORT_MODELS = ("mpr", "stochastic-mpr", "multipole-2", "multipole-3", "multipole-4", "stochastic-multipole-2",
                  "stochastic-multipole-3", "stochastic-multipole-4", "surrogate-mpr")
 #: mirrors of numerics constants (numerics imports numba; tests check that they agree)

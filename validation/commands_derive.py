@@ -30,7 +30,9 @@ def add_derive_parser(sub) -> None:
                    help="output language: latex (amsmath fragment), python (numpy), c (C99), fortran (F95), "
                         "julia, octave (script file: source it), xpp (XPPAUT .ode with AUTO settings), json "
                         "(expressions with declared symbols), pyrates (YAML template; I is I_ext), tvb (TVB model + "
-                        "finite-size noise class; mpr, stochastic-mpr), jitcsde (jitcsde/jitcode script)")
+                        "finite-size noise class; mpr, stochastic-mpr), jitcsde (jitcsde/jitcode script), auto "
+                        "(AUTO-07p script: run auto-07p FILE.auto to continue the equilibria in eta_bar, print the "
+                        "limit points and save the diagram; deterministic models)")
     d.add_argument("--standalone", action="store_true",
                    help="with --format latex: a complete document for pdflatex (without it: a fragment that "
                         "needs \\usepackage{amsmath})")

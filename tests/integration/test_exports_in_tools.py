@@ -214,12 +214,12 @@ def test_c_surrogate_export_reproduces_the_package(tmp_path):
 
 
 # ----------------------------------------------------------------------------- Fortran
-F_FLAGS = ("-std=f95", "-pedantic", "-Wall", "-Werror", "-Wno-unused-dummy-argument")
+F_FLAGS = ("-std=f95", "-pedantic", "-Wall", "-Werror")
 
 
 def test_fortran_exports_compile_strictly(tmp_path):
-    """Fortran 95 (31-character names, no extensions): every model and circuit; only the unused time argument
-    of the uniform (t, y, p, out) signature is exempt from -Werror."""
+    """Fortran 95 (31-character names, no extensions): every model and circuit compiles with -Wall -Werror (the
+    time argument of the autonomous models is referenced by a dead statement: no unused-argument warning)."""
     fc = require_tool("gfortran")
     for name, m in _all_models():
         if m.surrogate is not None:
@@ -272,6 +272,87 @@ end program traj
                                   text=True, check=True).stdout)
     assert np.allclose(out[:STEPS + 1], rk4_reference, rtol=TOL, atol=TOL)
     assert np.allclose(out[STEPS + 1:], ref, rtol=TOL, atol=TOL)
+
+
+def _steady_models():
+    """Every model of :func:`_all_models` with its initial state at the spine's steady state (as the CLI exports
+    them), so that the defaults and initial states checked below are the ones users get."""
+    from shotnoise.numerics.circuit.model import Circuit
+    out = []
+    for name, m in _all_models():
+        circuit = Circuit.from_dict(CIRCUIT) if "circuit" in name else None
+        out.append((name, at_steady_state(export_model=m, model=circuit)))
+    return out
+
+
+def _values(m) -> np.ndarray:
+    """The export model's default parameters then its initial state, in the exports' p[] and y[] order."""
+    return np.array([float(m.defaults[str(q)]) for q in m.parameters] + [float(m.initial[str(x)]) for x in m.state])
+
+
+def test_c_defaults_and_initial_state_equal_the_export_model(tmp_path):
+    """``<name>_defaults[]`` and ``<name>_initial[]`` of every C export (one program linking all of them, strict
+    flags: the arrays raise no unused-variable warning) print the ExportModel's values exactly (%.17g)."""
+    cc = require_tool("cc")
+    sources, body, decls = [], [], []
+    for name, m in _steady_models():
+        nm = name.replace("-", "_")
+        src = tmp_path / ("%s.c" % nm)
+        src.write_text(export(m, "c"))
+        sources.append(str(src))
+        decls += ["extern const double %s_defaults[%d];" % (nm, len(m.parameters)),
+                  "extern const double %s_initial[%d];" % (nm, len(m.state))]
+        body += ['    for (i = 0; i < %d; i++) printf("%%.17g\\n", %s_defaults[i]);' % (len(m.parameters), nm),
+                 '    for (i = 0; i < %d; i++) printf("%%.17g\\n", %s_initial[i]);' % (len(m.state), nm)]
+    (tmp_path / "main.c").write_text("#include <stdio.h>\n%s\nint main(void)\n{\n    int i;\n%s\n    return 0;\n}\n"
+                                     % ("\n".join(decls), "\n".join(body)))
+    exe = tmp_path / "values"
+    res = subprocess.run([cc, *C_FLAGS, "-o", str(exe), str(tmp_path / "main.c"), *sources, "-lm"],
+                         capture_output=True, text=True)
+    assert res.returncode == 0 and res.stderr == "", res.stderr
+    out = _numbers(subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout).ravel()
+    assert np.array_equal(out, np.concatenate([_values(m) for _, m in _steady_models()]))
+
+
+def test_fortran_defaults_and_initial_state_equal_the_export_model(tmp_path):
+    """``<name>_defaults(p)`` and ``<name>_initial(y)`` of every Fortran export print the ExportModel's values
+    exactly (17 significant digits round-trip a double)."""
+    fc = require_tool("gfortran")
+    models = [(n, m) for n, m in _steady_models() if m.surrogate is None]
+    decls, body = [], []
+    for k, (name, m) in enumerate(models):
+        decls.append("  real(8) :: p%d(%d), y%d(%d)" % (k, len(m.parameters), k, len(m.state)))
+        body += ["  call %s_defaults(p%d)" % (name.replace("-", "_"), k), "  call %s_initial(y%d)"
+                 % (name.replace("-", "_"), k), "  write (*, '(es26.17e3)') p%d, y%d" % (k, k)]
+    (tmp_path / "models.f90").write_text("".join(export(m, "fortran") for _, m in models))
+    (tmp_path / "main.f90").write_text("program values\n  implicit none\n%s\n%s\nend program values\n"
+                                       % ("\n".join(decls), "\n".join(body)))
+    exe = tmp_path / "values"
+    res = subprocess.run([fc, *F_FLAGS, "-o", str(exe), str(tmp_path / "models.f90"), str(tmp_path / "main.f90")],
+                         capture_output=True, text=True)
+    assert res.returncode == 0 and res.stderr == "", res.stderr
+    out = _numbers(subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout).ravel()
+    assert np.array_equal(out, np.concatenate([_values(m) for _, m in models]))
+
+
+def test_octave_defaults_and_initial_state_equal_the_export_model(tmp_path):
+    """After ``source()``, ``<name>_defaults()`` (a row) and ``<name>_initial()`` (a column) of every Octave export
+    give the ExportModel's values exactly (the file prints them with repr: 17 significant digits)."""
+    octave = require_tool("octave")
+    models = [(n, m) for n, m in _steady_models() if m.surrogate is None]
+    lines = []
+    for name, m in models:
+        nm = name.replace("-", "_")
+        (tmp_path / ("%s.m" % nm)).write_text(export(m, "octave"))
+        lines += ['source("%s.m");' % nm,
+                  "p = %s_defaults(); y0 = %s_initial();" % (nm, nm),
+                  "assert(rows(p) == 1 && columns(y0) == 1);",
+                  'printf("%.17g\\n", p, y0);']
+    (tmp_path / "driver.m").write_text("\n".join(lines) + "\n")
+    res = subprocess.run([octave, "--no-gui", "--norc", "-q", "driver.m"], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 0 and _octave_errors(res.stderr) == [], res.stderr
+    assert np.array_equal(_numbers(res.stdout).ravel(), np.concatenate([_values(m) for _, m in models]))
 
 
 # ----------------------------------------------------------------------------- Octave

@@ -78,7 +78,7 @@ def test_xpp_export_structure(model):
 
 
 _RHS_LINES = {  # format -> regex capturing (equation index or state, right-hand side)
-    "c": r"dydt\[(\d)\] = (.*);", "fortran": r"dydt\((\d)\) = (.*)", "julia": r"du\[(\d)\] = (.*)",
+    "c": r"dydt\[(\d)\] = (.*);", "fortran": r"^  dydt\((\d)\) = (.*)", "julia": r"du\[(\d)\] = (.*)",
     "octave": r"dydt\((\d)\) = (.*);", "xpp": r"^(r|v)' = (.*)",
 }
 
@@ -268,7 +268,8 @@ def _join_fortran(text):
 
 
 _BLOCK_RE = {"c": (r"\nvoid \w+?_(rhs|noise|observables)\(", r"^\s+\w+\[(\d+)\] = (.*);$"),
-             "fortran": (r"\nsubroutine \w+?_(rhs|noise|observables|obs)\(", r"^\s+\w+\((\d+)\) = (.*)$"),
+             "fortran": (r"\nsubroutine \w+?_(rhs|noise|observables|obs|defaults|initial)\(",
+                         r"^\s+\w+\((\d+)\) = (.*)$"),
              "julia": (r"\nfunction \w+?_(rhs|noise|observables)!?\(", r"^\s+du\[(\d+)(?:, 1)?\] = (.*)$"),
              "octave": (r"(?:^|\n)function \w+ = \w+?_(rhs|noise|observables)\(", r"^\s+\w+\((\d+)\) = (.*);$")}
 
@@ -283,6 +284,8 @@ def _blocks(fmt, text):
     out = {}
     for kind, body in zip(parts[1::2], parts[2::2]):
         kind = "observables" if kind == "obs" else kind  # Fortran 95's 31-character names
+        if kind in ("defaults", "initial"):  # Fortran's <name>_defaults(p) / <name>_initial(y): checked elsewhere
+            continue
         if fmt == "julia" and kind == "observables":
             ret = re.search(r"return \((.*),\)$", body, re.M).group(1)
             out[kind] = [e for e in re.split(r"(?:^|, )\w+ = ", ret) if e]
@@ -475,6 +478,33 @@ def _every_model():
                                                    circuit_export_model(MIXED, stochastic=True)]
 
 
+def _json_expressions(doc: dict) -> list[str]:
+    """Every sympy expression string of a JSON export: equations, drift, observables, noise coefficients and the
+    shot-noise block's drive, frequency and coupling."""
+    out = list(doc["equations"].values()) + list(doc.get("drift", {}).values())
+    out += [o["expression"] for o in doc.get("observables", {}).values()]
+    for b in doc.get("noise", {}).get("coefficients", {}).values():
+        out += list(b.values()) if isinstance(b, dict) else [b]
+    sn = doc.get("shot_noise")
+    if sn is not None:
+        out += [sn["drive"], sn["frequency"]] + list(sn["xi_coupling"].values())
+    return out
+
+
+def test_surrogate_json_declares_xi_a_and_eta():
+    """The shot-noise model's JSON: dv/dt carries J xi, and xi, the drive a and the excitability eta are declared;
+    the frequency is a function of the declared drive symbol."""
+    import sympy as sp
+    doc = json.loads(export(get_model("surrogate-mpr"), "json"))
+    assert {"xi", "a", "eta"} <= set(doc["symbols"])
+    loc = {k: sp.Symbol(k, **d["assumptions"]) for k, d in doc["symbols"].items()}
+    dv = sp.sympify(doc["equations"]["dv/dt"], locals=loc)
+    assert sp.diff(dv, loc["xi"]) == loc["J"]
+    drive = loc[doc["shot_noise"]["drive_symbol"]]
+    assert sp.sympify(doc["shot_noise"]["frequency"], locals=loc).free_symbols == {drive, loc["tau"]}
+    assert loc["eta"] in sp.sympify(doc["shot_noise"]["drive"], locals=loc).free_symbols
+
+
 def test_json_is_loadable_with_the_declared_symbols():
     """Every expression of every model parses back, with the "symbols" block as locals, to the sympy expression
     it was printed from (I the current, N a symbol); schema and package version, defaults and initial state."""
@@ -492,8 +522,16 @@ def test_json_is_loadable_with_the_declared_symbols():
         def same(text, source):
             got = sp.sympify(text, locals=loc)
             return got == sp.sympify(source) or sp.simplify(got - source) == 0
+        xi = {}
+        if m.surrogate is not None:  # d y/dt = drift + c xi; the drift alone under "drift"
+            xi = {x: sp.sympify(c) * loc["xi"] for x, c in m.surrogate.coupling.items()}
+            for x, f in zip(m.state, m.rhs):
+                assert same(doc["drift"]["d%s/dt" % x], f), (m.name, x)
         for x, f in zip(m.state, m.rhs):
-            assert same(doc["equations"]["d%s/dt" % x], f), (m.name, x)
+            assert same(doc["equations"]["d%s/dt" % x], f + xi.get(str(x), 0)), (m.name, x)
+        # every expression of the document parses with the declared symbols only (no undefined name)
+        for text in _json_expressions(doc):
+            assert sp.sympify(text, locals=loc).free_symbols <= set(loc.values()), (m.name, text)
         for k, e in m.observables.items():
             assert same(doc["observables"][k]["expression"], e)
         for x, b in m.noise.items():
@@ -705,3 +743,109 @@ def test_surrogate_model_formats_and_cli(capsys):
     assert main(["derive", "--format", "latex", "--standalone"]) == 0
     assert capsys.readouterr().out.startswith("\\documentclass")
     assert main(["derive", "--format", "json", "--standalone"]) == 2
+
+
+# ----------------------------------------------------------------------------- AUTO-07p script (issue 13)
+#: AUTO's console rewrites a script line whose first word is one of these (or starts with ! or @) into a shell call
+_AUTO_SHORTHANDS = ("ls", "cd", "cat", "clear", "less", "mkdir", "rmdir", "rm", "cp", "mv", "shell")
+
+
+def test_auto_script_is_plain_python_that_auto_reads_unchanged():
+    """The AUTO export is valid Python, no line is one AUTO's console would rewrite (its processShorthand: the
+    Fortran source is quoted), and it writes FUNC/STPNT/BCND/ICND/FOPT/PVLS around the Fortran export."""
+    from shotnoise.numerics.export_state import at_steady_state
+    from shotnoise.theory.export import to_fortran
+    m = at_steady_state(export_model=get_model("mpr"))
+    text = export(m, "auto")
+    compile(text, "mpr.auto", "exec")
+    for line in text.splitlines():
+        words = line.split()
+        if words:
+            assert not words[0].startswith(("!", "@")), line
+            assert words[0] not in _AUTO_SHORTHANDS or (len(words) > 1 and words[1].startswith("(")), line
+    env = {}
+    exec(text.split("with open(")[0], env)  # the settings and the Fortran source, without running AUTO
+    fortran = "\n".join(env["FORTRAN"])
+    for routine in ("FUNC", "STPNT", "BCND", "ICND", "FOPT", "PVLS"):
+        assert "SUBROUTINE %s" % routine in fortran and "END SUBROUTINE %s" % routine in fortran
+    assert to_fortran(m) in fortran + "\n" and "CALL mpr_rhs(0.0d0, U(1:2), P, F(1:2))" in fortran
+    assert env["PARAMETER"] == "eta_bar" and env["PARNAMES"] == {1: "eta_bar", 2: "Delta", 3: "J", 4: "I", 5: "tau"}
+    assert env["UNAMES"] == {1: "r", 2: "v"} and env["INITIAL"] == m.initial and env["DEFAULTS"] == m.defaults
+    assert env["WINDOW"][0] < m.defaults["eta_bar"] < env["WINDOW"][1]
+
+
+def test_auto_script_parameters_skip_auto_period_and_store_observables():
+    """A circuit with more than 10 parameters: PAR(11) (AUTO's period) is skipped; a multi-pole population's
+    rate and voltage are PVLS outputs after the parameters."""
+    from shotnoise.theory.export_targets import auto_par_index
+    from shotnoise.theory.models import circuit_export_model
+    from tests.unit.test_circuit_export import MIXED
+    m = circuit_export_model(MIXED)
+    env = {}
+    exec(export(m, "auto").split("with open(")[0], env)
+    params = [str(q) for q in m.parameters]
+    assert len(params) > 10 and 11 not in env["PARNAMES"]
+    assert [env["PARNAMES"][auto_par_index(i)] for i in range(len(params))] == params
+    assert [env["PARNAMES"][i] for i in env["OUTPUTS"]] == list(m.observables)
+    assert env["PARAMETER"] == next(p for p in params if p.startswith("eta_bar_"))
+
+
+def test_auto_refuses_noise_surrogate_and_bad_settings():
+    from shotnoise.theory.errors import ParameterError
+    from shotnoise.theory.export_targets import to_auto
+    for name in ("stochastic-mpr", "stochastic-multipole-2", "surrogate-mpr"):
+        with pytest.raises(ParameterError, match=name):
+            export(get_model(name), "auto")
+    with pytest.raises(ParameterError, match="parameter must be one of"):
+        to_auto(get_model("mpr"), parameter="N")
+    with pytest.raises(ParameterError, match="window must contain the default eta_bar"):
+        to_auto(get_model("mpr"), window=(0.0, 1.0))
+
+
+def test_derive_auto_is_the_steady_state_export(capsys):
+    from shotnoise.numerics.export_state import at_steady_state
+    from shotnoise.validation.cli import main
+    assert main(["derive", "--model", "mpr", "--format", "auto"]) == 0
+    assert capsys.readouterr().out == export(at_steady_state(export_model=get_model("mpr")), "auto")
+
+
+def test_refusals_suggest_only_formats_that_accept_the_model(capsys):
+    """Every refusal names the formats that do export the model, and each of them does (none refuses)."""
+    import re
+
+    from shotnoise.theory.errors import ParameterError
+    from shotnoise.theory.export import ALL_FORMATS, accepting_formats
+    from shotnoise.validation.cli import main
+    refused = 0
+    for m in _every_model():
+        if m.surrogate is not None:
+            continue  # refused before any exporter runs, naming the surrogate formats (test above)
+        ok = accepting_formats(m)
+        for fmt in ALL_FORMATS:
+            if fmt in ok:
+                continue
+            with pytest.raises(ParameterError) as info:
+                export(m, fmt)
+            message = str(info.value)
+            suggested = re.search(r"formats that accept '[^']+': (.*)$", message).group(1).split(", ")
+            assert suggested == list(ok), (m.name, fmt, message)
+            assert "tvb or jitcsde" not in message
+            refused += 1
+        for fmt in ok:
+            export(m, fmt)
+    assert refused >= 8
+    assert main(["derive", "--model", "stochastic-multipole-2", "--format", "pyrates"]) == 2
+    err = capsys.readouterr().err
+    assert "tvb" not in err and "jitcsde" not in err and "fortran" in err
+
+
+def test_octave_noise_matrix_is_named_B_throughout():
+    """The stochastic circuit's Octave comments call the noise matrix B (not b) everywhere."""
+    import re
+
+    from shotnoise.theory.models import circuit_export_model
+    from tests.unit.test_circuit_export import MIXED
+    text = export(circuit_export_model(MIXED, stochastic=True), "octave")
+    comments = "\n".join(line for line in text.splitlines() if line.lstrip().startswith("%"))
+    assert "B = stochastic_circuit_noise(t, y, p)" in comments
+    assert not re.search(r"\bb\b", comments), comments
