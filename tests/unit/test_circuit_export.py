@@ -3,11 +3,12 @@ agrees, the stochastic model has one Wiener process per population with the righ
 import json
 import math
 import re
-import shutil
 import subprocess
 
 import numpy as np
 import pytest
+
+from tests.tools import require_tool
 import sympy as sp
 
 from shotnoise.theory import circuit as cc
@@ -132,8 +133,8 @@ def test_text_formats_evaluate_to_the_sympy_rhs(fmt):
     assert np.allclose(got, _numeric(m.rhs, m, y, params), rtol=1e-13, atol=1e-13)
 
 
-@pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler")
 def test_c_export_compiles_runs_and_matches(tmp_path):
+    require_tool("cc")
     m = circuit_export_model(MIXED, stochastic=True)
     y, params = _random(m, np.random.default_rng(9))
     n, k = len(m.state), len(m.parameters)
@@ -156,8 +157,8 @@ int main(void) { double y[%d] = {%s}; double p[%d] = {%s}; double d[%d]; double 
     assert np.allclose(out[n:], ns["noise"](0.0, y, params).ravel(), rtol=1e-13, atol=1e-13)
 
 
-@pytest.mark.skipif(shutil.which("gfortran") is None, reason="no Fortran compiler")
 def test_fortran_export_compiles(tmp_path):
+    require_tool("gfortran")
     (tmp_path / "m.f90").write_text(export(circuit_export_model(MIXED, stochastic=True), "fortran"))
     subprocess.run(["gfortran", "-std=f95", "-pedantic", "-Wall", "-Werror", "-Wno-unused-dummy-argument",
                     "-fsyntax-only", str(tmp_path / "m.f90")], check=True)

@@ -6,6 +6,8 @@ import subprocess
 import numpy as np
 import pytest
 
+from tests.tools import REQUIRED, require_tool
+
 from shotnoise.numerics._generated.mpr_kernels import mpr_rhs
 from shotnoise.theory.export import export
 from shotnoise.theory.models import get_model
@@ -31,8 +33,8 @@ def test_python_export_compiles_and_matches_numba(model):
     assert np.allclose(got, want, rtol=1e-14, atol=0)
 
 
-@pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler")
 def test_c_export_compiles_runs_and_matches(model, tmp_path):
+    require_tool("cc")
     src = export(model, "c")
     main = src + """
 #include <stdio.h>
@@ -47,8 +49,8 @@ int main(void) { double y[2] = {%r, %r}; double p[5] = {%r, %r, %r, %r, %r}; dou
     assert np.allclose([float(x) for x in out], want, rtol=1e-14)
 
 
-@pytest.mark.skipif(shutil.which("gfortran") is None, reason="no Fortran compiler")
 def test_fortran_export_compiles(model, tmp_path):
+    require_tool("gfortran")
     (tmp_path / "m.f90").write_text(export(model, "fortran"))
     subprocess.run(["gfortran", *FORTRAN_FLAGS, "-fsyntax-only", str(tmp_path / "m.f90")], check=True)
 
@@ -125,7 +127,7 @@ def test_stochastic_model_exports(tmp_path):
     assert np.allclose(drift, mpr_rhs(*Y, *P.values()), rtol=1e-14)
     b = ns["noise"](0.0, np.array(Y), params)
     assert b[0] == 0 and b[1] == pytest.approx(P["J"] * np.sqrt(Y[0] / 400.0), rel=1e-14)
-    if shutil.which("cc"):
+    if shutil.which("cc") or REQUIRED:  # in CI the C check must run
         (tmp_path / "s.c").write_text(export(m, "c"))
         subprocess.run(["cc", "-std=c99", "-pedantic", "-Wall", "-Werror", "-c", "-o",
                         str(tmp_path / "s.o"), str(tmp_path / "s.c")], check=True)
@@ -402,9 +404,9 @@ def test_latex_export_of_multipole_models(name):
     assert (r"\langle \xi(t)\,\xi(t')\rangle = \delta(t - t')" in tex) == bool(m.noise)
 
 
-@pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler")
 @pytest.mark.parametrize("name", MULTIPOLE_MODELS)
 def test_c_export_of_multipole_models_compiles_runs_and_matches(name, tmp_path):
+    require_tool("cc")
     n = _order_of(name)
     m = get_model(name)
     p, y = _random_point(n, np.random.default_rng(5 * n))
@@ -428,16 +430,16 @@ int main(void) { double y[%d] = {%s}; double p[%d] = {%s};
     assert np.allclose(out, want, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.skipif(shutil.which("gfortran") is None, reason="no Fortran compiler")
 @pytest.mark.parametrize("name", MULTIPOLE_MODELS)
 def test_fortran_export_of_multipole_models_compiles(name, tmp_path):
+    require_tool("gfortran")
     (tmp_path / "m.f90").write_text(export(get_model(name), "fortran"))
     subprocess.run(["gfortran", *FORTRAN_FLAGS, "-fsyntax-only", str(tmp_path / "m.f90")], check=True)
 
 
-@pytest.mark.skipif(shutil.which("octave") is None, reason="no Octave")
 @pytest.mark.parametrize("name", ["multipole-2", "stochastic-multipole-3"])
 def test_octave_export_of_multipole_models_runs(name, tmp_path):
+    require_tool("octave")
     n = _order_of(name)
     m = get_model(name)
     p, y = _random_point(n, np.random.default_rng(13 * n))
@@ -452,9 +454,9 @@ def test_octave_export_of_multipole_models_runs(name, tmp_path):
     assert np.allclose([float(x) for x in out], drift, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.skipif(shutil.which("julia") is None, reason="no Julia")
 @pytest.mark.parametrize("name", ["multipole-2", "stochastic-multipole-3"])
 def test_julia_export_of_multipole_models_runs(name, tmp_path):
+    require_tool("julia")
     n = _order_of(name)
     m = get_model(name)
     p, y = _random_point(n, np.random.default_rng(17 * n))
