@@ -112,6 +112,10 @@ class QuiescentState:
         return asdict(self)
 
 
+#: families whose density has unbounded support (Phi(0) > 0: no quiescent state); a test checks g.hi = inf
+UNBOUNDED_SUPPORT = ("lorentzian", "multipole", "gaussian")
+
+
 def quiescent_state(model) -> QuiescentState | None:
     """The quiescent fixed point r = 0 of the model's mass model, or None if it has none.
 
@@ -129,6 +133,8 @@ def quiescent_state(model) -> QuiescentState | None:
     eta_max + I = 0 the top neurons sit on their own saddle-node V = 0 and the state is marginal.  The basin is
     finite (a kick past +sqrt(-(eta + I)) fires a neuron), so a quiescent state coexists with firing states.
     """
+    if model.heterogeneity in UNBOUNDED_SUPPORT:  # without building the density (fixed-points starts light)
+        return None
     g = density(model)
     if not math.isfinite(g.hi):
         return None

@@ -372,3 +372,14 @@ def test_cli_help_does_not_offer_circuits():
     sub = ap._subparsers._group_actions[0].choices["bifurcation"]
     (action,) = [x for x in sub._actions if x.dest == "model_file"]
     assert action.help == cb.MODEL_HELP and "refused" in action.help and "quiet" in {x.dest for x in sub._actions}
+
+
+def test_unbounded_support_families_are_the_ones_without_a_quiescent_state():
+    """families.UNBOUNDED_SUPPORT (the short cut that keeps fixed-points light) agrees with the densities."""
+    import math
+
+    from shotnoise.numerics.families import UNBOUNDED_SUPPORT, density
+    from shotnoise.numerics.model import Model
+    for het, kw in (("lorentzian", {}), ("multipole", {"poles": 2}), ("gaussian", {}), ("uniform", {})):
+        g = density(Model(eta_bar=-5.0, Delta=1.0, J=0.0, heterogeneity=het, **kw))
+        assert (not math.isfinite(g.hi)) == (het in UNBOUNDED_SUPPORT), het
