@@ -53,6 +53,18 @@ def moebius_map(coeffs: tuple, v: sp.Expr = V0) -> sp.Expr:
 
 
 @lru_cache(maxsize=None)
+def resting_state() -> tuple[sp.Expr, sp.Expr]:
+    """(V_rest, lambda) of a neuron with a = eta + I = -b^2 < 0: the stable node V_rest = -b of
+    tau dV/dt = V^2 + a and its eigenvalue d/dV((V^2 + a)/tau) = -2 b/tau (the quiescent state of a family with
+    bounded support relaxes no slower than its top neuron's lambda)."""
+    tau = sp.Symbol("tau", positive=True)
+    v = sp.Symbol("V", real=True)
+    rest = -b_dec
+    assert sp.simplify((rest ** 2 - b_dec ** 2)) == 0
+    lam = sp.diff((v ** 2 - b_dec ** 2) / tau, v).subs(v, rest)
+    return rest, sp.simplify(lam)
+
+
 def verify_flow() -> dict[str, bool]:
     """Each case: V(h) = Moebius map solves dV/dh = V^2 + a with V(0) = V0 (h = t/tau).
 

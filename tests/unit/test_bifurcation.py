@@ -383,3 +383,20 @@ def test_unbounded_support_families_are_the_ones_without_a_quiescent_state():
     for het, kw in (("lorentzian", {}), ("multipole", {"poles": 2}), ("gaussian", {}), ("uniform", {})):
         g = density(Model(eta_bar=-5.0, Delta=1.0, J=0.0, heterogeneity=het, **kw))
         assert (not math.isfinite(g.hi)) == (het in UNBOUNDED_SUPPORT), het
+
+
+def test_quiescent_state_eigenvalue_is_the_theorys_resting_neuron():
+    """families.quiescent_state's slowest eigenvalue -2 sqrt(-(eta_max + I))/tau is theory.riccati.resting_state's
+    lambda at the top neuron (one source of truth for the formula)."""
+    import math
+
+    import sympy as sp
+
+    from shotnoise.numerics.model import Model
+    from shotnoise.theory import riccati
+    _, lam = riccati.resting_state()
+    for eta_bar, Delta, I, tau in ((-5.0, 1.0, 0.0, 1.0), (-2.0, 0.5, -0.3, 1.7)):
+        q = Model(eta_bar=eta_bar, Delta=Delta, J=3.0, I=I, tau=tau, heterogeneity="uniform").quiescent_state()
+        b = math.sqrt(-(eta_bar + Delta + I))
+        want = float(lam.subs({riccati.b_dec: b, sp.Symbol("tau", positive=True): tau}))
+        assert q.slowest_rate == pytest.approx(want, rel=1e-14) and q.margin == pytest.approx(-(b * b), rel=1e-14)
