@@ -143,6 +143,7 @@ def quiescent_state(model) -> QuiescentState | None:
         return None
     from .general_response import _geometry, _mean_voltage
     v = _mean_voltage(_geometry(g, model.I), 1e-11)[0]
+    # the top neuron's eigenvalue, theory.riccati.resting_state (parity-tested in test_bifurcation)
     return QuiescentState(r=0.0, v=float(v), margin=margin, slowest_rate=-2.0 * math.sqrt(-margin) / model.tau + 0.0,
                           stability="stable" if margin < 0 else "marginal")
 
