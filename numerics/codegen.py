@@ -552,6 +552,8 @@ _MODULES = {
                            "population transfer.", "shotnoise.theory.circuit", circuit_specs, ""),
     "general_kernels.py": ("Numba kernels of the linear response of a population with any density g.",
                            "shotnoise.theory.general_response", lambda: _general_specs(), ""),
+    "rate_shift_kernels.py": ("Numba kernels of the O(1/N) mean-rate shift: MPR nonlinearity and own-spike feedback.",
+                              "shotnoise.theory.second_order and own_spike_feedback", lambda: _rate_shift_specs(), ""),
 }
 
 
@@ -559,6 +561,12 @@ def _general_specs() -> list[KernelSpec]:
     from .general_kernel_specs import general_specs  # the any-g kernels (listed in their own module)
 
     return general_specs()
+
+
+def _rate_shift_specs() -> list[KernelSpec]:
+    from .rate_shift_kernel_specs import rate_shift_specs  # listed in their own module
+
+    return rate_shift_specs()
 
 
 def _kernel_module(fname: str) -> Callable[[], str]:

@@ -114,6 +114,13 @@ class OperatingPoint:
         G, Gv = self.susceptibility(w)
         return closed_loop_from_susceptibility(w, S_xi=self.shot(w), G=G, G_v=Gv, J=m.J, N=N, M=m.M)
 
+    def rate_shift(self):
+        """The O(1/N) shift of the network's mean rate over this fixed point (``numerics.rate_shift``):
+        c/N = MPR nonlinearity (eq. (96)) + own-spike feedback (eq. (100)); Lorentzian, N set, stable."""
+        from .rate_shift import rate_shift
+
+        return rate_shift(self)
+
     def resonance(self) -> Resonance:
         """Least-damped closed-loop mode (omega_res, damping, Q) and the closed-loop gain at the shot-noise peak."""
         m = self.model
