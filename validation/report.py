@@ -106,6 +106,10 @@ def describe_check(c: dict) -> dict:
     elif o.startswith("Student t"):
         d.update(statistic=band, reference="theory: expected Welch estimate, same band", units=UNITS_S,
                  extra="every band" + (" and the mean-rate tests" if "rate:" in o else ""))
+    elif o.startswith("|t| of c = N (rate - quenched rate)"):
+        d.update(statistic="max over cases and N of |t|, t = (c measured - c predicted)/s.e., c = N (rate - quenched "
+                           "rate)", reference="0 (theory eqs. (96) + (100))", units="dimensionless",
+                 pass_if="<= %s (critical t)" % _num(tol) if tol is not None else "-", extra="every case and N")
     elif o.startswith("4 x standard error of the log-log fit"):
         d.update(statistic="exponent of the rate bias (MPR - network) vs N (log-log slope)",
                  reference="theory: -1/2 (quantile-truncated tail)", units="dimensionless",

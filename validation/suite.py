@@ -16,6 +16,7 @@ from shotnoise.theory.errors import ParameterError
 from . import checks as C
 from . import circuit_checks as K
 from . import family_checks as F
+from . import second_order_checks as S2
 from .results import CheckResult
 
 #: family checks: (label suffix, seed, in --quick?, quick-size kwargs of validation.family_checks.check_family_network,
@@ -65,6 +66,9 @@ CHECKS: list[tuple[str, Callable[..., CheckResult], dict | None, dict]] = [
     ("network-excitatory", C.check_network_spectrum, dict(J=2.0, realizations=8),
      dict(J=2.0, realizations=30, T=3000.0)),
     ("low-frequency-second-order", C.check_low_frequency_second_order, None, dict()),
+    # the O(1/N) rate shift vs eqs. (96) + (100): three cases, quantile samples; quick ~15 s
+    ("rate-shift-second-order", S2.check_rate_shift, dict(runs=12, T=2000.0),
+     dict(runs=24, T=4000.0, Ns=(100, 400, 1600))),
     ("variance-scaling", C.check_variance_scaling, dict(), dict(Ns=(100, 400, 1600, 6400), realizations=20)),
     ("mass-white", C.check_stochastic_mass_spectrum, dict(noise="white"), dict(noise="white", T=20000.0)),
     ("mass-colored", C.check_stochastic_mass_spectrum, dict(noise="colored"), dict(noise="colored", T=20000.0)),
