@@ -554,6 +554,8 @@ _MODULES = {
                            "shotnoise.theory.general_response", lambda: _general_specs(), ""),
     "rate_shift_kernels.py": ("Numba kernels of the O(1/N) mean-rate shift: MPR nonlinearity and own-spike feedback.",
                               "shotnoise.theory.second_order and own_spike_feedback", lambda: _rate_shift_specs(), ""),
+    "order_parameter_kernels.py": ("Numba kernels of the spectra of the network's order parameter Z and of r_Z, v_Z.",
+                                   "shotnoise.theory.order_parameter_noise", lambda: _order_parameter_specs(), ""),
 }
 
 
@@ -567,6 +569,12 @@ def _rate_shift_specs() -> list[KernelSpec]:
     from .rate_shift_kernel_specs import rate_shift_specs  # listed in their own module
 
     return rate_shift_specs()
+
+
+def _order_parameter_specs() -> list[KernelSpec]:
+    from .order_parameter_kernel_specs import order_parameter_specs  # listed in their own module
+
+    return order_parameter_specs()
 
 
 def _kernel_module(fname: str) -> Callable[[], str]:

@@ -121,6 +121,22 @@ class OperatingPoint:
 
         return rate_shift(self)
 
+    def order_parameter_spectra(self, omega):
+        """Spectra of the network's own order parameter Z and of r_Z, v_Z (W = (1 - conj Z)/(1 + conj Z)) at linear
+        order: the finite sample's own noise plus the collective response (``numerics.order_parameter_spectra``;
+        Lorentzian).  Two-sided, angular frequency; S_Z is not even in omega."""
+        from .order_parameter_spectra import order_parameter_spectra
+
+        self._require_stable()
+        return order_parameter_spectra(point=self, omega=omega)
+
+    def order_parameter_variances(self):
+        """N var of Z, Re Z, Im Z, r_Z, v_Z at linear order (``numerics.order_parameter_spectra``)."""
+        from .order_parameter_spectra import order_parameter_variances
+
+        self._require_stable()
+        return order_parameter_variances(point=self)
+
     def resonance(self) -> Resonance:
         """Least-damped closed-loop mode (omega_res, damping, Q) and the closed-loop gain at the shot-noise peak."""
         m = self.model

@@ -99,6 +99,10 @@ def describe_check(c: dict) -> dict:
                                                                                     o)),
                  reference="theory: expected Welch estimate, same band", units=UNITS_S,
                  extra="every band, cross-spectrum and rate of every tested level")
+    elif o.startswith("Student t") and "4 variances + band means" in o:
+        d.update(statistic="N var(v_Z) of the network's order parameter (the mean-voltage / LFP proxy)",
+                 reference="theory: linear order, the sample's own noise plus the collective response",
+                 units="N x (dimensionless voltage)^2", extra="every variance (Re Z, Im Z, r_Z, v_Z) and band mean")
     elif o.startswith("Student t") and "N values" in o:
         d.update(statistic="N x var(binned activity) at N=%s (worst N)" % _search(r"worst N=(\d+)", o),
                  reference="theory: N x integral of the binned spectrum", units=UNITS_RATE_SQUARED,

@@ -16,6 +16,7 @@ from shotnoise.theory.errors import ParameterError
 from . import checks as C
 from . import circuit_checks as K
 from . import family_checks as F
+from . import order_parameter_checks as Z
 from . import second_order_checks as S2
 from .results import CheckResult
 
@@ -69,6 +70,11 @@ CHECKS: list[tuple[str, Callable[..., CheckResult], dict | None, dict]] = [
     # the O(1/N) rate shift vs eqs. (96) + (100): three cases, quantile samples; quick ~15 s
     ("rate-shift-second-order", S2.check_rate_shift, dict(runs=12, T=2000.0),
      dict(runs=24, T=4000.0, Ns=(100, 400, 1600))),
+    # the network's own order parameter (Z, r_Z, v_Z) vs its linear-order theory; quick ~10 s
+    ("order-parameter-spectra", Z.check_order_parameter_spectra, dict(realizations=6),
+     dict(realizations=12, T=1200.0, N=1600)),
+    ("order-parameter-inhibitory", Z.check_order_parameter_spectra, None,
+     dict(eta_bar=2.0, Delta=0.2, J=-4.0, N=1600, realizations=12, T=1200.0)),
     ("variance-scaling", C.check_variance_scaling, dict(), dict(Ns=(100, 400, 1600, 6400), realizations=20)),
     ("mass-white", C.check_stochastic_mass_spectrum, dict(noise="white"), dict(noise="white", T=20000.0)),
     ("mass-colored", C.check_stochastic_mass_spectrum, dict(noise="colored"), dict(noise="colored", T=20000.0)),
