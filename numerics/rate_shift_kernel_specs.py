@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .codegen import CPLX, PAR, POP, RATE, VOLT, KernelSpec
+from .codegen import PAR, POP, RATE, VOLT, KernelSpec
 
 #: real and imaginary parts of H_r, H_v (the kernel is a real quadratic form in them)
 HR_RE, HR_IM, HV_RE, HV_IM = sp.symbols("Hr_re Hr_im Hv_re Hv_im", real=True)

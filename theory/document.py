@@ -932,9 +932,8 @@ def _b_circuit_hopf(fn):
 
 
 def _b_circuit_synapse(fn):
-    from .circuit import dt, synapse_decay, synapse_jump, tau_s
+    from .circuit import dt, synapse_decay, synapse_jump
     mean = fn()
-    s_new, s_old = sp.Symbol(r"s(t + dt)"), sp.Symbol(r"s(t)")
     tk = sp.Symbol("t_k")
     jump = synapse_jump().subs(sp.Symbol("dt_since", nonnegative=True), sp.Symbol("t") + dt - tk)
     return _aligned([(r"s(t + dt)", tex(synapse_decay()) + r"\, s(t) + \sum_{t < t_{k} \le t + dt} "
