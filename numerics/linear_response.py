@@ -127,9 +127,12 @@ class NetworkSpectra:
     G_v: np.ndarray | None
     gain: np.ndarray
     convention: str = CONVENTION
+    #: ``numerics.order2.SecondOrder`` when computed with order=2, else None
+    second_order: object = None
 
     def to_dict(self) -> dict:
-        """Real-valued spectra as lists (cross_rv as [re, im] pairs, G and G_v omitted)."""
+        """Real-valued spectra as lists (cross_rv as [re, im] pairs, G and G_v omitted); ``second_order`` when
+        computed with order=2."""
         d = {"convention": self.convention, "omega": self.omega.tolist(), "shot": self.shot.tolist(),
              "activity": self.activity.tolist(), "rate": self.rate.tolist(),
              "voltage": None if self.voltage is None else self.voltage.tolist(),
@@ -137,6 +140,8 @@ class NetworkSpectra:
              "gain": self.gain.tolist()}
         if self.subpopulation is not None:
             d["subpopulation"] = self.subpopulation.tolist()
+        if self.second_order is not None:
+            d["second_order"] = self.second_order.to_dict()
         return d
 
 

@@ -105,14 +105,24 @@ class OperatingPoint:
         """Open-loop (G, G_v) at angular frequencies omega (dr = J G ds, dv = J G_v ds; exp(-i omega t))."""
         return families.susceptibilities(self, finite_array("omega", omega))
 
-    def spectra(self, omega) -> NetworkSpectra:
-        """Shot-noise, activity, rate and voltage spectra (and the subpopulation one if the model has M)."""
+    def spectra(self, omega, order: int = 1) -> NetworkSpectra:
+        """Shot-noise, activity, rate and voltage spectra (and the subpopulation one if the model has M).
+
+        ``order=2`` adds ``.second_order`` (``numerics.order2.SecondOrder``): the O(1/N^2) corrections to add to
+        the linear spectra and the O(1/N) mean-rate shift (Lorentzian populations)."""
         self._require_stable()
+        if order not in (1, 2):
+            raise ParameterError("order must be 1 or 2, got %r" % (order,))
         m = self.model
         N = m.require_N()
         w = finite_array("omega", omega)
         G, Gv = self.susceptibility(w)
-        return closed_loop_from_susceptibility(w, S_xi=self.shot(w), G=G, G_v=Gv, J=m.J, N=N, M=m.M)
+        sp = closed_loop_from_susceptibility(w, S_xi=self.shot(w), G=G, G_v=Gv, J=m.J, N=N, M=m.M)
+        if order == 2:
+            from .order2 import second_order
+
+            sp.second_order = second_order(self, w)
+        return sp
 
     def rate_shift(self):
         """The O(1/N) shift of the network's mean rate over this fixed point (``numerics.rate_shift``):

@@ -15,6 +15,9 @@ def cmd_spectrum(a) -> int:
     csv = check_output(a.csv, option="--csv", extensions=(".csv",))
     png = check_output(a.plot, option="--plot", extensions=(".png",))
     circuit = _circuit(a)
+    if circuit is not None and a.order != 1:
+        raise ParameterError("--order 2: the second-order theory is derived for one Lorentzian population with delta "
+                             "synapses, not for a circuit model file")
     if circuit is not None:
         from . import circuit_commands as cc
         doc = cc.circuit_spectrum_report(circuit, omega=_omega_grid(a), index=a.index)
@@ -24,8 +27,9 @@ def cmd_spectrum(a) -> int:
                           quasi_cycle=doc["quasi_cycle"])
     else:
         from .plots import plot_spectrum_report as plot
-        doc = spectrum_report(_model(a, M=a.M), omega=_omega_grid(a), branch=a.branch)
-        keys = [k for k in ("omega", "shot", "activity", "rate", "voltage", "subpopulation") if k in doc]
+        doc = spectrum_report(_model(a, M=a.M), omega=_omega_grid(a), branch=a.branch, order=a.order)
+        keys = [k for k in ("omega", "shot", "activity", "activity_order2", "rate", "voltage", "subpopulation")
+                if k in doc]
         columns, table = {k: doc[k] for k in keys}, format_spectrum
         parameters = dict(doc["parameters"], branch=a.branch, resonance=doc["resonance"],
                           fixed_point={k: doc["fixed_point"][k] for k in ("r", "v", "stability", "branch", "eta_t",
@@ -48,6 +52,7 @@ def cmd_spectrum(a) -> int:
 SPECTRUM_COLUMNS = {
     "shot": "shot noise S_xi of the population's spikes (order 1/N)",
     "activity": "activity (population rate including the shot noise, r + xi)",
+    "activity_order2": "activity to second order: the linear activity plus the O(1/N^2) correction",
     "synaptic": "synaptic variable s",
     "rate": "rate r of the mass model", "voltage": "mean voltage v of the mass model",
     "subpopulation": "activity of a random subset of M neurons",
@@ -128,6 +133,9 @@ def add_spectrum_parser(sub) -> None:
     sp_.add_argument("--omega-max", type=_float, help="highest angular frequency of a grid (with --omega-min)")
     sp_.add_argument("--points", type=int, default=200, help="points of the --omega-min/--omega-max grid")
     sp_.add_argument("--log", action="store_true", help="log-spaced grid (linear without it)")
+    sp_.add_argument("--order", type=int, choices=(1, 2), default=1, help="2: add the O(1/N^2) correction "
+                     "(column activity_order2; JSON key second_order with the correction, its components and the "
+                     "O(1/N) mean-rate shift; Lorentzian, one population)")
     sp_.add_argument("--json", action="store_true", help="print every spectrum as JSON")
     sp_.add_argument("--csv", metavar="FILE.csv", help="write the spectra as CSV with a first line '# "
                      "shotnoise-results {JSON}' of parameters, package version, conventions and units (overwritten "

@@ -30,7 +30,7 @@ UNITS_S = units_table.unit("rate_spectrum")
 UNITS_S_V = units_table.unit("voltage_spectrum")
 UNITS_RATE_SQUARED = units_table.unit("rate_squared")
 #: the quantity (``shotnoise.numerics.units.QUANTITIES``) of each column of :func:`format_spectrum`
-SPECTRUM_TABLE_QUANTITIES = {"omega": "angular_frequency", "shot": "rate_spectrum", "activity": "rate_spectrum",
+SPECTRUM_TABLE_QUANTITIES = {"omega": "angular_frequency", "shot": "rate_spectrum", "activity": "rate_spectrum", "activity_order2": "rate_spectrum",
                              "subpopulation": "rate_spectrum", "rate": "rate_spectrum", "voltage": "voltage_spectrum"}
 #: the legend printed under every check table
 CHECK_LEGEND = (
@@ -110,6 +110,11 @@ def describe_check(c: dict) -> dict:
     elif o.startswith("Student t"):
         d.update(statistic=band, reference="theory: expected Welch estimate, same band", units=UNITS_S,
                  extra="every band" + (" and the mean-rate tests" if "rate:" in o else ""))
+    elif o.startswith("|t| of the band means against linear + O(1/N^2)"):
+        d.update(statistic="max over cases, N and bands of |t|, t = (band mean measured - expected)/s.e.",
+                 reference="0 (expected Welch estimate of the linear theory plus the O(1/N^2) correction)",
+                 units="dimensionless", pass_if="<= %s (critical t)" % _num(tol) if tol is not None else "-",
+                 extra="every case, N and band (below 0.4 omega_peak; twice the resonance)")
     elif o.startswith("|t| of c = N (rate - quenched rate)"):
         d.update(statistic="max over cases and N of |t|, t = (c measured - c predicted)/s.e., c = N (rate - quenched "
                            "rate)", reference="0 (theory eqs. (96) + (100))", units="dimensionless",
@@ -207,9 +212,18 @@ def format_spectrum(doc: dict) -> str:
     cols = [("shot", "shot"), ("activity", "activity")]
     if sub:
         cols.append(("subpopulation", "subpop_M=%s" % _g(par.get("M"), "%g")))
+    if "activity_order2" in doc:
+        cols.append(("activity_order2", "activity_2nd"))
     cols += [("rate", "rate"), ("voltage", "voltage")]
-    lines.append("# columns: S_xi (shot noise), S_s (network activity)%s, S_r (the mass model's r), S_v (its mean "
-                 "voltage v, dimensionless)" % (", S_sM (mean activity of M random neurons)" if sub else ""))
+    lines.append("# columns: S_xi (shot noise), S_s (network activity)%s%s, S_r (the mass model's r), S_v (its mean "
+                 "voltage v, dimensionless)" % (", S_sM (mean activity of M random neurons)" if sub else "",
+                                                ", S_s + O(1/N^2) correction (activity_2nd)" if "activity_order2" in doc
+                                                else ""))
+    so = doc.get("second_order")
+    if so is not None:
+        lines.append("# second order: mean-rate shift %s (%s), rate r0 + shift = %s" % (
+            _g(so["rate_shift"]), ", ".join("%s %s" % (k, _g(v)) for k, v in so["rate_shift_components"].items()),
+            _g(fp["r"] + so["rate_shift"])))
     lines.append("# units: " + ", ".join("%s %s" % (h, units_table.unit(SPECTRUM_TABLE_QUANTITIES[k]))
                                          for k, h in [("omega", "omega")] + cols))
     lines.append(" ".join(["%-12s" % "omega"] + ["%-14s" % h for _, h in cols]).rstrip())

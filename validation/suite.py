@@ -70,6 +70,9 @@ CHECKS: list[tuple[str, Callable[..., CheckResult], dict | None, dict]] = [
     # the O(1/N) rate shift vs eqs. (96) + (100): three cases, quantile samples; quick ~15 s
     ("rate-shift-second-order", S2.check_rate_shift, dict(runs=12, T=2000.0),
      dict(runs=24, T=4000.0, Ns=(100, 400, 1600))),
+    # the O(1/N^2) spectrum (low band, twice the resonance) vs linear + second order; quick ~25 s
+    ("spectrum-second-order", S2.check_second_order_spectrum, dict(Ns=(100,), realizations=8),
+     dict(Ns=(100, 200, 400), realizations=16)),
     # the network's own order parameter (Z, r_Z, v_Z) vs its linear-order theory; quick ~10 s
     ("order-parameter-spectra", Z.check_order_parameter_spectra, dict(realizations=6),
      dict(realizations=12, T=1200.0, N=1600)),

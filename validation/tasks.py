@@ -135,22 +135,27 @@ def fixed_points_report(model: Model) -> dict:
     return doc
 
 
-def spectrum_report(model: Model, *, omega, branch: str | None = None) -> dict:
+def spectrum_report(model: Model, *, omega, branch: str | None = None, order: int = 1) -> dict:
     """Shot-noise, activity, rate, voltage (and subpopulation) spectra at a stable fixed point, with resonance data.
 
     Two-sided, angular frequency: S(omega) = int C(t) exp(-i omega t) dt.  An unstable asynchronous
     state is a ParameterError; "warnings" lists the near-neutral collective modes near whose frequency the linear
-    spectrum is not trustworthy for this N (``guards.mode_warnings``).
+    spectrum is not trustworthy for this N (``guards.mode_warnings``).  ``order=2`` adds "second_order"
+    (``numerics.order2.SecondOrder.to_dict``: the O(1/N^2) correction to add to "activity", the O(1/N) rate
+    shift, the components).
     """
     op = model.operating_point(branch=branch)
-    sp = op.spectra(omega)
+    sp = op.spectra(omega, order=order)
     doc = {"convention": CONVENTION, "parameters": model.flat_dict(), "fixed_point": fixed_point_dict(op),
            "resonance": op.resonance().to_dict(), "omega": sp.omega.tolist(), "shot": sp.shot.tolist(),
            "activity": sp.activity.tolist(), "rate": sp.rate.tolist(), "voltage": sp.voltage.tolist(),
            "warnings": mode_warnings(op, N=model.require_N())}
     if sp.subpopulation is not None:
         doc["subpopulation"] = sp.subpopulation.tolist()
-    for key in ("shot", "activity", "rate", "voltage", "subpopulation"):
+    if sp.second_order is not None:
+        doc["second_order"] = sp.second_order.to_dict()
+        doc["activity_order2"] = (sp.activity + sp.second_order.activity).tolist()
+    for key in ("shot", "activity", "rate", "voltage", "subpopulation", "activity_order2"):
         if key in doc and not all(math.isfinite(x) for x in doc[key]):
             raise ParameterError("the %s spectrum is not finite on this omega grid (omega too large?)" % key)
     return doc

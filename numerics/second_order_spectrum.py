@@ -1,0 +1,498 @@
+"""O(1/N^2) correction to the closed-loop spectra of the MPR model driven by its shot noise (fast, compiled).
+
+Implements the terms of :mod:`shotnoise.theory.second_order_spectrum` (theory/THEORY.md section 11, beyond
+eqs. (93)-(96)) for the Lorentzian population at a stable fixed point, for the activity s = r + xi (the
+correction to add to the linear ``activity`` column S_xi/|1 - J G|^2), the rate r and the voltage v.  Two-sided
+spectra, angular frequency, time in units of tau; with x = (r, v) - x0, A the closed-loop Jacobian,
+H(w) = (iw - A)^(-1) B, K2(w1, w2) = (i(w1 + w2) - A)^(-1) q_b(H(w1), H(w2)), K1_s = 1 + H_r:
+
+    gaussian_k2      = 2 int |K2(w', w - w')|^2 S_xi(w') S_xi(w - w') dw'/2pi
+    k1_k3            = 2 Re[conj K1(w) 3 int K3(w, w', -w') S_xi(w') dw'/2pi] S_xi(w)
+                     = k1_k3_mean_shift (the O(1/N) mean shift <x2> feeding back) + k1_k3_mixing
+    bispectrum       = 2 Re[conj K1(w) (1/N^2) sum_{m>=1} (f_m^3 p_f(f_m)/m) sum_{n != 0, m} K2(n w/m, (m - n) w/m)]
+    shot_mean_shift  = |K1(w)|^2 (d S_xi/d r0) <delta r>   (the neurons fire at the shifted mean rate)
+
+The total is the sum of these four.  Numerical method (error stated in :class:`SecondOrderSpectrum`):
+the w' integrals by composite Gauss-Legendre on panels graded geometrically (ratio 2, smallest panel half the
+width) towards every pole of the integrand (the harmonics k w_peak of S_xi with their widths
+2 k Im sqrt(c)/tau, the eigenvalues of A, each shifted by 0, +-w), up to |w'| = W where the ripple of S_xi is
+below 1e-10 of its asymptote, and the tail |w'| > W by the map w' = W/t; the inner bispectrum sum over n in
+closed form from the partial fractions of H (sum_n 1/((n - a)(n - b)) = pi (cot(pi b) - cot(pi a))/(a - b)),
+the sum over the lines m until a term is below rtol of the sum (tail bound by its m^-4 decay).  The readable
+reference is ``theory.second_order_spectrum.spectrum_mpmath``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numba
+import numpy as np
+
+from shotnoise.theory.errors import ParameterError
+
+from .parameters import finite_array, positive
+from .shot_spectrum import CONVENTION, _lorentzian_grid
+
+#: the components, in the order of the compiled kernel's output
+COMPONENTS = ("gaussian_k2", "k1_k3_mean_shift", "k1_k3_mixing", "bispectrum", "shot_mean_shift")
+#: outputs (activity s = r + xi, rate, voltage)
+OUTPUTS = ("activity", "rate", "voltage")
+#: most bispectrum lines summed (the sum stops earlier at rtol; error_bound is inf if it does not)
+M_LINES = 400
+#: ripple of S_xi (relative to its asymptote) beyond the last graded harmonic
+RIPPLE = 1e-7
+#: Gauss-Legendre nodes per panel
+GL_NODES = 6
+
+
+@lru_cache(maxsize=None)
+def _theory_functions():
+    """Jacobian, Hessians and noise vector (lambdified from theory.second_order) and the compiled bispectrum line
+    weight f_m^3 p_f(f_m)/(N^2 m) (lambdified from theory.second_order_spectrum)."""
+    import sympy as sp
+
+    from shotnoise.theory import second_order as so
+    from shotnoise.theory import second_order_spectrum as sos
+
+    P = sos.PARAMS
+    A = sp.lambdify(P, so.closed_loop_jacobian(), modules="numpy")
+    Hs = sp.lambdify(P, list(so.hessians()), modules="numpy")
+    Bv = sp.lambdify(P, so.noise_vector(), modules="numpy")
+    line = sp.lambdify((sos.omega_p, sos.m_idx, sos.eta_bar, sos.Delta, sos.J, sos.I_ext, sos.tau, sos.r, sos.N),
+                       sos.bispectrum_line_term(), modules="numpy")
+    return A, Hs, Bv, line
+
+
+@dataclass
+class SecondOrderSpectrum:
+    """O(1/N^2) spectral correction at a stable fixed point (two-sided, angular frequency).
+
+    omega; activity, rate, voltage: the total correction to add to the linear S_s, S_r, S_v; components:
+    {name: {"activity", "rate", "voltage"}} (names in ``COMPONENTS`` plus "k1_k3" = mean_shift + mixing);
+    rate_shift, voltage_shift: the O(1/N) mean shift <delta r>, <delta v> (eq. (95)); error_bound: estimated
+    absolute error of the activity total per omega (difference to a run with 1.6x more nodes per panel plus
+    the bispectrum truncation bound).
+    """
+
+    omega: np.ndarray
+    activity: np.ndarray
+    rate: np.ndarray
+    voltage: np.ndarray
+    components: dict
+    rate_shift: float
+    voltage_shift: float
+    N: float
+    error_bound: np.ndarray | None = None
+    convention: str = CONVENTION
+
+    def to_dict(self) -> dict:
+        """Lists; the CLI's ``second_order`` key uses activity, rate_shift and components[name]['activity']."""
+        return {"convention": self.convention, "N": self.N, "omega": self.omega.tolist(),
+                "activity": self.activity.tolist(), "rate": self.rate.tolist(), "voltage": self.voltage.tolist(),
+                "rate_shift": self.rate_shift, "voltage_shift": self.voltage_shift,
+                "components": {k: {o: v[o].tolist() for o in OUTPUTS} for k, v in self.components.items()},
+                "error_bound": None if self.error_bound is None else self.error_bound.tolist()}
+
+
+# ------------------------------------------------------------------ compiled pieces
+
+
+@numba.njit(cache=True)
+def _resolvent(s, A, y0, y1):
+    """(s - A)^(-1) (y0, y1) for complex s."""
+    a, b, c, d = s - A[0, 0], -A[0, 1], -A[1, 0], s - A[1, 1]
+    det = a * d - b * c
+    return (d * y0 - b * y1) / det, (a * y1 - c * y0) / det
+
+
+@numba.njit(cache=True)
+def _H(w, A, B):
+    return _resolvent(1j * w, A, B[0] + 0j, B[1] + 0j)
+
+
+@numba.njit(cache=True)
+def _qb(a0, a1, b0, b1, T):
+    """q_b(a, b)_k = sum_ij T[k, i, j] a_i b_j with T = Hess/2."""
+    q0 = T[0, 0, 0] * a0 * b0 + T[0, 0, 1] * a0 * b1 + T[0, 1, 0] * a1 * b0 + T[0, 1, 1] * a1 * b1
+    q1 = T[1, 0, 0] * a0 * b0 + T[1, 0, 1] * a0 * b1 + T[1, 1, 0] * a1 * b0 + T[1, 1, 1] * a1 * b1
+    return q0, q1
+
+
+@numba.njit(cache=True)
+def _K2(w1, w2, A, B, T):
+    h0, h1 = _H(w1, A, B)
+    g0, g1 = _H(w2, A, B)
+    q0, q1 = _qb(h0, h1, g0, g1, T)
+    return _resolvent(1j * (w1 + w2), A, q0, q1)
+
+
+@numba.njit(cache=True)
+def _gl(n):
+    """Gauss-Legendre nodes and weights on [-1, 1] (Newton on P_n)."""
+    x = np.empty(n)
+    wt = np.empty(n)
+    for i in range(n):
+        z = math.cos(math.pi * (i + 0.75) / (n + 0.5))
+        for _ in range(100):
+            p0, p1 = 1.0, z
+            for k in range(2, n + 1):
+                p0, p1 = p1, ((2 * k - 1) * z * p1 - (k - 1) * p0) / k
+            dp = n * (z * p1 - p0) / (z * z - 1)
+            dz = p1 / dp
+            z -= dz
+            if abs(dz) < 1e-16:
+                break
+        p0, p1 = 1.0, z
+        for k in range(2, n + 1):
+            p0, p1 = p1, ((2 * k - 1) * z * p1 - (k - 1) * p0) / k
+        dp = n * (z * p1 - p0) / (z * z - 1)
+        x[i] = z
+        wt[i] = 2.0 / ((1 - z * z) * dp * dp)
+    return x, wt
+
+
+@numba.njit(cache=True)
+def _nodes(centers, widths, W, D, xg, wg, n_tail):
+    """Composite Gauss-Legendre nodes/weights on R: breakpoints every D on [-W, W], panels graded (ratio 2, from
+    half the width up to D) towards each (center, width), plus the tails |w'| > W by w' = +-W/t, t in (0, 1]
+    (n_tail panels)."""
+    nu = int(math.ceil(2 * W / D))
+    pts = [-W + 2 * W * i / nu for i in range(nu + 1)]
+    for i in range(centers.size):
+        c, d = centers[i], 0.5 * widths[i]
+        if -W < c < W:
+            pts.append(c)
+        while d < D:
+            if -W < c + d < W:
+                pts.append(c + d)
+            if -W < c - d < W:
+                pts.append(c - d)
+            d *= 2.0
+    p = np.sort(np.array(pts))
+    keep = [p[0]]
+    for i in range(1, p.size):
+        if p[i] - keep[-1] > 1e-12 * W:
+            keep.append(p[i])
+    n = xg.size
+    npan = len(keep) - 1
+    x = np.empty(npan * n + 2 * n_tail * n)
+    wt = np.empty_like(x)
+    k = 0
+    for i in range(npan):
+        a, b = keep[i], keep[i + 1]
+        h = 0.5 * (b - a)
+        for j in range(n):
+            x[k] = a + h + h * xg[j]
+            wt[k] = h * wg[j]
+            k += 1
+    for sg in (-1.0, 1.0):
+        for i in range(n_tail):
+            a, b = i / n_tail, (i + 1) / n_tail
+            h = 0.5 * (b - a)
+            for j in range(n):
+                t = a + h + h * xg[j]
+                x[k] = sg * W / t
+                wt[k] = h * wg[j] * W / (t * t)
+                k += 1
+    return x, wt
+
+
+@numba.njit(cache=True)
+def _cot(z):
+    """cot z without overflow for large |Im z| (= -+i to double precision for |Im z| > 20)."""
+    if z.imag > 20.0:
+        return -1j + 0j
+    if z.imag < -20.0:
+        return 1j + 0j
+    if z.imag > 0:
+        e = np.exp(2j * z)
+        return 1j * (e + 1) / (e - 1)
+    e = np.exp(-2j * z)
+    return 1j * (1 + e) / (1 - e)
+
+
+@numba.njit(cache=True)
+def _pair_sums(Om, m, lam, R):
+    """P[a, b] = sum_{n in Z} H_a(n Om) H_b((m - n) Om) with H(u) = sum_k R[k]/(iu - lam_k) (distinct eigenvalues):
+    sum_n 1/((n - a_k)(n - b_l)) = pi (cot(pi b_l) - cot(pi a_k))/(a_k - b_l), a_k = lam_k/(i Om),
+    b_l = m - lam_l/(i Om)."""
+    a = np.empty(2, dtype=np.complex128)
+    b = np.empty(2, dtype=np.complex128)
+    ca = np.empty(2, dtype=np.complex128)
+    cb = np.empty(2, dtype=np.complex128)
+    for k in range(2):
+        a[k] = lam[k] / (1j * Om)
+        b[k] = m - lam[k] / (1j * Om)
+        ca[k] = _cot(math.pi * a[k])
+        cb[k] = -ca[k]  # cot(pi (m - x)) = -cot(pi x) for integer m
+    P = np.zeros((2, 2), dtype=np.complex128)
+    for k in range(2):
+        for l in range(2):
+            g = math.pi * (cb[l] - ca[k]) / ((a[k] - b[l]) * Om * Om)
+            for i in range(2):
+                for j in range(2):
+                    P[i, j] += R[k, i] * R[l, j] * g
+    return P
+
+
+@numba.njit(cache=True)
+def _bispectrum_inner(w, m, A, B, T, lam, R, direct):
+    """sum_{n != 0, m} K2(n Om, (m - n) Om), Om = w/m, for (r, v)."""
+    Om = w / m
+    if direct:  # nearly degenerate eigenvalues: direct sum with the 1/(n (n - m)) tail summed by telescoping
+        L = 20000
+        s0, s1 = 0j, 0j
+        for n in range(-L, L + 1):
+            if n == 0 or n == m:
+                continue
+            k0, k1 = _K2(n * Om, (m - n) * Om, A, B, T)
+            s0 += k0
+            s1 += k1
+        q0, q1 = _qb(B[0] + 0j, B[1] + 0j, B[0] + 0j, B[1] + 0j, T)
+        c0, c1 = _resolvent(1j * w, A, q0, q1)
+        # sum_{n>L} [1/(n(n-m)) + 1/(n(n+m))] = (1/m) [sum_{j=L+1-m}^{L} 1/j + sum_{j=L+1}^{L+m} 1/j]
+        tail = 0.0
+        for j in range(1, m + 1):
+            tail += (1.0 / (L + 1 - j) + 1.0 / (L + j)) / m
+        return s0 + c0 * tail / (Om * Om), s1 + c1 * tail / (Om * Om)
+    # pair sums S_ab over all n, minus the n = 0 and n = m terms
+    h00, h01 = _H(0.0, A, B)
+    hm0, hm1 = _H(w, A, B)
+    H0 = (h00, h01)
+    Hm = (hm0, hm1)
+    P = _pair_sums(Om, m, lam, R)
+    for a in range(2):
+        for b in range(2):
+            P[a, b] -= H0[a] * Hm[b] + Hm[a] * H0[b]
+    q0 = 0j
+    q1 = 0j
+    for a in range(2):
+        for b in range(2):
+            q0 += T[0, a, b] * P[a, b]
+            q1 += T[1, a, b] * P[a, b]
+    return _resolvent(1j * w, A, q0, q1)
+
+
+@numba.njit(cache=True)
+def _spectrum_kernel(omegas, A, B, T, lam, R, direct, x2r, x2v, dr, sp_args, dS_args, harm_c, harm_w, eig_c, eig_w,
+                     W, D, n_gl, n_tail, weights, rtol):
+    """Per omega: the five components for (activity, rate, voltage); out[i, comp, output], mtail[i] the
+    bispectrum truncation bound (activity)."""
+    xg, wg = _gl(n_gl)
+    r0, eta_bar, Delta, J, I, tau, N = sp_args
+    h = dS_args
+    nw = omegas.size
+    out = np.zeros((nw, 5, 3))
+    mtail = np.zeros(nw)
+    nh, ne = harm_c.size, eig_c.size
+    for i in range(nw):
+        w = omegas[i]
+        # S_xi(w') and S_xi(w - w') peak at the harmonics shifted by 0 and w; H(+-w'), K2(w, -+w') at the
+        # eigen-frequencies shifted by 0, +w, -w
+        cen = np.empty(2 * nh + 3 * ne)
+        wid = np.empty(2 * nh + 3 * ne)
+        for j in range(nh):
+            cen[2 * j], cen[2 * j + 1] = harm_c[j], harm_c[j] + w
+            wid[2 * j], wid[2 * j + 1] = harm_w[j], harm_w[j]
+        for j in range(ne):
+            for s in range(3):
+                cen[2 * nh + 3 * j + s] = eig_c[j] + (s - 1) * w
+                wid[2 * nh + 3 * j + s] = eig_w[j]
+        x, wt = _nodes(cen, wid, W, D, xg, wg, n_tail)
+        Sx = _lorentzian_grid(x, r0, eta_bar, Delta, J, I, tau, N)
+        Sd = _lorentzian_grid(w - x, r0, eta_bar, Delta, J, I, tau, N)
+        Sw = _lorentzian_grid(np.array([w]), r0, eta_bar, Delta, J, I, tau, N)[0]
+        Hw0, Hw1 = _H(w, A, B)
+        ga0 = 0.0
+        ga1 = 0.0
+        mx0 = 0j
+        mx1 = 0j
+        for k in range(x.size):
+            wp = x[k]
+            k0, k1 = _K2(wp, w - wp, A, B, T)
+            f = wt[k] * Sx[k] * Sd[k]
+            ga0 += f * (k0.real ** 2 + k0.imag ** 2)
+            ga1 += f * (k1.real ** 2 + k1.imag ** 2)
+            # mixing part of 3 K3(w, w', -w'): (iw - A)^(-1) 2 [q_b(H(w'), K2(w, -w')) + q_b(H(-w'), K2(w, w'))]
+            hp0, hp1 = _H(wp, A, B)
+            hm0, hm1 = _H(-wp, A, B)
+            a0, a1 = _K2(w, -wp, A, B, T)
+            b0, b1 = _K2(w, wp, A, B, T)
+            u0, u1 = _qb(hp0, hp1, a0, a1, T)
+            v0, v1 = _qb(hm0, hm1, b0, b1, T)
+            mx0 += wt[k] * Sx[k] * (u0 + v0)
+            mx1 += wt[k] * Sx[k] * (u1 + v1)
+        ga0 /= math.pi  # 2/(2 pi)
+        ga1 /= math.pi
+        y0, y1 = _resolvent(1j * w, A, 2 * mx0 / (2 * math.pi), 2 * mx1 / (2 * math.pi))
+        q0, q1 = _qb(Hw0, Hw1, x2r + 0j, x2v + 0j, T)
+        z0, z1 = _resolvent(1j * w, A, 2 * q0, 2 * q1)
+        # bispectrum lines
+        bs0 = 0j
+        bs1 = 0j
+        small = 0
+        last = 0.0
+        m = 1
+        m_max = weights.shape[1] if w > 0 else 0  # at w = 0 the line weights (~ w^4) vanish: no bispectrum term
+        while m <= m_max:
+            wgt = weights[i, m - 1]
+            i0, i1 = _bispectrum_inner(w, m, A, B, T, lam, R, direct)
+            bs0 += wgt * i0
+            bs1 += wgt * i1
+            last = abs(wgt * i0) + abs(wgt * i1)
+            if m >= 8 and last * m / 3.0 <= rtol * (abs(bs0) + abs(bs1)):  # tail bound of the m^-4 decay
+                small += 1
+                if small >= 3:
+                    break
+            else:
+                small = 0
+            m += 1
+        mtail[i] = last * m / 3.0 if (small >= 3 or w == 0) else math.inf
+        # dS_xi/dr0 by central differences of the closed form (step h: error ~ h^2 S''' + eps S/h)
+        Sp = _lorentzian_grid(np.array([w]), r0 + h, eta_bar, Delta, J, I, tau, N)[0]
+        Sm = _lorentzian_grid(np.array([w]), r0 - h, eta_bar, Delta, J, I, tau, N)[0]
+        dS = (Sp - Sm) / (2 * h)
+        K1 = (1.0 + Hw0, Hw0, Hw1)
+        comp = (0, 0, 1)
+        for o in range(3):
+            K = K1[o]
+            c = comp[o]
+            out[i, 0, o] = ga0 if c == 0 else ga1
+            zz = z0 if c == 0 else z1
+            yy = y0 if c == 0 else y1
+            bb = bs0 if c == 0 else bs1
+            out[i, 1, o] = 2 * (K.conjugate() * zz).real * Sw
+            out[i, 2, o] = 2 * (K.conjugate() * yy).real * Sw
+            out[i, 3, o] = 2 * (K.conjugate() * bb).real
+            out[i, 4, o] = (K.real ** 2 + K.imag ** 2) * dS * dr
+    return out, mtail
+
+
+@numba.njit(cache=True)
+def _mean_shift_kernel(A, B, T, sp_args, fixed_c, fixed_w, W, D, n_gl, n_tail):
+    """<x2> = int K2(w', -w') S_xi(w') dw'/2pi (eq. (95)) for (r, v)."""
+    xg, wg = _gl(n_gl)
+    r0, eta_bar, Delta, J, I, tau, N = sp_args
+    x, wt = _nodes(fixed_c, fixed_w, W, D, xg, wg, n_tail)
+    Sx = _lorentzian_grid(x, r0, eta_bar, Delta, J, I, tau, N)
+    s0, s1 = 0.0, 0.0
+    for k in range(x.size):
+        k0, k1 = _K2(x[k], -x[k], A, B, T)
+        s0 += wt[k] * Sx[k] * k0.real
+        s1 += wt[k] * Sx[k] * k1.real
+    return s0 / (2 * math.pi), s1 / (2 * math.pi)
+
+
+# ------------------------------------------------------------------ public
+
+
+def _setup(point, n_gl):
+    m = point.model
+    if m.heterogeneity != "lorentzian":
+        raise ParameterError("the O(1/N^2) spectrum is implemented for heterogeneity='lorentzian' only, got %r"
+                             % m.heterogeneity)
+    if not point.stable:
+        raise ParameterError("the fixed point r=%.6g is a %s: the O(1/N^2) spectrum needs a stable fixed point"
+                             % (point.r, point.stability))
+    N = m.require_N()
+    Af, Hs, Bv, line = _theory_functions()
+    P = (point.r, point.v, m.eta_bar, m.Delta, m.J, m.I, m.tau)
+    A = np.array(Af(*P), dtype=float)
+    B = np.array(Bv(*P), dtype=float).ravel()
+    T = np.array([np.array(h, dtype=float) for h in Hs(*P)]) / 2.0
+    lam = np.linalg.eigvals(A).astype(complex)
+    direct = abs(lam[0] - lam[1]) < 1e-6 * max(abs(lam[0]), abs(lam[1]))
+    R = np.zeros((2, 2), dtype=complex)
+    if not direct:
+        for k in range(2):
+            Pk = (A - lam[1 - k] * np.eye(2)) / (lam[k] - lam[1 - k])
+            R[k] = Pk @ B
+    c = complex(m.eta_bar + m.I + m.J * m.tau * point.r, m.Delta)
+    sq = np.sqrt(c)
+    wpk = 2 * sq.real / m.tau
+    w1 = 2 * abs(sq.imag) / m.tau  # half-width of the first shot-noise peak
+    # |w'| > W: ripple of S_xi ~ 2 exp(-2 pi |Im z|) < RIPPLE, |Im z| = w' tau |Im sqrt c|/(2 |c|)
+    lam_max = float(np.max(np.abs(lam)))
+    # the integrands decay at least as 1/w'^2 beyond L, so a ripple of relative size rho at w' changes them by about
+    # rho L/w': W solves 2 exp(-2 pi kappa W) L/W = RIPPLE, kappa = tau |Im sqrt c|/(2 |c|)
+    kappa = m.tau * abs(sq.imag) / (2 * abs(c))
+    L = max(wpk, lam_max)
+    W_S = max(4 * wpk, 20 * lam_max)
+    for _ in range(60):
+        if 2 * math.exp(-2 * math.pi * kappa * W_S) * L / W_S < RIPPLE:
+            break
+        W_S *= 1.1
+    K = int(math.ceil(W_S / wpk)) + 1
+    cen = [0.0] + [s * k * wpk for k in range(1, K + 1) for s in (1, -1)]
+    wid = [w1] + [k * w1 for k in range(1, K + 1) for s in (1, -1)]
+    ecen = [0.0] + [l.imag for l in lam]
+    ewid = [w1] + [max(abs(l.real), 1e-3 * abs(l)) for l in lam]
+    D = max(wpk, min(ewid))
+    sp_args = (float(point.r), m.eta_bar, m.Delta, m.J, m.I, m.tau, float(N))
+    lp = (m.eta_bar, m.Delta, m.J, m.I, m.tau, float(point.r), float(N))
+    return dict(A=A, B=B, T=T, lam=lam, R=R, direct=direct, cen=np.array(cen), wid=np.array(wid), ecen=np.array(ecen),
+                ewid=np.array(ewid), W=W_S, D=D,
+                sp_args=sp_args, lp=lp, line=line, N=N, n_gl=n_gl)
+
+
+def second_order_spectrum(*, point, omega, rtol: float = 1e-5, n_gl: int = GL_NODES, n_tail: int = 4,
+                          error_estimate: bool = False) -> SecondOrderSpectrum:
+    """O(1/N^2) correction to the activity, rate and voltage spectra at a stable Lorentzian fixed point.
+
+    Parameters
+    ----------
+    point : OperatingPoint
+        ``Model(...).operating_point()`` of a model with N and heterogeneity 'lorentzian'.
+    omega : array_like
+        Angular frequencies (1-D, finite; evaluated at |omega|, the spectra are even; at 0 the bispectrum term is 0).
+    rtol : float
+        Relative truncation of the bispectrum line sum (0 < rtol < 1e-2).
+    n_gl : int
+        Gauss-Legendre nodes per panel (>= 4).
+    n_tail : int
+        Panels of the mapped tail |w'| > W (>= 1).
+    error_estimate : bool
+        Also evaluate with 1.6x the nodes per panel and report the difference (plus the line-sum tail bound) as
+        ``error_bound``.
+
+    Returns
+    -------
+    SecondOrderSpectrum
+        totals (activity, rate, voltage) = gaussian_k2 + k1_k3 + bispectrum + shot_mean_shift, the components,
+        and the O(1/N) mean shift.  Two-sided, angular frequency; all scale as N^-2 (the shift as N^-1).
+    """
+    w_in = finite_array("omega", omega)
+    if w_in.ndim != 1 or w_in.size == 0:
+        raise ParameterError("omega must be a non-empty 1-D array of angular frequencies")
+    w = np.abs(w_in)  # the spectra are even
+    rtol = positive("rtol", rtol)
+    if not rtol < 1e-2:
+        raise ParameterError("rtol must be in (0, 1e-2), got %r" % rtol)
+    if int(n_gl) < 4 or int(n_tail) < 1:
+        raise ParameterError("n_gl must be >= 4 and n_tail >= 1, got n_gl=%r, n_tail=%r" % (n_gl, n_tail))
+    s = _setup(point, int(n_gl))
+    out, mtail = _evaluate(s, w, rtol, int(n_gl), int(n_tail))
+    err = None
+    if error_estimate:
+        out2, _ = _evaluate(s, w, rtol, int(math.ceil(1.6 * n_gl)), int(n_tail) * 2)
+        err = np.abs(out2[:, :, 0].sum(axis=1) - out[:, :, 0].sum(axis=1)) + mtail
+    comps = {name: {o: out[:, j, k].copy() for k, o in enumerate(OUTPUTS)} for j, name in enumerate(COMPONENTS)}
+    comps["k1_k3"] = {o: comps["k1_k3_mean_shift"][o] + comps["k1_k3_mixing"][o] for o in OUTPUTS}
+    tot = out.sum(axis=1)
+    return SecondOrderSpectrum(omega=w_in, activity=tot[:, 0], rate=tot[:, 1], voltage=tot[:, 2], components=comps,
+                               rate_shift=s["x2"][0], voltage_shift=s["x2"][1], N=float(s["N"]), error_bound=err)
+
+
+def _evaluate(s, w, rtol, n_gl, n_tail):
+    x2 = _mean_shift_kernel(s["A"], s["B"], s["T"], s["sp_args"], np.concatenate([s["cen"], s["ecen"]]),
+                            np.concatenate([s["wid"], s["ewid"]]), s["W"], s["D"], n_gl, n_tail)
+    s["x2"] = (float(x2[0]), float(x2[1]))
+    h = 1e-4 * s["sp_args"][0]
+    m = np.arange(1, M_LINES + 1, dtype=float)
+    weights = np.asarray(s["line"](w[:, None], m[None, :], *s["lp"]), dtype=float)
+    return _spectrum_kernel(w, s["A"], s["B"], s["T"], s["lam"], s["R"], s["direct"], float(x2[0]), float(x2[1]),
+                            float(x2[0]), s["sp_args"], h, s["cen"], s["wid"], s["ecen"], s["ewid"], float(s["W"]),
+                            float(s["D"]), n_gl, n_tail,
+                            weights, rtol)
