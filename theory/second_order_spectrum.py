@@ -1,5 +1,5 @@
 """O(1/N^2) spectrum of the MPR model driven by its shot noise: Volterra kernels K2, K3 and the shot noise's
-bispectrum (theory/THEORY.md section 11, continuing eqs. (93)-(96); the spectrum S_xi is eqs. (32)-(35)).
+bispectrum (theory/THEORY.md section 13, eqs. (110)-(111), continuing eqs. (93)-(96); S_xi is eqs. (32)-(35)).
 
 Notation of :mod:`.second_order`: dx/dt = A x + q(x, x) + B xi, x = (r, v) - x0, q the constant quadratic form of
 the MPR drift (no cubic terms), q_b(a, b) its symmetric bilinear form, H(s) = (s - A)^(-1) B with s = i omega.
