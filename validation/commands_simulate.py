@@ -8,6 +8,7 @@ renamed into place together after it.
 from __future__ import annotations
 
 from .cli_options import BRANCHES, DRAWS, NOISE_KINDS, SCHEMES, _add_model_options, _circuit, _float, _model, _print_json, _sampling, _show_progress, _without_arrays
+from shotnoise.theory.errors import ParameterError
 
 
 def cmd_simulate_mass(a) -> int:
@@ -91,6 +92,9 @@ def cmd_simulate_network(a) -> int:
     from .tasks import network_report
     save, png = _outputs(a)
     circuit = _circuit(a)
+    if circuit is not None and a.order != 1:
+        raise ParameterError("--order 2: the second-order theory is derived for one Lorentzian population with delta "
+                             "synapses, not for a circuit model file")
     if circuit is not None:
         from .circuit_commands import circuit_network_report
         doc = circuit_network_report(
@@ -101,7 +105,8 @@ def cmd_simulate_network(a) -> int:
     draw, legacy = _sampling(a)
     model = _model(a, M=a.M)
     doc = network_report(model, T=a.T, dt=a.dt, transient=a.transient, segment=a.segment, bin_width=a.bin,
-                         draw=draw, seed=a.seed, keep_series=save is not None, progress=_show_progress(a))
+                         draw=draw, seed=a.seed, keep_series=save is not None, progress=_show_progress(a),
+                         order=a.order)
     if legacy is not None and model.heterogeneity == "lorentzian":
         doc["parameters"]["heterogeneity"] = legacy  # what the legacy spelling always reported (README)
     return _finish(a, save, png, doc, kind="simulate network", circuit=False, what="network")
@@ -189,6 +194,9 @@ def add_simulate_parser(sub) -> None:
                      help="how the N excitabilities are drawn from the family: quantile (deterministic quantiles; "
                      "used without --sampling) or random (i.i.d., seeded by --seed)")
     net.add_argument("--M", type=_float, help="also record a random subset of M neurons (without it: no subset)")
+    net.add_argument("--order", type=int, choices=(1, 2), default=1, help="2: also compare with the second-order "
+                     "theory (quenched_rate_order2 = the sample's quenched rate + the O(1/N) shift; the spectrum's "
+                     "theory_order2 = linear + O(1/N^2); Lorentzian)")
     for q in (net, st):
         q.add_argument("--index", type=int, help="circuit model file: the fixed point the run starts from and is "
                        "compared with (0, 1, ..; see fixed-points); without it the unique one, else the one "

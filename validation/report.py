@@ -236,6 +236,8 @@ def format_spectrum(doc: dict) -> str:
 RUN_ROWS = (
     ("mean_rate", "network: spikes per neuron per unit time (time average)"),
     ("quenched_rate", "self-consistent rate of this sample of excitabilities (quenched theory)"),
+    ("quenched_rate_order2", "second order (--order 2): quenched_rate + c/N (MPR nonlinearity + own-spike "
+                             "feedback, THEORY.md section 11)"),
     ("theory_rate", "fixed point of the family's mass model (thermodynamic limit, infinitely many neurons)"),
     ("mean_rate_Z", "r_Z: rate from the finite network's order parameter Z = <exp(i theta)>, "
                     "W = (1 - conj Z)/(1 + conj Z) = pi tau r_Z + i v_Z -- NOT the mass model's r"),
@@ -250,7 +252,7 @@ def format_run(doc: dict) -> str:
     rows = dict(RUN_ROWS)
     if "mean_r" in doc:  # stochastic mass model: its activity s = r + xi
         rows["mean_rate"] = "activity s = r + xi of the stochastic mass model (time average)"
-    lines = ["%-16s %-12s %s" % (k, _g(doc[k]), rows[k]) for k, _ in RUN_ROWS if k in doc]
+    lines = ["%-20s %-12s %s" % (k, _g(doc[k]), rows[k]) for k, _ in RUN_ROWS if k in doc]
     sub = doc.get("subpopulation")
     if sub:
         lines.append("%-16s %-12s mean rate of the M=%d read-out neurons" % ("mean_rate_M", _g(sub.get("mean_rate")),
@@ -258,7 +260,8 @@ def format_run(doc: dict) -> str:
     if "mean_rate_Z" in doc:
         lines.append("note: r_Z, v_Z (saved with --save) estimate the network's order parameter through the "
                      "conformal map; they fluctuate differently from the mass model's r, v, so their spectra are "
-                     "not S_r, S_v of `shotnoise spectrum` (compare the activity spectrum instead)")
+                     "not S_r, S_v of `shotnoise spectrum` but those of OperatingPoint.order_parameter_spectra "
+                     "(the sample's own noise plus the collective response)")
     if "timing" in doc:
         lines.append("%-16s %.3g neuron-steps/s" % ("speed", doc["timing"]["neuron_steps_per_second"]))
     sp = doc["spectrum"]

@@ -68,6 +68,11 @@ def _panel(ax, spec: dict, theory, *, label: str, theory_label: str, note: str |
         ax.plot(w, np.where(psd > 0, psd, np.nan), color="tab:blue", lw=0.9, label=label)
         if th is not None:
             ax.plot(w, np.where(th > 0, th, np.nan), color="k", lw=1.4, label=theory_label)
+        th2 = spec.get("theory_order2")
+        if th2 is not None:
+            th2 = np.asarray(th2, dtype=float)[pos]
+            ax.plot(w, np.where(th2 > 0, th2, np.nan), color="tab:red", lw=1.1, ls="--",
+                    label="with the O(1/N^2) correction (second order)")
     if th is None:
         ax.plot([], [], " ", label=textwrap.fill("no theory: %s" % (note or "not applicable"), 100))
     ax.set_xscale("log")

@@ -180,7 +180,7 @@ def trajectory_report(model: Model, *, r0: float, v0: float, T: float, dt: float
 
 # ----------------------------------------------------------------------------- simulations vs theory
 def spectrum_with_theory(x, *, model: Model, bin_width: float, segment: float, near_rate: float,
-                         subpopulation: bool = False, kind: str | None = None) -> dict:
+                         subpopulation: bool = False, kind: str | None = None, order: int = 1) -> dict:
     """Welch estimate of a simulated activity ``x`` (an array, or an already accumulated ``Spectrum``)
     and the theory's expected estimate on the same grid.
 
@@ -188,7 +188,10 @@ def spectrum_with_theory(x, *, model: Model, bin_width: float, segment: float, n
     fixed point closest to ``near_rate`` (the measured mean rate), binned and leaked exactly like the
     estimate.  When it does not apply (no stable fixed point) "theory" is None and "theory_note" says why.
     ``kind`` (default 'activity', or 'subpopulation' with ``subpopulation``) picks the spectrum: 'white' for a
-    mass model driven by white noise, whose linear spectrum is (r0/N) |1/(1 - J G)|^2.
+    mass model driven by white noise, whose linear spectrum is (r0/N) |1/(1 - J G)|^2.  ``order=2`` (activity of
+    a Lorentzian population) adds "theory_order2": the linear expected estimate plus the O(1/N^2) correction
+    binned with sinc^2 at every bin omega > 0 (``second_order_checks.expected_welch_order2``; the mean bin 0 is
+    left linear) and "rate_shift" (the O(1/N) mean-rate shift).
     """
     from shotnoise.numerics.spectral_estimation import Spectrum, welch, welch_expectation
 
@@ -202,6 +205,12 @@ def spectrum_with_theory(x, *, model: Model, bin_width: float, segment: float, n
         doc["theory_note"] = "linear theory not applicable: %s" % e
         return doc
     doc["theory"] = welch_expectation(S_binned=S, spec=spec).tolist()
+    if order == 2 and (kind or "activity") == "activity" and not subpopulation:
+        from .second_order_checks import expected_welch_order2
+        w = np.asarray(spec.omega)
+        ew = expected_welch_order2(op, omega=w[w > 0], segment=spec.nperseg * bin_width, bin_width=bin_width)
+        doc["theory_order2"] = doc["theory"][:int(np.sum(w <= 0))] + ew["order2"].tolist()
+        doc["rate_shift"] = op.rate_shift().to_dict()
     w1 = op.resonance().omega_peak
     if math.isfinite(w1):  # below it the O(1/N^2) terms, missing from the linear theory, dominate (THEORY.md)
         doc["second_order_band"] = {"omega_below": 0.4 * w1, "omega_peak": w1}
@@ -226,8 +235,11 @@ def theory_rate(model: Model, *, near_rate: float) -> float | None:
 
 def network_report(model: Model, *, T: float, dt: float, transient: float = 0.0, segment: float | None = None,
                    bin_width: float | None = None, draw: str = "quantile", seed: int = 0, keep_series: bool = False,
-                   progress: bool = False) -> dict:
+                   progress: bool = False, order: int = 1) -> dict:
     """Simulate the finite network and compare its mean rate and spectrum with the theory of its family.
+
+    ``order=2`` (Lorentzian) adds the second-order theory: "quenched_rate_order2" = quenched_rate + the O(1/N) rate
+    shift, and the spectrum's "theory_order2" (``spectrum_with_theory``).
 
     "theory_rate" is the family's own fixed-point rate closest to the measured one ("mpr_rate", its old name,
     is kept as an alias with the same value).
@@ -245,10 +257,16 @@ def network_report(model: Model, *, T: float, dt: float, transient: float = 0.0,
     bw = default_bin_width(dt=dt, requested=bin_width)
     segment = check_run(T=T, dt=dt, transient=transient, segment=segment, bin_width=bw)
     check_network_memory(N=int(N), T=T, dt=dt, bin_width=bw, keep_series=keep_series)
+    if order not in (1, 2):
+        raise ParameterError("order must be 1 or 2, got %r" % (order,))
+    if order == 2 and model.heterogeneity != "lorentzian":
+        raise ParameterError("--order 2: the second-order theory is derived for the Lorentzian MPR model; got "
+                             "heterogeneity=%r" % model.heterogeneity)
     res = model.simulate_network(T=T, dt=dt, transient=transient, bin_width=bw, draw=draw, seed=seed,
                                  progress=progress, keep_series=keep_series, segment=segment)
     mean = res.mean_rate
-    sdoc = spectrum_with_theory(res.spectrum, model=model, bin_width=bw, segment=segment, near_rate=mean)
+    sdoc = spectrum_with_theory(res.spectrum, model=model, bin_width=bw, segment=segment, near_rate=mean,
+                                order=order)
     rate = theory_rate(model, near_rate=mean)
     doc = {"parameters": dict(model.flat_dict(), draw=draw, seed=seed, **run_parameters(
                 T=T, dt=dt, transient=transient, segment=segment, bin_width=bw)),
@@ -261,6 +279,8 @@ def network_report(model: Model, *, T: float, dt: float, transient: float = 0.0,
            "observables": {"mean_rate": "time average of the activity (spike counts)",
                            "spectrum": "Welch estimate of the activity vs the theory's expected estimate",
                            "mean_rate_Z": ORDER_PARAMETER_NOTE}}
+    if "rate_shift" in sdoc:  # the sample's own quenched rate plus the O(1/N) shift c/N (eqs. (96), (100))
+        doc["quenched_rate_order2"] = doc["quenched_rate"] + sdoc["rate_shift"]["delta_r"]
     if model.M:
         subdoc = spectrum_with_theory(res.spectrum_M, model=model, bin_width=bw, segment=segment, near_rate=mean,
                                       subpopulation=True)

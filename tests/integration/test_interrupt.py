@@ -129,9 +129,14 @@ def test_an_error_after_ctrl_c_is_reported_as_the_interrupt(monkeypatch, capsys)
         except KeyboardInterrupt:
             pass  # what the ctypes callback does
         raise RuntimeError("no compiled object yet")
-    assert _run_cli_with(monkeypatch, swallowed) == 130
-    assert capsys.readouterr().err.strip().splitlines()[-1] == "shotnoise: interrupted"
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+    # a shell's background job starts with SIGINT ignored; the test needs Python's default handler in place
+    outer = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        assert _run_cli_with(monkeypatch, swallowed) == 130
+        assert capsys.readouterr().err.strip().splitlines()[-1] == "shotnoise: interrupted"
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+    finally:
+        signal.signal(signal.SIGINT, outer)
 
 
 def test_an_error_without_ctrl_c_stays_a_bug(monkeypatch):
