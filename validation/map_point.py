@@ -16,6 +16,8 @@ simulation settings) and returns a plain dict (JSON-serialisable) -- it runs on 
   (``checks.testable_edges``), bands narrower than MIN_BINS = 4 Welch bins merged.
 * ``verdict`` of "the linear theory holds to 10 %": 'holds' if every band's simultaneous CI lies inside
   [-0.1, 0.1]; 'fails' if some band's CI lies entirely outside; else 'undetermined' (too few seeds / too short T).
+* with ``spec["order"] == 2`` the theory of every band (and of the low-frequency band) is the linear expected
+  estimate plus the binned O(1/N^2) correction (``second_order_checks.expected_welch_order2``, THEORY.md section 13).
 * the low-frequency second-order excess: measured/theory in the band [first Welch bin, 0.4 omega_peak), which the
   linear (order 1/N, ~omega^3) spectrum does not describe (order 1/N^2: ``checks.check_low_frequency_second_order``);
   excluded from the verdict by this documented criterion, reported beside it.
@@ -198,6 +200,11 @@ def _compute(spec: dict) -> dict:
     E = op.expected_welch(segment=seg, bin_width=bw).psd
     if E.shape != omega.shape:
         raise RuntimeError("Welch grid of the network (%d) and of the expectation (%d) differ" % (omega.size, E.size))
+    if int(spec.get("order", 1)) == 2:  # linear + the binned O(1/N^2) correction at omega > 0 (THEORY.md sec. 13)
+        from .second_order_checks import expected_welch_order2
+        pos = omega > 0
+        E = E.copy()
+        E[pos] = expected_welch_order2(op, omega=omega[pos], segment=seg, bin_width=bw)["order2"]
     edges = _bands(op, omega, n_neurons=len(seeds) * m.require_N())
     B = len(edges) - 1
     rates = np.array(rates)

@@ -86,8 +86,11 @@ def parse_list(text: str, *, name: str) -> list[float]:
 
 
 def grid_specs(sweep: dict, *, fixed: dict, seeds: list[int], T: float, dt: float, bin_width: float, segment: float,
-               transient: float = 20.0, threshold: float = THRESHOLD, confidence: float = CONFIDENCE) -> list[dict]:
-    """One spec per grid point (C order over the swept dimensions, in the order given)."""
+               transient: float = 20.0, threshold: float = THRESHOLD, confidence: float = CONFIDENCE,
+               order: int = 1) -> list[dict]:
+    """One spec per grid point (C order over the swept dimensions, in the order given); ``order=2`` compares with
+    the linear theory plus the O(1/N^2) correction (the key is present only then, so order-1 parts keep their
+    ids)."""
     names = list(sweep)
     specs = []
     for combo in itertools.product(*(sweep[n] for n in names)):
@@ -95,7 +98,8 @@ def grid_specs(sweep: dict, *, fixed: dict, seeds: list[int], T: float, dt: floa
         for n, v in zip(names, combo):
             params[SWEEPABLE[n]] = v
         specs.append({"params": params, "seeds": list(seeds), "T": T, "dt": dt, "bin_width": bin_width,
-                      "segment": segment, "transient": transient, "threshold": threshold, "confidence": confidence})
+                      "segment": segment, "transient": transient, "threshold": threshold, "confidence": confidence,
+                      **({"order": 2} if order == 2 else {})})
     return specs
 
 
@@ -234,7 +238,7 @@ def run_map(sweep: dict, *, fixed: dict | None = None, seeds: int | list[int] = 
             dt: float = 2e-3, bin_width: float = 0.02, segment: float = 50.0, transient: float = 20.0,
             out: str = "map.nc", figure: str | None = None, scheduler: str = "local", workers: int | None = None,
             retries: int = 2, retry_failed: bool = False, threshold: float = THRESHOLD,
-            confidence: float = CONFIDENCE, point_fn=None, client=None, progress=None) -> dict:
+            confidence: float = CONFIDENCE, point_fn=None, client=None, progress=None, order: int = 1) -> dict:
     """Compute (or resume) a validity map, write ``out`` (netCDF) and ``figure`` (PNG); returns a summary dict.
 
     ``sweep``: {dimension name (a key of SWEEPABLE): list of values}; ``fixed``: the other Model keywords
@@ -257,7 +261,14 @@ def run_map(sweep: dict, *, fixed: dict | None = None, seeds: int | list[int] = 
         fx.pop(SWEEPABLE[k], None)
     settings = {"T": float(T), "dt": float(dt), "bin_width": float(bin_width), "segment": float(segment),
                 "transient": float(transient), "threshold": float(threshold), "confidence": float(confidence)}
-    specs = grid_specs(sweep, fixed=fx, seeds=seeds, **settings)
+    if order not in (1, 2):
+        raise ParameterError("--order must be 1 or 2, got %r" % (order,))
+    if order == 2 and fx.get("heterogeneity", "lorentzian") != "lorentzian":
+        raise ParameterError("--order 2: the second-order theory is derived for the Lorentzian MPR model; got "
+                             "heterogeneity=%r" % fx.get("heterogeneity"))
+    specs = grid_specs(sweep, fixed=fx, seeds=seeds, order=order, **settings)
+    if order == 2:
+        settings["order"] = 2
     out = pathlib.Path(out)
     parts = out.with_name(out.name + ".parts")
     run = run_points(specs, point_fn or compute_point, parts=parts, scheduler=scheduler, workers=workers,
@@ -304,6 +315,8 @@ def add_map_parser(subparsers) -> argparse.ArgumentParser:
     s.add_argument("--segment", type=float, default=50.0, help="Welch segment length")
     s.add_argument("--threshold", type=float, default=THRESHOLD, help="accuracy asked of the theory (default 0.1)")
     s.add_argument("--confidence", type=float, default=CONFIDENCE, help="simultaneous confidence over bands")
+    s.add_argument("--order", type=int, choices=(1, 2), default=1, help="2: compare with the linear theory plus "
+                   "its O(1/N^2) correction (THEORY.md section 13; Lorentzian)")
     o = p.add_argument_group("execution and output")
     o.add_argument("--out", default="map.nc", help="netCDF output with parameters, seeds, package version, "
                    "conventions and units as attributes (read it back with shotnoise.numerics.load); finished "
@@ -347,7 +360,7 @@ def cmd_map(a) -> int:
     doc = run_map(sweep, fixed=fixed, seeds=a.seeds, seed=a.seed, T=a.T, dt=a.dt, bin_width=a.bin_width,
                   segment=a.segment, transient=a.transient, out=a.out, figure=a.figure, scheduler=a.scheduler,
                   workers=a.workers, retries=a.retries, retry_failed=a.retry_failed, threshold=a.threshold,
-                  confidence=a.confidence, progress=say)
+                  confidence=a.confidence, progress=say, order=a.order)
     if a.json:
         print(json.dumps(doc, indent=2))
     else:
