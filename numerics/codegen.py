@@ -556,6 +556,9 @@ _MODULES = {
                               "shotnoise.theory.second_order and own_spike_feedback", lambda: _rate_shift_specs(), ""),
     "order_parameter_kernels.py": ("Numba kernels of the spectra of the network's order parameter Z and of r_Z, v_Z.",
                                    "shotnoise.theory.order_parameter_noise", lambda: _order_parameter_specs(), ""),
+    "second_order_kernels.py": ("Numba kernels of the O(1/N^2) spectrum: drift Hessians, noise vector, bispectrum line "
+                                "weight.", "shotnoise.theory.second_order and second_order_spectrum",
+                                lambda: _second_order_specs(), ""),
 }
 
 
@@ -575,6 +578,12 @@ def _order_parameter_specs() -> list[KernelSpec]:
     from .order_parameter_kernel_specs import order_parameter_specs  # listed in their own module
 
     return order_parameter_specs()
+
+
+def _second_order_specs() -> list[KernelSpec]:
+    from .second_order_kernel_specs import second_order_specs  # listed in their own module
+
+    return second_order_specs()
 
 
 def _kernel_module(fname: str) -> Callable[[], str]:

@@ -203,8 +203,46 @@ def bench_circuit_network(sizes=(1_000, 10_000, 100_000), budget: float = 2e9, r
     return {"dt": dt, "bin_steps": 1, "threads_available": cores, "table": table, "ratios": ratios}
 
 
+def bench_second_order(points: int = 2000, N: float = 100.0) -> dict:
+    """O(1/N^2) spectrum (numerics.second_order_spectrum), frequencies per second of method="fast" and "adaptive"
+    on ``points`` omegas in [0.05, 15], in the three cases of issue 14 point 5 (target >= 1e3 per second at
+    1e-4 relative accuracy), and the max difference of their activity totals relative to max|activity|.
+    Compilation excluded (warm-up on a small grid); fast: best of 3, adaptive: one run."""
+    import numba
+
+    from shotnoise.numerics.model import Model
+    from shotnoise.numerics.second_order_spectrum import second_order_spectrum
+
+    w = np.linspace(0.05, 15.0, points)
+    cases = [dict(eta_bar=1.0, Delta=0.05, J=-3.0), dict(eta_bar=2.0, Delta=0.2, J=-4.0),
+             dict(eta_bar=1.5, Delta=0.15, J=3.0)]
+    out = {"points": points, "omega_range": [0.05, 15.0], "N": N, "threads": numba.get_num_threads(), "cases": {}}
+    for case in cases:
+        op = Model(**case, N=N).operating_point()
+        for method in ("fast", "adaptive"):
+            second_order_spectrum(point=op, omega=w[:4], method=method)  # compile / cache load
+        res = {}
+        times = {}
+        for method, repeat in (("fast", 3), ("adaptive", 1)):
+            best = float("inf")
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                res[method] = second_order_spectrum(point=op, omega=w, method=method)
+                best = min(best, time.perf_counter() - t0)
+            times[method] = best
+        a, f = res["adaptive"].activity, res["fast"].activity
+        scale = float(np.max(np.abs(a)))
+        out["cases"]["eta_bar=%g Delta=%g J=%g" % (case["eta_bar"], case["Delta"], case["J"])] = {
+                             "fast_freq_per_s": points / times["fast"],
+                             "adaptive_freq_per_s": points / times["adaptive"],
+                             "ratio_fast_vs_adaptive": times["adaptive"] / times["fast"],
+                             "max_abs_activity": scale,
+                             "max_rel_difference": float(np.max(np.abs(f - a))) / scale}
+    return out
+
+
 BENCHES = {"spectrum": bench_spectrum, "network": bench_network, "stochastic-mass": bench_stochastic_mass,
-           "circuit-network": bench_circuit_network}
+           "circuit-network": bench_circuit_network, "second-order": bench_second_order}
 
 
 def run_benchmarks(names: list[str] | None = None) -> dict:

@@ -25,7 +25,7 @@ DRAWS = ("quantile", "random")
 NETWORK_HETEROGENEITY = HETEROGENEITIES + DRAWS
 NOISE_KINDS = ("white", "colored", "surrogate")
 SCHEMES = ("euler", "heun")
-BENCH_NAMES = ("spectrum", "network", "stochastic-mass", "circuit-network", "all")
+BENCH_NAMES = ("spectrum", "network", "stochastic-mass", "circuit-network", "second-order", "all")
 
 
 def _float(text: str) -> float:
