@@ -51,3 +51,15 @@ def test_readme_load_example_runs(tmp_path, monkeypatch):
     res = ns["res"]
     assert res.units["psd"] and res.parameters["segment"] == 6.25 and res.parameters["seed"] == 2
     assert res["psd"].shape == res["omega"].shape
+
+
+def test_readme_second_order_example_runs():
+    """The 'Beyond linear order' example: the rate shift c of the README text and the three new results."""
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", README.read_text(), re.S) if "order=2" in b]
+    assert len(blocks) == 1
+    ns: dict = {}
+    exec(compile(blocks[0], "README.md", "exec"), ns)
+    op, sp = ns["op"], ns["sp"]
+    assert abs(op.rate_shift().c - 0.0427) < 5e-5  # the value quoted in the README
+    assert sp.second_order.activity.shape == ns["w"].shape
+    assert np.all(np.isfinite(ns["op"].order_parameter_spectra(ns["w"]).total["vZ"]))
