@@ -105,14 +105,14 @@ class OperatingPoint:
         """Open-loop (G, G_v) at angular frequencies omega (dr = J G ds, dv = J G_v ds; exp(-i omega t))."""
         return families.susceptibilities(self, finite_array("omega", omega))
 
-    def spectra(self, omega, order: int = 1) -> NetworkSpectra:
+    def spectra(self, omega, *, order: int = 1) -> NetworkSpectra:
         """Shot-noise, activity, rate and voltage spectra (and the subpopulation one if the model has M).
 
         ``order=2`` adds ``.second_order`` (``numerics.order2.SecondOrder``): the O(1/N^2) corrections to add to
         the linear spectra and the O(1/N) mean-rate shift (Lorentzian populations)."""
         self._require_stable()
-        if order not in (1, 2):
-            raise ParameterError("order must be 1 or 2, got %r" % (order,))
+        if isinstance(order, bool) or order not in (1, 2) or not isinstance(order, (int, np.integer)):
+            raise ParameterError("order must be the integer 1 or 2, got %r" % (order,))
         m = self.model
         N = m.require_N()
         w = finite_array("omega", omega)
@@ -121,7 +121,7 @@ class OperatingPoint:
         if order == 2:
             from .order2 import second_order
 
-            sp.second_order = second_order(self, w)
+            sp.second_order = second_order(point=self, omega=w, linear=sp.activity)
         return sp
 
     def rate_shift(self):
@@ -129,7 +129,7 @@ class OperatingPoint:
         c/N = MPR nonlinearity (eq. (96)) + own-spike feedback (eq. (100)); Lorentzian, N set, stable."""
         from .rate_shift import rate_shift
 
-        return rate_shift(self)
+        return rate_shift(point=self)
 
     def order_parameter_spectra(self, omega):
         """Spectra of the network's own order parameter Z and of r_Z, v_Z (W = (1 - conj Z)/(1 + conj Z)) at linear

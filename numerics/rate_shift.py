@@ -82,8 +82,9 @@ def _integrate(f, pts: list[float]) -> tuple[float, float]:
     return a + b, e1 + e2
 
 
-def mpr_nonlinearity_shift(op) -> tuple[float, float]:
+def mpr_nonlinearity_shift(*, point) -> tuple[float, float]:
     """(c_mpr, error): N int K2(omega, -omega) S_xi(omega) d omega/2 pi = (N/pi) int_0^inf K2 S_xi d omega, eq. (96)."""
+    op = point
     m = op.model
     N = m.require_N()
     k2 = pure(k2_diagonal)
@@ -98,11 +99,12 @@ def mpr_nonlinearity_shift(op) -> tuple[float, float]:
     return N * val / math.pi, N * err / math.pi
 
 
-def own_spike_feedback_shift(op) -> tuple[float, float]:
+def own_spike_feedback_shift(*, point) -> tuple[float, float]:
     """(c_own, error): N T_s(0) int g(eta) Delta f(eta) d eta over the firing neurons, eq. (100).
 
     Integrated over the firing frequency f > 0 with eta(f) = (pi tau f)^2 - I - J tau r0 (the generated
     ``eta_of_frequency``) and d eta = 2 (pi tau)^2 f df."""
+    op = point
     m = op.model
     shift, eta_f, jac = pure(own_spike_frequency_shift), pure(eta_of_frequency), pure(deta_df)
     pdf = op.density.pdf
@@ -119,12 +121,12 @@ def own_spike_feedback_shift(op) -> tuple[float, float]:
     return L0 * val, abs(L0) * err
 
 
-def rate_shift(op) -> RateShift:
+def rate_shift(*, point) -> RateShift:
     """The O(1/N) mean-rate shift c/N at the operating point ``op`` (eqs. (96) + (100)).
 
     Parameters
     ----------
-    op : OperatingPoint
+    point : OperatingPoint
         A stable fixed point of a Lorentzian single-population model with N set.
 
     Returns
@@ -137,6 +139,7 @@ def rate_shift(op) -> RateShift:
     ParameterError
         Not a Lorentzian population, N missing, or the fixed point is not stable.
     """
+    op = point
     m = op.model
     if m.heterogeneity != "lorentzian":
         raise ParameterError("rate shift (order 2): derived for the Lorentzian MPR model (eq. (93)); got "
@@ -144,8 +147,8 @@ def rate_shift(op) -> RateShift:
     if not op.stable:
         raise ParameterError("rate shift (order 2) needs a stable fixed point; r=%.6g is a %s" % (op.r, op.stability))
     N = float(m.require_N())
-    c_mpr, e1 = mpr_nonlinearity_shift(op)
-    c_own, e2 = own_spike_feedback_shift(op)
+    c_mpr, e1 = mpr_nonlinearity_shift(point=op)
+    c_own, e2 = own_spike_feedback_shift(point=op)
     c = c_mpr + c_own
     if not (math.isfinite(c) and math.isfinite(e1 + e2)):
         raise ParameterError("rate shift: the quadrature did not converge at r=%.6g (non-finite result)" % op.r)

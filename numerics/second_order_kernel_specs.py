@@ -1,5 +1,5 @@
-"""KernelSpecs of the O(1/N^2) spectrum (theory.second_order, theory.second_order_spectrum; theory/THEORY.md section 11,
-eqs. (93)-(96) and the bispectrum term), rendered into ``_generated/second_order_kernels.py`` by
+"""KernelSpecs of the O(1/N^2) spectrum (theory.second_order, theory.second_order_spectrum; theory/THEORY.md section 13,
+eqs. (110)-(111), with eqs. (93)-(96)), rendered into ``_generated/second_order_kernels.py`` by
 :mod:`shotnoise.numerics.codegen` (entry "second_order_kernels.py").
 
 The kernels are the constant pieces of :mod:`shotnoise.numerics.second_order_spectrum`: the Hessians of the MPR drift
@@ -35,6 +35,6 @@ def second_order_specs() -> list[KernelSpec]:
                    (sos.omega_p, sos.m_idx, sos.eta_bar, sos.Delta, sos.J, sos.I_ext, sos.tau, sos.r, sos.N),
                    (sos.bispectrum_line_term(),),
                    "(1/N^2) f_m^3 p_f(f_m)/m, f_m = omega/(2 pi m): weight of harmonic m of the bispectrum line sum\n"
-                   "(Lorentzian p_f of eq. (33), omega > 0).",
+                   "(Lorentzian p_f of eq. (30), omega > 0).",
                    domain=(W_DOM, M_DOM) + PAR + (RATE, POP), kind="vectorize"),
     ]

@@ -1,7 +1,7 @@
 """O(1/N^2) correction to the closed-loop spectra of the MPR model driven by its shot noise (fast, compiled).
 
-Implements the terms of :mod:`shotnoise.theory.second_order_spectrum` (theory/THEORY.md section 11, beyond
-eqs. (93)-(96)) for the Lorentzian population at a stable fixed point, for the activity s = r + xi (the
+Implements the terms of :mod:`shotnoise.theory.second_order_spectrum` (theory/THEORY.md section 13, eqs. (110)-(111),
+beyond eqs. (93)-(96)) for the Lorentzian population at a stable fixed point, for the activity s = r + xi (the
 correction to add to the linear ``activity`` column S_xi/|1 - J G|^2), the rate r and the voltage v.  Two-sided
 spectra, angular frequency, time in units of tau; with x = (r, v) - x0, A the closed-loop Jacobian,
 H(w) = (iw - A)^(-1) B, K2(w1, w2) = (i(w1 + w2) - A)^(-1) q_b(H(w1), H(w2)), K1_s = 1 + H_r:
@@ -10,7 +10,9 @@ H(w) = (iw - A)^(-1) B, K2(w1, w2) = (i(w1 + w2) - A)^(-1) q_b(H(w1), H(w2)), K1
     k1_k3            = 2 Re[conj K1(w) 3 int K3(w, w', -w') S_xi(w') dw'/2pi] S_xi(w)
                      = k1_k3_mean_shift (the O(1/N) mean shift <x2> feeding back) + k1_k3_mixing
     bispectrum       = 2 Re[conj K1(w) (1/N^2) sum_{m>=1} (f_m^3 p_f(f_m)/m) sum_{n != 0, m} K2(n w/m, (m - n) w/m)]
-    shot_mean_shift  = |K1(w)|^2 (d S_xi/d r0) <delta r>   (the neurons fire at the shifted mean rate)
+    shot_mean_shift  = |K1(w)|^2 (d S_xi/d r0) <delta r>   (mass model: the oscillators follow the mean input)
+                     = |K1(w)|^2 (dS_xi/d eta_t)/(dS_xi(inf)/d eta_t) R/N   (``rate_shift=R``, network: the trains
+                       fire at r0 + R, R = c/N, so the correction tends to c/N^2 at high frequency)
 
 The total is the sum of these four.  Numerical method (error stated in :class:`SecondOrderSpectrum`):
 the w' integrals by composite Gauss-Legendre on panels graded geometrically (ratio 2, smallest panel half the
@@ -39,7 +41,8 @@ from ._generated.mpr_kernels import mpr_jacobian
 from ._generated.second_order_kernels import bispectrum_line_weight, drift_hessians, noise_vector
 from ._generated.spectrum_kernels import (lorentzian_c, shot_high_frequency_limit, shot_inverse_omega_coefficient,
                                          shot_spectrum_from_c)
-from .parameters import finite_array, positive
+from ._jit import pure
+from .parameters import finite, finite_array, positive
 from .shot_spectrum import CONVENTION, _lorentzian_grid
 
 #: the components, in the order of the compiled kernel's output
@@ -50,6 +53,8 @@ OUTPUTS = ("activity", "rate", "voltage")
 M_LINES = 400
 #: ripple of S_xi (relative to its asymptote) beyond the last graded harmonic
 RIPPLE = 1e-7
+#: largest |omega| tau evaluated (beyond it the kernels lose every digit to cancellation; the correction is c/N^2)
+W_MAX = 1e8
 #: Gauss-Legendre nodes per panel
 GL_NODES = 6
 #: method="fast": panels graded from this many widths of each peak (the adaptive path starts at 0.5)
@@ -653,7 +658,8 @@ METHODS = ("fast", "adaptive")
 
 
 def second_order_spectrum(*, point, omega, rtol: float = 1e-5, n_gl: int = GL_NODES, n_tail: int = 4,
-                          error_estimate: bool = False, method: str = "fast") -> SecondOrderSpectrum:
+                          error_estimate: bool = False, method: str = "fast",
+                          rate_shift: float | None = None) -> SecondOrderSpectrum:
     """O(1/N^2) correction to the activity, rate and voltage spectra at a stable Lorentzian fixed point.
 
     Parameters
@@ -671,6 +677,14 @@ def second_order_spectrum(*, point, omega, rtol: float = 1e-5, n_gl: int = GL_NO
     error_estimate : bool
         Also evaluate with 1.6x the nodes per panel (and twice the tail panels) by the same method and report the
         difference (plus the line-sum tail bound) as ``error_bound``.
+    rate_shift : float, optional
+        The mean-rate shift of the spike trains behind ``shot_mean_shift``.  None (mass model): the trains are
+        oscillators driven by the mean input, which moves by J tau <delta r> (eq. (95)):
+        shot_mean_shift = |K1|^2 dS_xi/dr0 <delta r>.  A value (network: the total c/N of ``numerics.rate_shift``,
+        own-spike feedback included): the trains fire at r0 + rate_shift, the shift distributed over the neurons
+        as a common shift of the drive: shot_mean_shift = |K1|^2 (dS_xi/deta_t)/(dS_xi(inf)/deta_t) rate_shift/N,
+        so that the activity correction tends to rate_shift/N = c/N^2 at high frequency, as the spectrum of
+        spike trains firing at the mean rate r0 + c/N must.
     method : {"fast", "adaptive"}
         "adaptive": the readable reference path, full-line graded quadrature per omega (panels from half the
         width of each peak, range W with ripple < RIPPLE for 1/w'^2 decay).  "fast" (default): the same rule on half
@@ -689,6 +703,9 @@ def second_order_spectrum(*, point, omega, rtol: float = 1e-5, n_gl: int = GL_NO
     if w_in.ndim != 1 or w_in.size == 0:
         raise ParameterError("omega must be a non-empty 1-D array of angular frequencies")
     w = np.abs(w_in)  # the spectra are even
+    if np.max(w) * point.model.tau > W_MAX:
+        raise ParameterError("omega: the O(1/N^2) correction is evaluated for |omega| tau <= %.0e (beyond, it equals "
+                             "its high-frequency limit c/N^2 to rounding); got max |omega| = %.3g" % (W_MAX, np.max(w)))
     rtol = positive("rtol", rtol)
     if not rtol < 1e-2:
         raise ParameterError("rtol must be in (0, 1e-2), got %r" % rtol)
@@ -697,7 +714,10 @@ def second_order_spectrum(*, point, omega, rtol: float = 1e-5, n_gl: int = GL_NO
     if method not in METHODS:
         raise ParameterError("method must be one of %s, got %r" % (", ".join(METHODS), method))
     evaluate = _evaluate_fast if method == "fast" else _evaluate
+    if rate_shift is not None:
+        rate_shift = finite("rate_shift", rate_shift)
     s = _setup(point, int(n_gl))
+    s["rate_shift"] = rate_shift
     out, mtail = evaluate(s, w, rtol, int(n_gl), int(n_tail))
     err = None
     if error_estimate:
@@ -721,16 +741,31 @@ def _prepare(s, w, n_gl, n_tail):
     return float(x2[0]), float(x2[1]), h, weights
 
 
+def _shot_shift_factor(s, h: float) -> float:
+    """The factor multiplying dS_xi/dr0 in ``shot_mean_shift``: <delta r> (mass model) or, for an imposed rate
+    shift R (network), R/(N dS_xi(inf)/dr0) with S_xi(inf) the generated high-frequency limit (same central
+    difference as dS_xi/dr0); 0 for J = 0 (S_xi does not depend on r0, and there is no shift)."""
+    R = s.get("rate_shift")
+    if R is None:
+        return s["x2"][0]
+    r0, eta_bar, Delta, J, I, tau, N = s["sp_args"]
+    lim = lambda r: pure(shot_high_frequency_limit)(pure(lorentzian_c)(r, eta_bar, Delta, J, I, tau), tau, N)
+    d_inf = (lim(r0 + h) - lim(r0 - h)) / (2 * h)
+    return 0.0 if d_inf == 0.0 else R / (N * d_inf)
+
+
 def _evaluate_fast(s, w, rtol, n_gl, n_tail):
     x2r, x2v, h, weights = _prepare(s, w, n_gl, n_tail)
     pos = s["cen"] >= 0
-    return _fast_kernel(w, s["A"], s["B"], s["T"], s["lam"], s["R"], s["direct"], x2r, x2v, x2r, s["sp_args"], h,
+    return _fast_kernel(w, s["A"], s["B"], s["T"], s["lam"], s["R"], s["direct"], x2r, x2v, _shot_shift_factor(s, h),
+                        s["sp_args"], h,
                         s["cen"][pos], s["wid"][pos], s["ecen"], s["ewid"], float(s["W_fast"]), float(s["D"]), n_gl,
                         n_tail, FAST_GRADE, weights, rtol)
 
 
 def _evaluate(s, w, rtol, n_gl, n_tail):
     x2r, x2v, h, weights = _prepare(s, w, n_gl, n_tail)
-    return _spectrum_kernel(w, s["A"], s["B"], s["T"], s["lam"], s["R"], s["direct"], x2r, x2v, x2r, s["sp_args"], h,
+    return _spectrum_kernel(w, s["A"], s["B"], s["T"], s["lam"], s["R"], s["direct"], x2r, x2v,
+                            _shot_shift_factor(s, h), s["sp_args"], h,
                             s["cen"], s["wid"], s["ecen"], s["ewid"], float(s["W"]), float(s["D"]), n_gl, n_tail,
                             weights, rtol)

@@ -123,7 +123,7 @@ def fixed_point_third_derivative() -> sp.Expr:
 @lru_cache(maxsize=None)
 def bispectrum_line_term() -> sp.Expr:
     """(1/N^2) f_m^3 p_f(f_m)/m with f_m = omega/(2 pi m): the weight of harmonic m of the bispectrum line
-    sum (Lorentzian p_f of eq. (33), omega = omega_p > 0); p_f(f) = g(eta(f)) d eta/d f."""
+    sum (Lorentzian p_f of eq. (30), omega = omega_p > 0); p_f(f) = g(eta(f)) d eta/d f."""
     pf = frequency_density(lorentzian_g())
     return (f_sym**3 * pf / (N**2 * m_idx)).subs(f_sym, omega_p / (2 * sp.pi * m_idx))
 

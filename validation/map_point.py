@@ -202,9 +202,7 @@ def _compute(spec: dict) -> dict:
         raise RuntimeError("Welch grid of the network (%d) and of the expectation (%d) differ" % (omega.size, E.size))
     if int(spec.get("order", 1)) == 2:  # linear + the binned O(1/N^2) correction at omega > 0 (THEORY.md sec. 13)
         from .second_order_checks import expected_welch_order2
-        pos = omega > 0
-        E = E.copy()
-        E[pos] = expected_welch_order2(op, omega=omega[pos], segment=seg, bin_width=bw)["order2"]
+        E = expected_welch_order2(op, segment=seg, bin_width=bw)["order2"]
     edges = _bands(op, omega, n_neurons=len(seeds) * m.require_N())
     B = len(edges) - 1
     rates = np.array(rates)

@@ -161,7 +161,8 @@ def check_order_parameter_spectra(eta_bar: float = 1.5, Delta: float = 0.15, J: 
     v = cmp_["variance"]["vZ"]
     note = "; ".join("%s: N var %.4g +- %.2g vs %.4g" % (k, x["measured"], x["se"], x["theory"])
                      for k, x in cmp_["variance"].items())
-    return CheckResult("order-parameter-spectra" + ("-sample" if sample_resolved else ""), v["measured"], v["theory"], crit * v["se"],
+    return CheckResult("order parameter Z, r_Z, v_Z: N var and bands vs the sample's noise + collective response"
+                       + (" (sample-resolved)" if sample_resolved else ""), v["measured"], v["theory"], crit * v["se"],
                        "Student t (%d dof) over %d realizations (%s draws), Bonferroni over %d comparisons "
                        "(4 variances + band means), family-wise alpha=%g; max |t| = %.2f"
                        % (cmp_["R"] - 1, cmp_["R"], draw, cmp_["n_tests"], alpha, max(ts)),

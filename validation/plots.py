@@ -126,6 +126,8 @@ def plot_spectrum_report(doc: dict, path: str, title: str = "") -> None:
                                ("network activity $S_s = S_\\xi/|1-JG|^2$", "activity", "-", "C1"),
                                ("subpopulation $S_{sM}$ (M=%s random neurons)" % _fmt(par.get("M")), "subpopulation",
                                 ":", "C2"),
+                               ("activity to second order $S_s + O(1/N^2)$ (--order 2)", "activity_order2", "-.",
+                                "C3"),
                                ("rate $S_r$ (mass model's r)", "rate", "--", "C4")):
         xy = finite(key)
         if xy is not None:

@@ -213,14 +213,15 @@ def format_spectrum(doc: dict) -> str:
     if sub:
         cols.append(("subpopulation", "subpop_M=%s" % _g(par.get("M"), "%g")))
     if "activity_order2" in doc:
-        cols.append(("activity_order2", "activity_2nd"))
+        cols.append(("activity_order2", "activity_order2"))
     cols += [("rate", "rate"), ("voltage", "voltage")]
     lines.append("# columns: S_xi (shot noise), S_s (network activity)%s%s, S_r (the mass model's r), S_v (its mean "
                  "voltage v, dimensionless)" % (", S_sM (mean activity of M random neurons)" if sub else "",
-                                                ", S_s + O(1/N^2) correction (activity_2nd)" if "activity_order2" in doc
+                                                ", S_s + O(1/N^2) correction (activity_order2)" if "activity_order2" in doc
                                                 else ""))
     so = doc.get("second_order")
     if so is not None:
+        lines += ["# warning (second order): %s" % x for x in so.get("warnings", [])]
         lines.append("# second order: mean-rate shift %s (%s), rate r0 + shift = %s" % (
             _g(so["rate_shift"]), ", ".join("%s %s" % (k, _g(v)) for k, v in so["rate_shift_components"].items()),
             _g(fp["r"] + so["rate_shift"])))

@@ -69,10 +69,12 @@ def check_rate_shift(cases: tuple[str, ...] = tuple(RATE_SHIFT_CASES), Ns=(100, 
     rows, worst = [], 0.0
     for name in cases:
         params = RATE_SHIFT_CASES.get(name) or UNEXPLAINED_CASES[name]
-        pred = Model(**params, N=Ns[0]).operating_point().rate_shift()
+        pred = Model(**params, N=Ns[0]).operating_point().rate_shift()  # c does not depend on N
         for i, N in enumerate(Ns):
             meas = measure_rate_shift(params, N=int(N), runs=runs, T=T, dt=dt, seed=seed + 1000 * i)
             t = (meas["c"] - pred.c) / meas["se"]
+            if not math.isfinite(t):
+                raise RuntimeError("non-finite t statistic (%s, N=%d): c %r, se %r" % (name, N, meas["c"], meas["se"]))
             worst = max(worst, abs(t))
             rows.append({"case": name, "N": int(N), "c": meas["c"], "se": meas["se"], "predicted": pred.c,
                          "components": pred.components, "t": t, "explained": pred.c / meas["c"],
@@ -94,35 +96,51 @@ SPECTRUM_CASES = {
 }
 
 
-def second_order_bands(op, *, bin_width: float) -> dict:
-    """The bands where the O(1/N^2) terms show: below 0.4 omega_peak (from the second Welch bin of a 50-long
-    segment, where the mean removal no longer matters: omega >= 0.25) and omega_res +- 0.3 around twice the
-    resonance (the second harmonic of the resonant peak)."""
+def second_order_bands(op) -> dict:
+    """The bands where the O(1/N^2) terms show: below 0.4 omega_peak (from omega = 0.25, the third Welch bin of a
+    50-long segment) and twice the resonance +- 0.3 (the second harmonic of the resonant peak).  A ParameterError
+    when the operating point has no shot-noise peak above 0.625 or no resonance."""
     res = op.resonance()
+    if not (res.omega_res is not None and math.isfinite(res.omega_res) and res.omega_res > 0.3):
+        raise ParameterError("second-order bands: the fixed point r=%.6g has no resonance (omega_res=%r)"
+                             % (op.r, res.omega_res))
+    if not (math.isfinite(res.omega_peak) and 0.4 * res.omega_peak > 0.25):
+        raise ParameterError("second-order bands: the low band [0.25, 0.4 omega_peak) is empty (omega_peak=%.4g)"
+                             % res.omega_peak)
     return {"low": (0.25, 0.4 * res.omega_peak), "twice_resonance": (2 * res.omega_res - 0.3, 2 * res.omega_res + 0.3)}
 
 
-def expected_welch_order2(op, *, omega, segment: float, bin_width: float) -> dict:
-    """Expected Welch estimate of the activity at linear order (exact: binning, aliases, leakage, mean removal) and
-    with the O(1/N^2) correction S2 (``OperatingPoint.spectra(order=2)``) added at the Welch frequencies
-    ``omega`` (a subset of the Welch grid, away from its first two bins).
+def expected_welch_order2(op, *, segment: float, bin_width: float, oversample: int = 4) -> dict:
+    """Expected Welch estimates of the activity at linear order and with the O(1/N^2) correction S2 added, both
+    through the same exact path (``numerics.spectral_estimation.binned_spectrum``: sinc^2 and aliases;
+    ``welch_expectation``: window leakage and the per-segment mean removal).
 
-    S2 is smooth on the Welch resolution 2 pi/segment, so its expected estimate is S2 sinc^2(omega dt/2) at the
-    bin frequency (window leakage of a smooth spectrum: second order in its curvature); its aliases are
-    neglected (``alias_ratio``: twice the largest binned |S2| at the first aliases 2 pi/bin_width +- omega of the
-    band over the band's mean |S2|, measured).  Returns {"omega", "linear", "order2", "alias_ratio"}."""
-    w = np.asarray(omega, dtype=float)
-    full = op.expected_welch(segment=segment, bin_width=bin_width)
-    idx = np.searchsorted(full.omega, w)
-    if np.any(idx >= full.omega.size) or not np.allclose(full.omega[np.minimum(idx, full.omega.size - 1)], w):
-        raise ParameterError("omega must be frequencies of the Welch grid (segment=%g, bin_width=%g)"
-                             % (segment, bin_width))
-    linear = full.psd[idx]
-    s2 = op.spectra(w, order=2).second_order.activity * np.sinc(w * bin_width / (2 * np.pi)) ** 2
-    wa = 2 * np.pi / bin_width + np.array([-w.max(), -w.min(), w.min(), w.max()])  # first aliases of the band
-    alias = op.spectra(wa, order=2).second_order.activity * np.sinc(wa * bin_width / (2 * np.pi)) ** 2
-    return {"omega": w, "linear": linear, "order2": linear + s2,
-            "alias_ratio": float(2 * np.max(np.abs(alias)) / np.mean(np.abs(s2)))}
+    S2 is the network's correction (``numerics.second_order_spectrum`` with the trains firing at r0 + c/N,
+    ``OperatingPoint.rate_shift``); its aliases: the first pair explicitly, the rest through its exact
+    high-frequency limit c/N^2 (the sum rule of a spike train), summed in closed form.  Returns {"omega",
+    "linear", "order2", "rate_shift"} on the grid of ``welch(x, dt=bin_width, segment=segment)``."""
+    from shotnoise.numerics.operating_point import _WelchGrid
+    from shotnoise.numerics.second_order_spectrum import second_order_spectrum
+    from shotnoise.numerics.spectral_estimation import binned_spectrum, welch_expectation
+
+    L = int(round(segment / bin_width))
+    f = np.fft.fftfreq(L, d=bin_width)
+    grid = _WelchGrid(nperseg=L, dt=bin_width, omega=2 * np.pi * np.sort(f[f >= 0]))
+    lin = op.binned(bin_width=bin_width, kind="activity")
+    rs = op.rate_shift()
+    S2 = lambda w: second_order_spectrum(point=op, omega=np.abs(w), rate_shift=rs.delta_r).activity
+    both = lambda w: lin(w) + binned_spectrum(S2, w, dt=bin_width, s_inf=rs.delta_r / rs.N, n_alias=1)
+    return {"omega": grid.omega, "linear": welch_expectation(S_binned=lin, spec=grid, oversample=oversample),
+            "order2": welch_expectation(S_binned=both, spec=grid, oversample=oversample), "rate_shift": rs}
+
+
+def second_order_band_means(ew: dict, psd: np.ndarray, band: tuple[float, float]) -> dict:
+    """Band means of measured Welch estimates ``psd`` (runs x bins) and of the two expected estimates."""
+    sel = (ew["omega"] >= band[0]) & (ew["omega"] < band[1])
+    if not np.any(sel):
+        raise ParameterError("band [%g, %g) holds no Welch bin (segment too short, or the band is empty)" % band)
+    x = psd[:, sel].mean(axis=1)
+    return {"runs": x, "linear": float(ew["linear"][sel].mean()), "order2": float(ew["order2"][sel].mean())}
 
 
 def check_second_order_spectrum(cases: tuple[str, ...] = tuple(SPECTRUM_CASES), Ns=(100, 200), realizations: int = 8,
@@ -151,19 +169,23 @@ def check_second_order_spectrum(cases: tuple[str, ...] = tuple(SPECTRUM_CASES), 
                 res = m.simulate_network(T=T, dt=dt, transient=20.0, bin_width=bin_width, draw="random",
                                          seed=seed + 1000 * i + k, segment=segment, keep_series=False)
                 psd.append(res.spectrum.psd)
-            psd, grid = np.array(psd), res.spectrum.omega
-            for band, (a, b) in second_order_bands(op, bin_width=bin_width).items():
-                sel = (grid >= a) & (grid < b)
-                ew = expected_welch_order2(op, omega=grid[sel], segment=segment, bin_width=bin_width)
-                x = psd[:, sel].mean(axis=1)
+            psd = np.array(psd)
+            ew = expected_welch_order2(op, segment=segment, bin_width=bin_width)
+            if not np.array_equal(ew["omega"], res.spectrum.omega):
+                raise RuntimeError("Welch grid of the network and of the expectation differ")
+            for band, (a, b) in second_order_bands(op).items():
+                bm = second_order_band_means(ew, psd, (a, b))
+                x = bm["runs"]
                 mean, se = float(x.mean()), float(x.std(ddof=1) / math.sqrt(realizations))
-                lin, pred = float(ew["linear"].mean()), float(ew["order2"].mean())
+                lin, pred = bm["linear"], bm["order2"]
                 t = (mean - pred) / se
+                if not math.isfinite(t):
+                    raise RuntimeError("non-finite t statistic (%s, N=%d, %s): mean %r, se %r, predicted %r"
+                                       % (name, N, band, mean, se, pred))
                 worst = max(worst, abs(t))
                 rows.append({"case": name, "N": int(N), "band": band, "omega": [a, b], "measured": mean, "se": se,
                              "linear": lin, "order2": pred, "t": t, "t_linear": (mean - lin) / se,
-                             "explained": (pred - lin) / (mean - lin) if mean != lin else math.nan,
-                             "alias_ratio": ew["alias_ratio"]})
+                             "explained": (pred - lin) / (mean - lin) if mean != lin else math.nan})
     note = "; ".join("%s N=%d %s: %.3f+-%.3f of linear, predicted %.3f" % (
         r["case"], r["N"], r["band"], r["measured"] / r["linear"], r["se"] / r["linear"], r["order2"] / r["linear"])
         for r in rows)

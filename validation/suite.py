@@ -67,10 +67,10 @@ CHECKS: list[tuple[str, Callable[..., CheckResult], dict | None, dict]] = [
     ("network-excitatory", C.check_network_spectrum, dict(J=2.0, realizations=8),
      dict(J=2.0, realizations=30, T=3000.0)),
     ("low-frequency-second-order", C.check_low_frequency_second_order, None, dict()),
-    # the O(1/N) rate shift vs eqs. (96) + (100): three cases, quantile samples; quick ~15 s
+    # the O(1/N) rate shift vs eqs. (96) + (100): three cases, quantile samples; quick ~35 s
     ("rate-shift-second-order", S2.check_rate_shift, dict(runs=12, T=2000.0),
      dict(runs=24, T=4000.0, Ns=(100, 400, 1600))),
-    # the O(1/N^2) spectrum (low band, twice the resonance) vs linear + second order; quick ~25 s
+    # the O(1/N^2) spectrum (low band, twice the resonance) vs linear + second order; quick ~10 s
     ("spectrum-second-order", S2.check_second_order_spectrum, dict(Ns=(100,), realizations=8),
      dict(Ns=(100, 200, 400), realizations=16)),
     # the network's own order parameter (Z, r_Z, v_Z) vs its linear-order theory; quick ~10 s

@@ -189,9 +189,9 @@ def spectrum_with_theory(x, *, model: Model, bin_width: float, segment: float, n
     estimate.  When it does not apply (no stable fixed point) "theory" is None and "theory_note" says why.
     ``kind`` (default 'activity', or 'subpopulation' with ``subpopulation``) picks the spectrum: 'white' for a
     mass model driven by white noise, whose linear spectrum is (r0/N) |1/(1 - J G)|^2.  ``order=2`` (activity of
-    a Lorentzian population) adds "theory_order2": the linear expected estimate plus the O(1/N^2) correction
-    binned with sinc^2 at every bin omega > 0 (``second_order_checks.expected_welch_order2``; the mean bin 0 is
-    left linear) and "rate_shift" (the O(1/N) mean-rate shift).
+    a Lorentzian population) adds "theory_order2": the expected estimate of the linear spectrum plus the O(1/N^2)
+    correction (``second_order_checks.expected_welch_order2``) and "rate_shift" (the O(1/N) mean-rate shift), or
+    "theory_order2_note" saying why the second-order theory does not apply.
     """
     from shotnoise.numerics.spectral_estimation import Spectrum, welch, welch_expectation
 
@@ -207,10 +207,13 @@ def spectrum_with_theory(x, *, model: Model, bin_width: float, segment: float, n
     doc["theory"] = welch_expectation(S_binned=S, spec=spec).tolist()
     if order == 2 and (kind or "activity") == "activity" and not subpopulation:
         from .second_order_checks import expected_welch_order2
-        w = np.asarray(spec.omega)
-        ew = expected_welch_order2(op, omega=w[w > 0], segment=spec.nperseg * bin_width, bin_width=bin_width)
-        doc["theory_order2"] = doc["theory"][:int(np.sum(w <= 0))] + ew["order2"].tolist()
-        doc["rate_shift"] = op.rate_shift().to_dict()
+        try:
+            ew = expected_welch_order2(op, segment=spec.nperseg * bin_width, bin_width=bin_width)
+        except ParameterError as e:  # e.g. a marginal fixed point: keep the run and the linear comparison
+            doc["theory_order2_note"] = "second-order theory not applicable: %s" % e
+        else:
+            doc["theory_order2"] = ew["order2"].tolist()
+            doc["rate_shift"] = ew["rate_shift"].to_dict()
     w1 = op.resonance().omega_peak
     if math.isfinite(w1):  # below it the O(1/N^2) terms, missing from the linear theory, dominate (THEORY.md)
         doc["second_order_band"] = {"omega_below": 0.4 * w1, "omega_peak": w1}

@@ -26,5 +26,5 @@ def noise_vector(r, v, eta_bar, Delta, J, I, tau):
 @numba.vectorize(["float64(float64, float64, float64, float64, float64, float64, float64, float64, float64)"], cache=True)
 def bispectrum_line_weight(omega_p, m, eta_bar, Delta, J, I, tau, r, N):
     """(1/N^2) f_m^3 p_f(f_m)/m, f_m = omega/(2 pi m): weight of harmonic m of the bispectrum line sum
-    (Lorentzian p_f of eq. (33), omega > 0)."""
+    (Lorentzian p_f of eq. (30), omega > 0)."""
     return (1/8)*Delta*omega_p**4*tau**2/(math.pi**3*N**2*m**5*(Delta**2 + (-I - J*r*tau - eta_bar + (1/4)*omega_p**2*tau**2/m**2)**2))

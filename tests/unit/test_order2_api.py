@@ -67,4 +67,37 @@ def test_simulate_network_order2(capsys):
     c = Model(eta_bar=1.0, Delta=0.5, J=-1.0, N=50).operating_point().rate_shift().delta_r
     assert d["quenched_rate_order2"] == pytest.approx(d["quenched_rate"] + c, rel=1e-12)
     sp = d["spectrum"]
-    assert len(sp["theory_order2"]) == len(sp["theory"]) and sp["theory_order2"][0] == sp["theory"][0]
+    assert len(sp["theory_order2"]) == len(sp["theory"]) and sp["rate_shift"]["c"] == pytest.approx(c * 50)
+
+
+@pytest.mark.parametrize("params", [dict(eta_bar=1.0, Delta=0.5, J=-1.0), dict(eta_bar=1.5, Delta=0.15, J=3.0)])
+def test_correction_obeys_the_spike_train_sum_rule(params):
+    """A spike train's spectrum tends to its mean rate/N at high frequency; the network fires at r0 + c/N, so the
+    O(1/N^2) correction must tend to c/N^2 (the other terms decay like 1/omega^2 and faster)."""
+    op = Model(**params, N=100).operating_point()
+    so = op.spectra(np.array([2000.0]), order=2).second_order
+    c = op.rate_shift().c
+    assert so.activity[0] * 100**2 == pytest.approx(c, rel=1e-3)
+
+
+def test_time_and_input_rescaling():
+    """tau -> 2 tau halves every rate: c/N halves, S2_activity(omega/2) halves (S_s ~ rate, omega ~ 1/tau), the
+    voltage correction doubles; I shifts eta_bar (eta_bar = 1, I = 0.5 equals eta_bar = 1.5, I = 0)."""
+    w = np.array([0.3, 1.7, 4.0])
+    a = Model(eta_bar=1.5, Delta=0.15, J=3.0, N=100).operating_point().spectra(w, order=2).second_order
+    b = Model(eta_bar=1.5, Delta=0.15, J=3.0, N=100, tau=2.0).operating_point().spectra(w / 2, order=2).second_order
+    c = Model(eta_bar=1.0, Delta=0.15, J=3.0, N=100, I=0.5).operating_point().spectra(w, order=2).second_order
+    np.testing.assert_allclose(b.activity, a.activity / 2, rtol=1e-4)
+    np.testing.assert_allclose(b.voltage, a.voltage * 2, rtol=1e-4)
+    assert b.rate_shift == pytest.approx(a.rate_shift / 2, rel=1e-6)
+    np.testing.assert_allclose(c.activity, a.activity, rtol=1e-6)
+    assert c.rate_shift == pytest.approx(a.rate_shift, rel=1e-9)
+
+
+def test_order_must_be_an_integer_keyword():
+    op = Model(eta_bar=1.0, Delta=0.5, J=-1.0, N=100).operating_point()
+    for bad in (True, 2.5, "2"):
+        with pytest.raises(ParameterError, match="order"):
+            op.spectra(W, order=bad)
+    with pytest.raises(TypeError):
+        op.spectra(W, 2)  # keyword-only

@@ -42,7 +42,7 @@ def test_numerics_match_mpmath_references(p, dps, harmonics):
     """scipy quadrature with the generated kernels vs mpmath quadrature of the sympy expressions: both integrals
     are smooth and requested to 1e-8 relative; agreement to 1e-7 relative of c."""
     op = _op(p, N=250.0)
-    rs = rate_shift(op)
+    rs = rate_shift(point=op)
     kw = dict(eta_bar=p["eta_bar"], Delta=p["Delta"], J=p["J"], I=p.get("I", 0.0), tau=p.get("tau", 1.0))
     hess = rate_shift_mpmath(**kw, N=250.0, r0=op.r, dps=dps, harmonics=harmonics)
     own, err = osf.own_spike_shift_mpmath(**kw, N=250.0, r0=op.r)
@@ -67,28 +67,28 @@ def test_own_spike_term_alone_from_a_direct_sum():
     per_neuron = -m.J * Ts.real / (2 * np.pi**2 * m.tau)
     L0 = (1 / (1 - m.J * op.susceptibility(np.array([0.0]))[0][0])).real
     direct = L0 * per_neuron.sum() / n
-    assert rate_shift(op).components["own_spike_feedback"] == pytest.approx(direct, rel=2e-3)
+    assert rate_shift(point=op).components["own_spike_feedback"] == pytest.approx(direct, rel=2e-3)
 
 
 def test_uncoupled_network_has_no_shift():
     op = _op(dict(eta_bar=1.0, Delta=0.5, J=0.0), N=100.0)
-    rs = rate_shift(op)
+    rs = rate_shift(point=op)
     assert rs.c == 0.0 and rs.components == {"mpr_nonlinearity": 0.0, "own_spike_feedback": 0.0}
 
 
 def test_sign_follows_the_coupling():
     """Inhibition raises the rate of a finite network, excitation (here) lowers it (c < 0)."""
-    assert rate_shift(_op(CASES[0])).c > 0 and rate_shift(_op(CASES[2])).c < 0
+    assert rate_shift(point=_op(CASES[0])).c > 0 and rate_shift(point=_op(CASES[2])).c < 0
 
 
 def test_refuses_other_families_and_missing_N():
     with pytest.raises(ParameterError, match="Lorentzian"):
-        rate_shift(Model(eta_bar=1.0, Delta=0.5, J=-1.0, N=100, heterogeneity="gaussian").operating_point())
+        rate_shift(point=Model(eta_bar=1.0, Delta=0.5, J=-1.0, N=100, heterogeneity="gaussian").operating_point())
     with pytest.raises(ParameterError):
-        rate_shift(Model(eta_bar=1.0, Delta=0.5, J=-1.0).operating_point())
+        rate_shift(point=Model(eta_bar=1.0, Delta=0.5, J=-1.0).operating_point())
 
 
 def test_to_dict_round_trip():
-    d = rate_shift(_op(CASES[0], N=100.0)).to_dict()
+    d = rate_shift(point=_op(CASES[0], N=100.0)).to_dict()
     assert set(d) == {"r0", "N", "c", "delta_r", "relative", "components", "quad_error"}
     assert d["c"] == pytest.approx(sum(d["components"].values()))
