@@ -282,6 +282,50 @@ def _bispectrum_inner(w, m, A, B, T, lam, R, direct):
     return _resolvent(1j * w, A, q0, q1)
 
 
+@numba.njit(cache=True, inline="always")
+def _bispectrum_lines(w, weights, A, B, T, lam, R, direct, rtol):
+    """(bs_r, bs_v, tail bound): the bispectrum line sum over m (inner sums in closed form), stopped when three
+    successive terms are below rtol of the sum by the tail bound of the m^-4 decay (inf if it never stops)."""
+    bs0 = 0j
+    bs1 = 0j
+    small = 0
+    last = 0.0
+    m = 1
+    m_max = weights.shape[0] if w > 0 else 0  # at w = 0 the line weights (~ w^4) vanish: no bispectrum term
+    while m <= m_max:
+        wgt = weights[m - 1]
+        i0, i1 = _bispectrum_inner(w, m, A, B, T, lam, R, direct)
+        bs0 += wgt * i0
+        bs1 += wgt * i1
+        last = abs(wgt * i0) + abs(wgt * i1)
+        if m >= 8 and last * m / 3.0 <= rtol * (abs(bs0) + abs(bs1)):  # tail bound of the m^-4 decay
+            small += 1
+            if small >= 3:
+                break
+        else:
+            small = 0
+        m += 1
+    return bs0, bs1, (last * m / 3.0 if (small >= 3 or w == 0) else math.inf)
+
+
+@numba.njit(cache=True, inline="always")
+def _assemble(row, Hw0, Hw1, ga0, ga1, z0, z1, y0, y1, bs0, bs1, Sw, dSdr):
+    """row[component, output] for outputs (activity: K1 = 1 + H_r; rate: H_r; voltage: H_v)."""
+    K1 = (1.0 + Hw0, Hw0, Hw1)
+    comp = (0, 0, 1)
+    for o in range(3):
+        K = K1[o]
+        cc = comp[o]
+        row[0, o] = ga0 if cc == 0 else ga1
+        zz = z0 if cc == 0 else z1
+        yy = y0 if cc == 0 else y1
+        bb = bs0 if cc == 0 else bs1
+        row[1, o] = 2 * (K.conjugate() * zz).real * Sw
+        row[2, o] = 2 * (K.conjugate() * yy).real * Sw
+        row[3, o] = 2 * (K.conjugate() * bb).real
+        row[4, o] = (K.real ** 2 + K.imag ** 2) * dSdr
+
+
 @numba.njit(cache=True)
 def _spectrum_kernel(omegas, A, B, T, lam, R, direct, x2r, x2v, dr, sp_args, dS_args, harm_c, harm_w, eig_c, eig_w,
                      W, D, n_gl, n_tail, weights, rtol):
@@ -337,43 +381,12 @@ def _spectrum_kernel(omegas, A, B, T, lam, R, direct, x2r, x2v, dr, sp_args, dS_
         q0, q1 = _qb(Hw0, Hw1, x2r + 0j, x2v + 0j, T)
         z0, z1 = _resolvent(1j * w, A, 2 * q0, 2 * q1)
         # bispectrum lines
-        bs0 = 0j
-        bs1 = 0j
-        small = 0
-        last = 0.0
-        m = 1
-        m_max = weights.shape[1] if w > 0 else 0  # at w = 0 the line weights (~ w^4) vanish: no bispectrum term
-        while m <= m_max:
-            wgt = weights[i, m - 1]
-            i0, i1 = _bispectrum_inner(w, m, A, B, T, lam, R, direct)
-            bs0 += wgt * i0
-            bs1 += wgt * i1
-            last = abs(wgt * i0) + abs(wgt * i1)
-            if m >= 8 and last * m / 3.0 <= rtol * (abs(bs0) + abs(bs1)):  # tail bound of the m^-4 decay
-                small += 1
-                if small >= 3:
-                    break
-            else:
-                small = 0
-            m += 1
-        mtail[i] = last * m / 3.0 if (small >= 3 or w == 0) else math.inf
+        bs0, bs1, mtail[i] = _bispectrum_lines(w, weights[i], A, B, T, lam, R, direct, rtol)
         # dS_xi/dr0 by central differences of the closed form (step h: error ~ h^2 S''' + eps S/h)
         Sp = _lorentzian_grid(np.array([w]), r0 + h, eta_bar, Delta, J, I, tau, N)[0]
         Sm = _lorentzian_grid(np.array([w]), r0 - h, eta_bar, Delta, J, I, tau, N)[0]
         dS = (Sp - Sm) / (2 * h)
-        K1 = (1.0 + Hw0, Hw0, Hw1)
-        comp = (0, 0, 1)
-        for o in range(3):
-            K = K1[o]
-            c = comp[o]
-            out[i, 0, o] = ga0 if c == 0 else ga1
-            zz = z0 if c == 0 else z1
-            yy = y0 if c == 0 else y1
-            bb = bs0 if c == 0 else bs1
-            out[i, 1, o] = 2 * (K.conjugate() * zz).real * Sw
-            out[i, 2, o] = 2 * (K.conjugate() * yy).real * Sw
-            out[i, 3, o] = 2 * (K.conjugate() * bb).real
-            out[i, 4, o] = (K.real ** 2 + K.imag ** 2) * dS * dr
+        _assemble(out[i], Hw0, Hw1, ga0, ga1, z0, z1, y0, y1, bs0, bs1, Sw, dS * dr)
     return out, mtail
 
 
@@ -554,26 +567,7 @@ def _fast_kernel(omegas, A, B, T, lam, R, direct, x2r, x2v, dr, sp_args, dS_args
         y0, y1 = _resolvent(1j * w, A, 2 * mx0 / (2 * math.pi), 2 * mx1 / (2 * math.pi))
         q0, q1 = _qb(Hw0, Hw1, x2r + 0j, x2v + 0j, T)
         z0, z1 = _resolvent(1j * w, A, 2 * q0, 2 * q1)
-        bs0 = 0j
-        bs1 = 0j
-        small = 0
-        last = 0.0
-        m = 1
-        m_max = weights.shape[1] if w > 0 else 0
-        while m <= m_max:
-            wgt = weights[i, m - 1]
-            i0, i1 = _bispectrum_inner(w, m, A, B, T, lam, R, direct)
-            bs0 += wgt * i0
-            bs1 += wgt * i1
-            last = abs(wgt * i0) + abs(wgt * i1)
-            if m >= 8 and last * m / 3.0 <= rtol * (abs(bs0) + abs(bs1)):
-                small += 1
-                if small >= 3:
-                    break
-            else:
-                small = 0
-            m += 1
-        mtail[i] = last * m / 3.0 if (small >= 3 or w == 0) else math.inf
+        bs0, bs1, mtail[i] = _bispectrum_lines(w, weights[i], A, B, T, lam, R, direct, rtol)
         dS = 0.0
         for sg in range(2):
             cs = spm[sg]
@@ -582,19 +576,7 @@ def _fast_kernel(omegas, A, B, T, lam, R, direct, x2r, x2v, dr, sp_args, dS_args
                           shot_inverse_omega_coefficient(Delta, tau, N), tau, N)
             dS += Ss if sg == 1 else -Ss
         dS /= 2 * h
-        K1 = (1.0 + Hw0, Hw0, Hw1)
-        comp = (0, 0, 1)
-        for o in range(3):
-            K = K1[o]
-            cc = comp[o]
-            out[i, 0, o] = ga0 if cc == 0 else ga1
-            zz = z0 if cc == 0 else z1
-            yy = y0 if cc == 0 else y1
-            bb = bs0 if cc == 0 else bs1
-            out[i, 1, o] = 2 * (K.conjugate() * zz).real * Sw
-            out[i, 2, o] = 2 * (K.conjugate() * yy).real * Sw
-            out[i, 3, o] = 2 * (K.conjugate() * bb).real
-            out[i, 4, o] = (K.real ** 2 + K.imag ** 2) * dS * dr
+        _assemble(out[i], Hw0, Hw1, ga0, ga1, z0, z1, y0, y1, bs0, bs1, Sw, dS * dr)
     return out, mtail
 
 
