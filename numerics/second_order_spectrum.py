@@ -600,7 +600,7 @@ def _setup(point, n_gl):
         for k in range(2):
             Pk = (A - lam[1 - k] * np.eye(2)) / (lam[k] - lam[1 - k])
             R[k] = Pk @ B
-    c = complex(m.eta_bar + m.I + m.J * m.tau * point.r, m.Delta)
+    c = complex(pure(lorentzian_c)(float(point.r), m.eta_bar, m.Delta, m.J, m.I, m.tau))  # eta_t + i Delta
     sq = np.sqrt(c)
     wpk = 2 * sq.real / m.tau
     w1 = 2 * abs(sq.imag) / m.tau  # half-width of the first shot-noise peak
