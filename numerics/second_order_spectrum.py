@@ -160,6 +160,21 @@ def _gl(n):
     return x, wt
 
 
+@numba.njit(cache=True, inline="always")
+def _fill_panels(edges, npan, xg, wg, x, wt, k):
+    """Gauss-Legendre nodes x and weights wt of the panels [edges[i], edges[i + 1]], i < npan, written from index
+    k on; returns the next free index."""
+    n = xg.size
+    for i in range(npan):
+        a, b = edges[i], edges[i + 1]
+        h = 0.5 * (b - a)
+        for j in range(n):
+            x[k] = a + h + h * xg[j]
+            wt[k] = h * wg[j]
+            k += 1
+    return k
+
+
 @numba.njit(cache=True)
 def _nodes(centers, widths, W, D, xg, wg, n_tail):
     """Composite Gauss-Legendre nodes/weights on R: breakpoints every D on [-W, W], panels graded (ratio 2, from
@@ -186,14 +201,7 @@ def _nodes(centers, widths, W, D, xg, wg, n_tail):
     npan = len(keep) - 1
     x = np.empty(npan * n + 2 * n_tail * n)
     wt = np.empty_like(x)
-    k = 0
-    for i in range(npan):
-        a, b = keep[i], keep[i + 1]
-        h = 0.5 * (b - a)
-        for j in range(n):
-            x[k] = a + h + h * xg[j]
-            wt[k] = h * wg[j]
-            k += 1
+    k = _fill_panels(keep, npan, xg, wg, x, wt, 0)
     for sg in (-1.0, 1.0):
         for i in range(n_tail):
             a, b = i / n_tail, (i + 1) / n_tail
@@ -464,14 +472,7 @@ def _half_nodes(lo, centers, widths, W, D, xg, wg, n_tail, grade):
     ng = xg.size
     x = np.empty((nk - 1) * ng + n_tail * ng)
     wt = np.empty_like(x)
-    k = 0
-    for i in range(nk - 1):
-        a, b = keep[i], keep[i + 1]
-        h = 0.5 * (b - a)
-        for j in range(ng):
-            x[k] = a + h + h * xg[j]
-            wt[k] = h * wg[j]
-            k += 1
+    k = _fill_panels(keep, nk - 1, xg, wg, x, wt, 0)
     for i in range(n_tail):
         a, b = i / n_tail, (i + 1) / n_tail
         h = 0.5 * (b - a)
